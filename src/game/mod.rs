@@ -1,0 +1,9 @@
+//! The games states play each round (MODEL.md §7.2).
+//!
+//! Each game forecasts the consequences of its options and hands them to the
+//! shared decision engine in [`crate::doctrine`]; none has a decision rule of its
+//! own, except the classic fixed strategies of matrix games kept for teaching and
+//! validation.
+
+pub mod matrix;
+pub mod strategy;

@@ -1,0 +1,24 @@
+//! statecraft: an agent-based simulator for computational international relations.
+//!
+//! One data flow: a **scenario** file ([`scenario`]) resolves to a **world**
+//! ([`world`]); each Monte Carlo run ([`montecarlo`]) plays the world's
+//! **rounds** ([`simulation`]), in which states choose by their doctrine
+//! ([`doctrine`]) in the games ([`game`]); each run yields **outcomes**
+//! ([`outcome`]) that are summarised ([`stats`]) and written to **files**
+//! ([`output`]). The science is in `docs/model.md` (ODD protocol).
+//!
+//! The library never reads argv or the environment, never prints, never builds
+//! the global thread pool and never uses an unseeded random generator.
+
+pub mod doctrine;
+pub mod game;
+pub mod job;
+pub mod montecarlo;
+pub mod outcome;
+pub mod output;
+pub mod report;
+pub mod retrodiction;
+pub mod scenario;
+pub mod simulation;
+pub mod stats;
+pub mod world;

@@ -1,0 +1,102 @@
+//! The `statecraft` binary: parse flags, build the thread pool, call the library,
+//! print, and map failures to exit codes (2: bad input, 1: anything else).
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Command, RunArgs};
+use statecraft::job::{self, JobSpec};
+use statecraft::output::OutputError;
+use statecraft::{report, scenario};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A failure, with the exit code it maps to.
+enum Failure {
+    Input(String),
+    Runtime(String),
+}
+
+impl From<scenario::ScenarioError> for Failure {
+    fn from(e: scenario::ScenarioError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+impl From<OutputError> for Failure {
+    fn from(e: OutputError) -> Self {
+        match e {
+            OutputError::Exists(_) => Failure::Input(e.to_string()),
+            OutputError::Io { .. } => Failure::Runtime(e.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(&args.scenario, &args.set),
+        Command::Run(args) => run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(path: &std::path::Path, set: &[scenario::Override]) -> Result<(), Failure> {
+    let loaded = scenario::load(path, set)?;
+    print!("{}", report::describe(&loaded.world));
+    Ok(())
+}
+
+fn build_pool(threads: Option<usize>) -> Result<(), Failure> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err(Failure::Input("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(n);
+    }
+    builder.build_global().map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let loaded = scenario::load(&args.scenario, &args.set)?;
+    let world = &loaded.world;
+    let profile = world.profile(&args.profile).ok_or_else(|| {
+        Failure::Input(format!(
+            "unknown profile `{}`; this scenario has: {}",
+            args.profile,
+            world.profile_names().join(", ")
+        ))
+    })?;
+    let seed = args.seed.unwrap_or(world.run.seed);
+    let runs = args.runs.unwrap_or(world.run.runs);
+    if runs == 0 {
+        return Err(Failure::Input("--runs must be at least 1".into()));
+    }
+    build_pool(args.threads)?;
+    let out = args.out.unwrap_or_else(|| PathBuf::from("results").join(&world.name).join(format!("run-{seed}")));
+    let spec = JobSpec {
+        command: "run".into(),
+        profiles: vec![profile],
+        seed,
+        runs: 0..runs,
+        out,
+        force: args.force,
+        timeseries: args.timeseries,
+    };
+    let report = job::run(&loaded, &spec, &|_| {})?;
+    if !args.quiet {
+        print!("{}", report::run_summary(world, &report));
+    }
+    Ok(())
+}

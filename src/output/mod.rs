@@ -1,0 +1,257 @@
+//! Result files: tidy CSVs and a manifest (PRODUCT.md, Outputs; every column is
+//! documented in `results/README.md`).
+//!
+//! Outcomes arrive one run at a time in run order; rows are streamed to disk and
+//! folded into per-metric accumulators, so memory does not grow with the number
+//! of runs. Files are written under a `.partial` name and renamed into place
+//! when complete, so a finished name always holds a finished file.
+
+pub mod manifest;
+
+use crate::outcome::{Catalogue, RunOutcome};
+use crate::stats::{Accumulator, Summary};
+use crate::world::{Profile, World};
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+
+/// Files a results directory may hold; `--force` replaces exactly these.
+pub const RESULT_FILES: &[&str] =
+    &["outcomes.csv", "summary.csv", "events.csv", "timeseries.csv", "manifest.json"];
+
+/// A failure to write results.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(
+        "the results directory {0} already holds results; pass --force to replace them or --out to write elsewhere"
+    )]
+    Exists(PathBuf),
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl OutputError {
+    pub fn io(path: &Path, source: io::Error) -> Self {
+        OutputError::Io { path: path.to_path_buf(), source }
+    }
+}
+
+/// Prepare `dir` for new results: refuse if it holds any, unless `force`.
+pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), OutputError> {
+    let existing: Vec<PathBuf> = RESULT_FILES
+        .iter()
+        .flat_map(|f| [dir.join(f), dir.join(format!("{f}.partial"))])
+        .filter(|p| p.exists())
+        .collect();
+    if !existing.is_empty() {
+        if !force {
+            return Err(OutputError::Exists(dir.to_path_buf()));
+        }
+        for p in existing {
+            fs::remove_file(&p).map_err(|e| OutputError::io(&p, e))?;
+        }
+    }
+    fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))
+}
+
+/// A CSV file being written under its `.partial` name.
+pub struct CsvFile {
+    path: PathBuf,
+    partial: PathBuf,
+    writer: csv::Writer<BufWriter<File>>,
+}
+
+impl CsvFile {
+    pub fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self, OutputError> {
+        let path = dir.join(name);
+        let partial = dir.join(format!("{name}.partial"));
+        let file = File::create(&partial).map_err(|e| OutputError::io(&partial, e))?;
+        let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 16, file));
+        writer.write_record(header).map_err(|e| OutputError::io(&partial, e.into()))?;
+        Ok(CsvFile { path, partial, writer })
+    }
+
+    pub fn row<I, T>(&mut self, fields: I) -> Result<(), OutputError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer.write_record(fields).map_err(|e| OutputError::io(&self.partial, e.into()))
+    }
+
+    /// Flush, sync and rename into place.
+    pub fn finish(self) -> Result<PathBuf, OutputError> {
+        let CsvFile { path, partial, writer } = self;
+        let file = writer
+            .into_inner()
+            .map_err(|e| OutputError::io(&partial, e.into_error().into()))?
+            .into_inner()
+            .map_err(|e| OutputError::io(&partial, e.into_error()))?;
+        file.sync_all().map_err(|e| OutputError::io(&partial, e))?;
+        fs::rename(&partial, &path).map_err(|e| OutputError::io(&path, e))?;
+        Ok(path)
+    }
+}
+
+/// Write `contents` to `dir/name` atomically (temp file + rename).
+pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf, OutputError> {
+    let path = dir.join(name);
+    let partial = dir.join(format!("{name}.partial"));
+    fs::write(&partial, contents).map_err(|e| OutputError::io(&partial, e))?;
+    fs::rename(&partial, &path).map_err(|e| OutputError::io(&path, e))?;
+    Ok(path)
+}
+
+/// A number as written in the CSVs: shortest round-trip decimal; empty if undefined.
+pub fn number(buf: &mut String, x: f64) -> &str {
+    buf.clear();
+    if !x.is_nan() {
+        let _ = write!(buf, "{x}");
+    }
+    buf
+}
+
+/// One row of `summary.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryRow {
+    pub profile: String,
+    pub state: String,
+    pub metric: String,
+    pub summary: Summary,
+}
+
+/// The streaming writer of one job's outcomes, events and time series.
+pub struct Results<'w> {
+    world: &'w World,
+    catalogue: &'w Catalogue,
+    profiles: &'w [Profile],
+    dir: PathBuf,
+    outcomes: CsvFile,
+    events: CsvFile,
+    timeseries: Option<CsvFile>,
+    /// [profile][catalogue slot]
+    accumulators: Vec<Vec<Accumulator>>,
+    scratch: (String, String, String),
+}
+
+impl<'w> Results<'w> {
+    /// Start writing into `dir` (already prepared with [`prepare_dir`]).
+    pub fn create(
+        dir: &Path,
+        world: &'w World,
+        catalogue: &'w Catalogue,
+        profiles: &'w [Profile],
+        timeseries: bool,
+    ) -> Result<Self, OutputError> {
+        Ok(Results {
+            world,
+            catalogue,
+            profiles,
+            dir: dir.to_path_buf(),
+            outcomes: CsvFile::create(dir, "outcomes.csv", &["profile", "run", "state", "metric", "value"])?,
+            events: CsvFile::create(
+                dir,
+                "events.csv",
+                &["profile", "run", "year", "kind", "actor", "target", "institution", "detail"],
+            )?,
+            timeseries: if timeseries {
+                Some(CsvFile::create(dir, "timeseries.csv", &["profile", "run", "year", "state", "metric", "value"])?)
+            } else {
+                None
+            },
+            accumulators: vec![vec![Accumulator::default(); catalogue.len()]; profiles.len()],
+            scratch: Default::default(),
+        })
+    }
+
+    /// Record one run of profile `p`; runs must arrive in order.
+    pub fn write(&mut self, p: usize, outcome: &RunOutcome) -> Result<(), OutputError> {
+        let world = self.world;
+        let profile = self.profiles[p].name.as_str();
+        let (run, num, year) = &mut self.scratch;
+        run.clear();
+        let _ = write!(run, "{}", outcome.run);
+        for (slot, (key, &value)) in self.catalogue.keys.iter().zip(&outcome.values).enumerate() {
+            self.accumulators[p][slot].push(value);
+            let state = world.states[key.state].code.as_str();
+            self.outcomes.row([profile, run.as_str(), state, key.name.as_str(), number(num, value)])?;
+        }
+        for e in &outcome.events {
+            year.clear();
+            let _ = write!(year, "{}", e.year);
+            let code = |s: Option<usize>| s.map_or("", |s| world.states[s].code.as_str());
+            let institution = e
+                .institution
+                .or_else(|| e.game.and_then(|g| world.games[g].institution))
+                .map_or("", |i| world.institutions[i].code.as_str());
+            let detail = match e.game {
+                Some(g) if e.detail.is_empty() => world.games[g].name.as_str(),
+                _ => e.detail.as_str(),
+            };
+            self.events.row([
+                profile,
+                run.as_str(),
+                year.as_str(),
+                e.kind.as_str(),
+                world.states[e.actor].code.as_str(),
+                code(e.target),
+                institution,
+                detail,
+            ])?;
+        }
+        if let Some(ts) = &mut self.timeseries {
+            for t in &outcome.timeseries {
+                year.clear();
+                let _ = write!(year, "{}", t.year);
+                let name = t.series.name(world);
+                ts.row([profile, run.as_str(), year.as_str(), world.states[t.state].code.as_str(), &name, number(num, t.value)])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Finish the streamed files and write `summary.csv`; returns the summaries.
+    pub fn finish(mut self) -> Result<Vec<SummaryRow>, OutputError> {
+        self.outcomes.finish()?;
+        self.events.finish()?;
+        if let Some(ts) = self.timeseries {
+            ts.finish()?;
+        }
+        let mut summary = CsvFile::create(
+            &self.dir,
+            "summary.csv",
+            &["profile", "state", "metric", "n", "mean", "sd", "ci_low", "ci_high", "p05", "p50", "p95"],
+        )?;
+        let mut rows = Vec::new();
+        let mut bufs: [String; 7] = Default::default();
+        for (p, accs) in self.accumulators.iter_mut().enumerate() {
+            for (key, acc) in self.catalogue.keys.iter().zip(accs.iter_mut()) {
+                let s = acc.summary();
+                let row = SummaryRow {
+                    profile: self.profiles[p].name.clone(),
+                    state: self.world.states[key.state].code.clone(),
+                    metric: key.name.clone(),
+                    summary: s,
+                };
+                let [a, b, c, d, e, f, g] = &mut bufs;
+                summary.row([
+                    row.profile.as_str(),
+                    row.state.as_str(),
+                    row.metric.as_str(),
+                    &s.n.to_string(),
+                    number(a, s.mean),
+                    number(b, s.sd),
+                    number(c, s.ci_low),
+                    number(d, s.ci_high),
+                    number(e, s.p05),
+                    number(f, s.p50),
+                    number(g, s.p95),
+                ])?;
+                rows.push(row);
+            }
+        }
+        summary.finish()?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,138 @@
+//! Readable text for the terminal: the `check` summary of a scenario and the
+//! short table printed after a run. The library returns text; the binary prints.
+
+use crate::game::matrix::Player;
+use crate::job::JobReport;
+use crate::outcome::Catalogue;
+use crate::world::World;
+use std::fmt::Write;
+
+/// What `statecraft check` prints.
+pub fn describe(world: &World) -> String {
+    let mut s = String::new();
+    let title = if world.title.is_empty() { String::new() } else { format!(" — {}", world.title) };
+    let _ = writeln!(s, "scenario {}{title}", world.name);
+    let _ = writeln!(
+        s,
+        "timeline {}–{} ({} rounds); defaults: {} runs, seed {}",
+        world.start,
+        world.end,
+        world.end - world.start + 1,
+        world.run.runs,
+        world.run.seed
+    );
+    let _ = writeln!(s, "\nstates ({})", world.n_states());
+    let _ = writeln!(s, "  {:<6} {:<22} {:<15} {:>10} {:>9}  {}", "code", "name", "doctrine", "GDP $bn", "mil. $bn", "neighbours");
+    for st in &world.states {
+        let gp = if st.great_power { "*" } else { "" };
+        let neighbours: Vec<&str> = st.neighbours.iter().map(|&j| world.states[j].code.as_str()).collect();
+        let _ = writeln!(
+            s,
+            "  {:<6} {:<22} {:<15} {:>10.1} {:>9.1}  {}",
+            format!("{}{gp}", st.code),
+            truncate(&st.name, 22),
+            st.doctrine.as_str(),
+            st.gdp_musd / 1000.0,
+            st.military_musd / 1000.0,
+            if neighbours.is_empty() { "-".into() } else { neighbours.join(" ") }
+        );
+    }
+    if world.states.iter().any(|s| s.great_power) {
+        let _ = writeln!(s, "  (* great power)");
+    }
+    if !world.institutions.is_empty() {
+        let _ = writeln!(s, "\ninstitutions ({})", world.institutions.len());
+        for inst in &world.institutions {
+            let members: Vec<&str> = inst.members.iter().map(|&j| world.states[j].code.as_str()).collect();
+            let _ = writeln!(s, "  {:<6} {:<22} {:<14} members: {}", inst.code, truncate(&inst.name, 22), inst.kind.as_str(), members.join(" "));
+        }
+    }
+    if !world.games.is_empty() {
+        let _ = writeln!(s, "\ngames ({})", world.games.len());
+        for g in &world.games {
+            let p = &g.payoffs;
+            let _ = write!(s, "  {} — matrix R={} S={} T={} P={}", g.name, p.r, p.s, p.t, p.p);
+            if p.is_prisoners_dilemma() {
+                let _ = write!(s, " (prisoner's dilemma; δ* = (T−R)/(T−P) = {:.3})", p.grim_threshold());
+            }
+            let _ = writeln!(s);
+            let _ = writeln!(
+                s,
+                "    {} pairs, years {}–{}, noise {}, continuation {}{}",
+                g.pairs.len(),
+                g.from,
+                g.until,
+                g.noise,
+                g.continuation,
+                g.institution.map_or(String::new(), |i| format!(", under {}", world.institutions[i].code))
+            );
+            let fixed: Vec<String> = g
+                .players
+                .iter()
+                .enumerate()
+                .filter_map(|(i, pl)| match pl {
+                    Player::Strategy(st) => Some(format!("{} {}", world.states[i].code, st.as_str())),
+                    Player::Doctrine => None,
+                })
+                .collect();
+            if !fixed.is_empty() {
+                let _ = writeln!(s, "    fixed strategies: {}", fixed.join(", "));
+            }
+        }
+    }
+    let _ = writeln!(s, "\nprofiles: {}", world.profile_names().join(", "));
+    if !world.facts.is_empty() {
+        let _ = writeln!(s, "\nexpected facts ({})", world.facts.len());
+        for f in &world.facts {
+            let _ = writeln!(s, "  {:<24} {}", f.id, f.description);
+        }
+    }
+    let catalogue = Catalogue::new(world);
+    let _ = writeln!(s, "\n{} metrics per run and profile; the scenario is valid.", catalogue.len());
+    s
+}
+
+/// What `statecraft run` prints when done: timing, then each game's
+/// cooperation rate and mean payoff per state with 95% intervals.
+pub fn run_summary(world: &World, report: &JobReport) -> String {
+    let mut s = String::new();
+    let runs: u64 = report.summaries.first().map_or(0, |r| r.summary.n);
+    let _ = writeln!(
+        s,
+        "{} in {:.2} s ({:.0} runs/s on {} threads) → {}",
+        plural(runs, "run"),
+        report.wall.as_secs_f64(),
+        report.runs_per_second,
+        report.threads,
+        report.out.display()
+    );
+    for game in &world.games {
+        let _ = writeln!(s, "\n{}: mean over runs [95% CI]", game.name);
+        let _ = writeln!(s, "  {:<14} {:<7} {:<26} {:<26}", "profile", "state", "cooperation rate", "mean payoff per round");
+        for row in report.summaries.iter().filter(|r| r.metric == format!("cooperation_rate:{}", game.name)) {
+            let payoff = report
+                .summaries
+                .iter()
+                .find(|p| p.profile == row.profile && p.state == row.state && p.metric == format!("mean_payoff:{}", game.name));
+            let cell = |x: &crate::stats::Summary| format!("{:.3} [{:.3}, {:.3}]", x.mean, x.ci_low, x.ci_high);
+            let _ = writeln!(
+                s,
+                "  {:<14} {:<7} {:<26} {:<26}",
+                truncate(&row.profile, 14),
+                row.state,
+                cell(&row.summary),
+                payoff.map_or(String::new(), |p| cell(&p.summary))
+            );
+        }
+    }
+    let _ = writeln!(s, "\nfiles: outcomes.csv, summary.csv, events.csv, manifest.json (see results/README.md)");
+    s
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width { s.to_string() } else { s.chars().take(width - 1).collect::<String>() + "…" }
+}

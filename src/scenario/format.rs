@@ -1,0 +1,278 @@
+//! The scenario file format (TOML), exactly as written by a user.
+//!
+//! These types mirror the file one to one (every table and key is documented in
+//! `scenarios/README.md`); unknown keys are errors. Nothing here is validated
+//! beyond types — [`super::resolve`] checks meaning and builds the [`World`].
+//!
+//! [`World`]: crate::world::World
+
+use crate::doctrine::{Doctrine, ParamOverrides};
+use crate::game::strategy::Strategy;
+use crate::world::InstitutionKind;
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub scenario: Meta,
+    pub timeline: TimelineSpec,
+    #[serde(default)]
+    pub run: RunSpec,
+    #[serde(default)]
+    pub model: ModelSpec,
+    #[serde(default)]
+    pub doctrines: DoctrinesSpec,
+    pub states: IndexMap<String, StateSpec>,
+    /// affinity.I.J = a_ij, how I sees J.
+    #[serde(default)]
+    pub affinity: IndexMap<String, IndexMap<String, f64>>,
+    /// norms.S.I = initial internalised norm of state S for institution I.
+    #[serde(default)]
+    pub norms: IndexMap<String, IndexMap<String, f64>>,
+    #[serde(default)]
+    pub institutions: IndexMap<String, InstitutionSpec>,
+    #[serde(default)]
+    pub games: IndexMap<String, GameSpec>,
+    #[serde(default)]
+    pub profiles: IndexMap<String, ProfileSpec>,
+    #[serde(default)]
+    pub expect: Vec<FactSpec>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineSpec {
+    pub start: i32,
+    pub end: i32,
+}
+
+fn default_runs() -> u64 {
+    1000
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSpec {
+    #[serde(default = "default_runs")]
+    pub runs: u64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+impl Default for RunSpec {
+    fn default() -> Self {
+        RunSpec { runs: default_runs(), seed: default_seed() }
+    }
+}
+
+fn default_distant_proximity() -> f64 {
+    0.25
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    #[serde(default = "default_distant_proximity")]
+    pub distant_proximity: f64,
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        ModelSpec { distant_proximity: default_distant_proximity() }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoctrinesSpec {
+    #[serde(default)]
+    pub neorealist: ParamOverrides,
+    #[serde(default)]
+    pub neoliberal: ParamOverrides,
+    #[serde(default)]
+    pub constructivist: ParamOverrides,
+}
+
+impl DoctrinesSpec {
+    pub fn get(&self, d: Doctrine) -> &ParamOverrides {
+        match d {
+            Doctrine::Neorealist => &self.neorealist,
+            Doctrine::Neoliberal => &self.neoliberal,
+            Doctrine::Constructivist => &self.constructivist,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateSpec {
+    pub name: String,
+    pub gdp_musd: f64,
+    pub military_musd: f64,
+    #[serde(default)]
+    pub great_power: bool,
+    #[serde(default)]
+    pub neighbours: Vec<String>,
+    pub doctrine: Doctrine,
+    #[serde(default)]
+    pub params: ParamOverrides,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionSpec {
+    pub kind: InstitutionKind,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub members: Vec<String>,
+    pub founded: Option<i32>,
+    pub leader: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GameKind {
+    Matrix,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayoffSpec {
+    #[serde(rename = "R")]
+    pub r: f64,
+    #[serde(rename = "S")]
+    pub s: f64,
+    #[serde(rename = "T")]
+    pub t: f64,
+    #[serde(rename = "P")]
+    pub p: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GameSpec {
+    pub kind: GameKind,
+    pub payoffs: PayoffSpec,
+    pub pairs: PairsSpec,
+    #[serde(default)]
+    pub noise: f64,
+    #[serde(default = "one")]
+    pub continuation: f64,
+    pub forgiveness: Option<f64>,
+    pub institution: Option<String>,
+    pub from: Option<i32>,
+    pub until: Option<i32>,
+    #[serde(default)]
+    pub strategies: IndexMap<String, Strategy>,
+}
+
+/// `pairs = "all"` or `pairs = [["A", "B"], ...]`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum PairsSpec {
+    All(String),
+    List(Vec<[String; 2]>),
+}
+
+impl<'de> Deserialize<'de> for PairsSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PairsSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"all\" or a list of pairs of state codes like [[\"A\", \"B\"]]")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<PairsSpec, E> {
+                Ok(PairsSpec::All(s.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PairsSpec, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(p) = seq.next_element::<[String; 2]>()? {
+                    pairs.push(p);
+                }
+                Ok(PairsSpec::List(pairs))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// What a profile starts from before its own assignments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileBase {
+    Scenario,
+    Neorealist,
+    Neoliberal,
+    Constructivist,
+}
+
+fn scenario_base() -> ProfileBase {
+    ProfileBase::Scenario
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSpec {
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "scenario_base")]
+    pub base: ProfileBase,
+    #[serde(default)]
+    pub doctrines: IndexMap<String, Doctrine>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKindSpec {
+    MemberAtEnd,
+    AccessionYear,
+    ComplianceShare,
+    Metric,
+    Event,
+}
+
+/// One `[[expect]]` entry; which fields apply depends on `fact`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactSpec {
+    pub fact: FactKindSpec,
+    pub id: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    pub state: Option<String>,
+    pub institution: Option<String>,
+    pub metric: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    pub member: Option<bool>,
+    pub event: Option<String>,
+    pub target: Option<String>,
+    pub by: Option<i32>,
+    pub occurs: Option<bool>,
+}

@@ -1,0 +1,307 @@
+//! Scenario files: parse, apply `--set` overrides, check, resolve to a [`World`].
+//!
+//! "Parse, then resolve, then run": the TOML text is parsed once into a spanned
+//! tree, command-line overrides are written into that tree (so they reach every
+//! field and go through the same checks as the file), the tree is deserialised
+//! into [`format::ScenarioFile`], and [`resolve`] checks meaning and builds the
+//! world. Every failure becomes a [`ScenarioError`] naming file, line, column,
+//! dotted field and what would be valid.
+
+pub mod error;
+pub mod format;
+mod resolve;
+
+pub use error::{Origin, ScenarioError};
+
+use crate::world::World;
+use format::ScenarioFile;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// A `--set PATH=VALUE` override of any scenario field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    pub path: String,
+    pub value: String,
+}
+
+impl FromStr for Override {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.split_once('=') {
+            Some((path, value)) if !path.trim().is_empty() => {
+                Ok(Override { path: path.trim().to_string(), value: value.trim().to_string() })
+            }
+            _ => Err(format!("expected PATH=VALUE (e.g. doctrines.neoliberal.discount=0.8), got `{s}`")),
+        }
+    }
+}
+
+impl fmt::Display for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
+}
+
+/// One step of a dotted field path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A dotted field path such as `states.KAZ.gdp_musd` or `expect[2].min`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldPath(pub Vec<Seg>);
+
+impl FieldPath {
+    /// Parse `a.b.0.c` or `a.b[0].c`.
+    pub fn parse(s: &str) -> FieldPath {
+        let mut segs = Vec::new();
+        for part in s.split('.') {
+            let mut rest = part;
+            while let Some(open) = rest.find('[') {
+                if open > 0 {
+                    segs.push(Seg::Key(rest[..open].to_string()));
+                }
+                let close = rest[open..].find(']').map_or(rest.len(), |c| open + c);
+                match rest[open + 1..close].parse() {
+                    Ok(i) => segs.push(Seg::Index(i)),
+                    Err(_) => segs.push(Seg::Key(rest[open..=close.min(rest.len() - 1)].to_string())),
+                }
+                rest = &rest[(close + 1).min(rest.len())..];
+            }
+            if !rest.is_empty() {
+                segs.push(match rest.parse::<usize>() {
+                    Ok(i) => Seg::Index(i),
+                    Err(_) => Seg::Key(rest.to_string()),
+                });
+            }
+        }
+        FieldPath(segs)
+    }
+
+    pub fn key(&self, k: &str) -> FieldPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(k.to_string()));
+        p
+    }
+
+    pub fn index(&self, i: usize) -> FieldPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A loaded scenario: the world plus what identifies its source.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub world: World,
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    pub overrides: Vec<Override>,
+}
+
+/// Read, check and resolve the scenario at `path` with `overrides` applied.
+pub fn load(path: &Path, overrides: &[Override]) -> Result<Loaded, ScenarioError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| ScenarioError {
+        file: file.clone(),
+        origin: Origin::Whole,
+        field: String::new(),
+        message: format!("cannot read the scenario file: {e}"),
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| ScenarioError {
+        file: file.clone(),
+        origin: Origin::Whole,
+        field: String::new(),
+        message: format!("the scenario file is not UTF-8 text: {e}"),
+    })?;
+    let world = load_str(&text, &file, overrides)?;
+    Ok(Loaded {
+        world,
+        path: path.to_path_buf(),
+        sha256: hex(&Sha256::digest(&bytes)),
+        overrides: overrides.to_vec(),
+    })
+}
+
+/// Check and resolve scenario `text` (named `file` in messages).
+pub fn load_str(text: &str, file: &str, overrides: &[Override]) -> Result<World, ScenarioError> {
+    let root = DeTable::parse(text).map_err(|e| {
+        let origin = e.span().map_or(Origin::Whole, |s| error::locate(text, s));
+        ScenarioError { file: file.into(), origin, field: String::new(), message: syntax_message(e.message()) }
+    })?;
+    let root_span = root.span();
+    let mut root = root.into_inner();
+    let parsed: Vec<(FieldPath, &Override)> = overrides.iter().map(|o| (FieldPath::parse(&o.path), o)).collect();
+    let ctx = Context { file, text, overrides: &parsed };
+    for (path, o) in &parsed {
+        let value = match DeValue::parse(&o.value) {
+            Ok(v) => v,
+            Err(_) => Spanned::new(0..0, DeValue::String(Cow::Borrowed(o.value.as_str()))),
+        };
+        set_path(&mut root, &path.0, value).map_err(|message| ctx.error_at(path, None, message))?;
+    }
+    let de = toml::de::Deserializer::from(Spanned::new(root_span, root.clone()));
+    let spec: ScenarioFile = serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut path = FieldPath(
+            e.path()
+                .iter()
+                .filter_map(|s| match s {
+                    serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+                    serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
+                    _ => None,
+                })
+                .collect(),
+        );
+        let inner = e.into_inner();
+        let message = inner.message().to_string();
+        // serde reports an unknown key at its parent; name the key itself.
+        if let Some(key) = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
+            path = path.key(key);
+        }
+        ctx.error_at(&path, inner.span(), type_message(&message))
+    })?;
+    resolve::resolve(&spec, &ctx.with_root(&root))
+}
+
+/// What resolution needs to report errors.
+pub(crate) struct Context<'a> {
+    file: &'a str,
+    text: &'a str,
+    overrides: &'a [(FieldPath, &'a Override)],
+}
+
+impl<'a> Context<'a> {
+    fn with_root<'r>(&'r self, root: &'r DeTable<'r>) -> Located<'r> {
+        Located { ctx: self, root }
+    }
+
+    /// An error at `path`; `span` (if known) is used unless the path was set on
+    /// the command line.
+    fn error_at(&self, path: &FieldPath, span: Option<std::ops::Range<usize>>, message: String) -> ScenarioError {
+        // Values written by --set carry empty spans: they are not in the file.
+        let span = span.filter(|s| !s.is_empty());
+        let within = self.overrides.iter().find(|(p, _)| path.0.starts_with(&p.0));
+        let beneath = self.overrides.iter().find(|(p, _)| p.0.starts_with(&path.0));
+        let origin = match (within, span, beneath) {
+            (Some((_, o)), _, _) | (None, None, Some((_, o))) => Origin::Override(o.to_string()),
+            (None, Some(s), _) => error::locate(self.text, s),
+            (None, None, None) => Origin::Whole,
+        };
+        ScenarioError { file: self.file.into(), origin, field: path.to_string(), message }
+    }
+}
+
+/// A context that can also find where a field is in the file.
+pub(crate) struct Located<'r> {
+    ctx: &'r Context<'r>,
+    root: &'r DeTable<'r>,
+}
+
+impl Located<'_> {
+    /// An error about the field at `path`, located in the file (or override).
+    pub(crate) fn error(&self, path: &FieldPath, message: impl Into<String>) -> ScenarioError {
+        self.ctx.error_at(path, span_of(self.root, &path.0), message.into())
+    }
+}
+
+/// The span of the deepest existing value along `path`.
+fn span_of(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> {
+    let mut span = None;
+    let mut table = Some(root);
+    let mut array: Option<&[Spanned<DeValue<'_>>]> = None;
+    for seg in path {
+        let next = match (seg, table, array) {
+            (Seg::Key(k), Some(t), _) => t.get(k.as_str()),
+            (Seg::Index(i), _, Some(a)) => a.get(*i),
+            _ => None,
+        };
+        let Some(value) = next else { break };
+        span = Some(value.span());
+        table = value.get_ref().as_table();
+        array = value.get_ref().as_array().map(|a| &a[..]);
+    }
+    span
+}
+
+/// Write `value` at `path`, creating tables on the way.
+fn set_path<'i>(table: &mut DeTable<'i>, path: &[Seg], value: Spanned<DeValue<'i>>) -> Result<(), String> {
+    let Some((first, rest)) = path.split_first() else {
+        return Err("an empty path; write PATH=VALUE, e.g. timeline.end=2030".into());
+    };
+    let Seg::Key(key) = first else {
+        return Err("a path must start with a key, e.g. states.KAZ.gdp_musd".into());
+    };
+    if rest.is_empty() {
+        table.insert(Spanned::new(0..0, Cow::Owned(key.clone())), value);
+        return Ok(());
+    }
+    let slot = table
+        .entry(Spanned::new(0..0, Cow::Owned(key.clone())))
+        .or_insert_with(|| Spanned::new(0..0, DeValue::Table(DeTable::new())));
+    set_in_value(slot.get_mut(), key, rest, value)
+}
+
+fn set_in_value<'i>(current: &mut DeValue<'i>, key: &str, rest: &[Seg], value: Spanned<DeValue<'i>>) -> Result<(), String> {
+    match (current, &rest[0]) {
+        (DeValue::Table(t), Seg::Key(_)) => set_path(t, rest, value),
+        (DeValue::Array(a), Seg::Index(i)) => {
+            let len = a.len();
+            let item = a.get_mut(*i).ok_or_else(|| format!("`{key}` has {len} entries; index {i} is out of range"))?;
+            if rest.len() == 1 {
+                *item = value;
+                Ok(())
+            } else {
+                set_in_value(item.get_mut(), key, &rest[1..], value)
+            }
+        }
+        (other, _) => Err(format!("`{key}` is a {}, so it has no field `{}`", other.type_str(), seg_name(&rest[0]))),
+    }
+}
+
+fn seg_name(seg: &Seg) -> String {
+    match seg {
+        Seg::Key(k) => k.clone(),
+        Seg::Index(i) => i.to_string(),
+    }
+}
+
+fn syntax_message(m: &str) -> String {
+    format!("invalid TOML: {}", m.trim())
+}
+
+/// serde's messages, lightly reworded for scenario authors.
+fn type_message(m: &str) -> String {
+    let m = m.trim();
+    if let Some(rest) = m.strip_prefix("unknown field ") {
+        return format!("unknown key {rest}");
+    }
+    m.replace("f64", "a number").replace("i32", "a whole number (year)").replace("u64", "a whole number >= 0")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,442 @@
+//! Checking a parsed scenario for meaning and resolving it to a [`World`].
+//!
+//! Every check names the dotted field and says what would be valid; the caller
+//! turns the field into a line and column.
+
+use super::format::{FactKindSpec, FactSpec, GameSpec, PairsSpec, ProfileBase, ScenarioFile};
+use super::{FieldPath, Located, ScenarioError};
+use crate::doctrine::params::Range;
+use crate::doctrine::{Doctrine, ParamOverrides, Params};
+use crate::game::matrix::{MatrixGame, Payoffs, Player};
+use crate::outcome::{Catalogue, EventKind};
+use crate::retrodiction::{Fact, FactDef};
+use crate::world::{self, Institution, Matrix, ModelSettings, Profile, RunDefaults, State, World};
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Names of the built-in doctrine profiles, which scenario profiles may not reuse.
+pub const BUILT_IN_PROFILES: &[&str] = &["scenario", "neorealist", "neoliberal", "constructivist"];
+
+/// Longest timeline accepted, in rounds (years).
+const MAX_ROUNDS: i32 = 1000;
+
+struct Resolver<'a, 'r> {
+    at: &'a Located<'r>,
+    codes: Vec<String>,
+    institutions: Vec<String>,
+}
+
+fn path(s: &str) -> FieldPath {
+    FieldPath::parse(s)
+}
+
+fn is_code(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.len() <= 12
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+impl Resolver<'_, '_> {
+    fn err<T>(&self, at: &FieldPath, message: impl Into<String>) -> Result<T> {
+        Err(self.at.error(at, message))
+    }
+
+    fn require(&self, ok: bool, at: &FieldPath, x: impl std::fmt::Display, valid: &str) -> Result<()> {
+        if ok { Ok(()) } else { self.err(at, format!("must be {valid}, got {x}")) }
+    }
+
+    fn state(&self, at: &FieldPath, code: &str) -> Result<usize> {
+        self.codes.iter().position(|c| c == code).map_or_else(
+            || self.err(at, format!("unknown state `{code}`; the scenario's states are {}", self.codes.join(", "))),
+            Ok,
+        )
+    }
+
+    fn institution(&self, at: &FieldPath, code: &str) -> Result<usize> {
+        self.institutions.iter().position(|c| c == code).map_or_else(
+            || {
+                let known = if self.institutions.is_empty() { "none are declared".into() } else { self.institutions.join(", ") };
+                self.err(at, format!("unknown institution `{code}`; the scenario's institutions: {known}"))
+            },
+            Ok,
+        )
+    }
+
+    fn check_params(&self, at: &FieldPath, o: &ParamOverrides) -> Result<()> {
+        for (name, x, range) in o.numbers() {
+            self.require(range.admits(x), &at.key(name), x, range.describe())?;
+        }
+        Ok(())
+    }
+
+    /// A list of distinct state codes.
+    fn state_list(&self, at: &FieldPath, codes: &[String]) -> Result<Vec<usize>> {
+        let mut out = Vec::with_capacity(codes.len());
+        for (k, code) in codes.iter().enumerate() {
+            let s = self.state(&at.index(k), code)?;
+            if out.contains(&s) {
+                return self.err(&at.index(k), format!("`{code}` is listed twice"));
+            }
+            out.push(s);
+        }
+        Ok(out)
+    }
+}
+
+pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
+    let r = Resolver { at, codes: spec.states.keys().cloned().collect(), institutions: spec.institutions.keys().cloned().collect() };
+
+    let meta = &spec.scenario;
+    r.require(is_name(&meta.name), &path("scenario.name"), format!("`{}`", meta.name), "a lower-case name of letters, digits, `_` or `-` (it names the results folder)")?;
+    let tl = &spec.timeline;
+    r.require(tl.end >= tl.start, &path("timeline.end"), tl.end, &format!("a year >= timeline.start ({})", tl.start))?;
+    r.require(tl.end - tl.start < MAX_ROUNDS, &path("timeline.end"), tl.end, &format!("at most {MAX_ROUNDS} years after timeline.start"))?;
+    r.require(spec.run.runs >= 1, &path("run.runs"), spec.run.runs, "at least 1")?;
+    let dp = spec.model.distant_proximity;
+    r.require(Range::Unit.admits(dp), &path("model.distant_proximity"), dp, Range::Unit.describe())?;
+
+    for d in Doctrine::ALL {
+        r.check_params(&path("doctrines").key(d.as_str()), spec.doctrines.get(d))?;
+    }
+
+    // States.
+    if spec.states.is_empty() {
+        return r.err(&path("states"), "a scenario needs at least one state, e.g. [states.KAZ]");
+    }
+    let mut states = Vec::with_capacity(spec.states.len());
+    for (code, s) in &spec.states {
+        let at = path("states").key(code);
+        r.require(is_code(code), &at, format!("`{code}`"), "an upper-case code of up to 12 letters, digits or `_` (e.g. KAZ, EU27)")?;
+        r.require(!s.name.trim().is_empty(), &at.key("name"), "an empty name", "a non-empty name")?;
+        r.require(s.gdp_musd.is_finite() && s.gdp_musd > 0.0, &at.key("gdp_musd"), s.gdp_musd, "a positive number (GDP, US$ million)")?;
+        r.require(s.military_musd.is_finite() && s.military_musd >= 0.0, &at.key("military_musd"), s.military_musd, "a number >= 0 (military expenditure, US$ million)")?;
+        r.check_params(&at.key("params"), &s.params)?;
+        let params = Doctrine::ALL.map(|d| {
+            let mut p = Params::default();
+            spec.doctrines.get(d).apply(&mut p);
+            s.params.apply(&mut p);
+            p
+        });
+        states.push(State {
+            code: code.clone(),
+            name: s.name.clone(),
+            gdp_musd: s.gdp_musd,
+            military_musd: s.military_musd,
+            great_power: s.great_power,
+            neighbours: Vec::new(),
+            doctrine: s.doctrine,
+            overrides: s.params.clone(),
+            params,
+        });
+    }
+    for (i, s) in spec.states.values().enumerate() {
+        let at = path("states").key(&r.codes[i]).key("neighbours");
+        for j in r.state_list(&at, &s.neighbours)? {
+            if j == i {
+                return r.err(&at, format!("`{}` cannot neighbour itself", r.codes[i]));
+            }
+            // Borders are symmetric: listing a neighbour on either side suffices.
+            for (a, b) in [(i, j), (j, i)] {
+                if !states[a].neighbours.contains(&b) {
+                    states[a].neighbours.push(b);
+                }
+            }
+        }
+    }
+    let n = states.len();
+
+    // Institutions.
+    let mut institutions = Vec::new();
+    for (code, inst) in &spec.institutions {
+        let at = path("institutions").key(code);
+        r.require(is_code(code), &at, format!("`{code}`"), "an upper-case code of up to 12 letters, digits or `_` (e.g. WTO, EAEU)")?;
+        if r.codes.contains(code) {
+            return r.err(&at, format!("`{code}` is already a state's code; institutions need their own codes"));
+        }
+        let members = r.state_list(&at.key("members"), &inst.members)?;
+        let leader = match &inst.leader {
+            Some(l) => {
+                let s = r.state(&at.key("leader"), l)?;
+                if !members.contains(&s) {
+                    return r.err(&at.key("leader"), format!("the leader `{l}` must be one of the members ({})", inst.members.join(", ")));
+                }
+                Some(s)
+            }
+            None => None,
+        };
+        institutions.push(Institution {
+            code: code.clone(),
+            name: if inst.name.is_empty() { code.clone() } else { inst.name.clone() },
+            kind: inst.kind,
+            members,
+            founded: inst.founded,
+            leader,
+        });
+    }
+
+    // Affinities and norms.
+    let mut affinity = Matrix::new(n, n, 0.0);
+    for (from, row) in &spec.affinity {
+        let i = r.state(&path("affinity").key(from), from)?;
+        for (to, &a) in row {
+            let at = path("affinity").key(from).key(to);
+            let j = r.state(&at, to)?;
+            if i == j {
+                return r.err(&at, "a state's affinity toward itself is not a parameter");
+            }
+            r.require((-1.0..=1.0).contains(&a), &at, a, "an affinity in [-1, 1] (-1 enemy, 0 neutral, 1 friend)")?;
+            affinity.set(i, j, a);
+        }
+    }
+    let mut norms = Matrix::new(n, institutions.len(), 0.0);
+    for (code, row) in &spec.norms {
+        let s = r.state(&path("norms").key(code), code)?;
+        for (inst, &x) in row {
+            let at = path("norms").key(code).key(inst);
+            let k = r.institution(&at, inst)?;
+            r.require(Range::Unit.admits(x), &at, x, "an internalised norm in [0, 1]")?;
+            norms.set(s, k, x);
+        }
+    }
+
+    // Games.
+    let mut games = Vec::new();
+    for (name, g) in &spec.games {
+        games.push(resolve_game(&r, name, g, spec, &institutions, n)?);
+    }
+
+    // Profiles.
+    let mut profiles = Vec::new();
+    for (name, p) in &spec.profiles {
+        let at = path("profiles").key(name);
+        r.require(is_name(name), &at, format!("`{name}`"), "a lower-case name of letters, digits, `_` or `-`")?;
+        if BUILT_IN_PROFILES.contains(&name.as_str()) {
+            return r.err(&at, format!("`{name}` is a built-in profile; choose another name"));
+        }
+        let mut doctrines: Vec<Doctrine> = match p.base {
+            ProfileBase::Scenario => states.iter().map(|s| s.doctrine).collect(),
+            ProfileBase::Neorealist => vec![Doctrine::Neorealist; n],
+            ProfileBase::Neoliberal => vec![Doctrine::Neoliberal; n],
+            ProfileBase::Constructivist => vec![Doctrine::Constructivist; n],
+        };
+        for (code, &d) in &p.doctrines {
+            doctrines[r.state(&at.key("doctrines").key(code), code)?] = d;
+        }
+        profiles.push(Profile { name: name.clone(), doctrines });
+    }
+
+    let threat = world::threat_weights(&states, dp);
+    let mut world = World {
+        name: meta.name.clone(),
+        title: meta.title.clone(),
+        description: meta.description.clone(),
+        start: tl.start,
+        end: tl.end,
+        states,
+        affinity,
+        threat,
+        norms,
+        institutions,
+        games,
+        facts: Vec::new(),
+        profiles,
+        model: ModelSettings { distant_proximity: dp },
+        run: RunDefaults { runs: spec.run.runs, seed: spec.run.seed },
+    };
+    let catalogue = Catalogue::new(&world);
+    for (k, f) in spec.expect.iter().enumerate() {
+        let fact = resolve_fact(&r, &path("expect").index(k), f, &world, &catalogue)?;
+        if world.facts.iter().any(|g| g.id == fact.id) {
+            return r.err(&path("expect").index(k).key("id"), format!("the id `{}` is used by another fact", fact.id));
+        }
+        world.facts.push(fact);
+    }
+    Ok(world)
+}
+
+fn resolve_game(
+    r: &Resolver<'_, '_>,
+    name: &str,
+    g: &GameSpec,
+    spec: &ScenarioFile,
+    institutions: &[Institution],
+    n: usize,
+) -> Result<MatrixGame> {
+    let at = path("games").key(name);
+    r.require(is_name(name), &at, format!("`{name}`"), "a lower-case name of letters, digits, `_` or `-`")?;
+    let pay = &g.payoffs;
+    for (key, x) in [("R", pay.r), ("S", pay.s), ("T", pay.t), ("P", pay.p)] {
+        r.require(x.is_finite(), &at.key("payoffs").key(key), x, "a finite number")?;
+    }
+    let payoffs = Payoffs { r: pay.r, s: pay.s, t: pay.t, p: pay.p };
+    let pairs = match &g.pairs {
+        PairsSpec::All(s) if s == "all" => {
+            (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect::<Vec<_>>()
+        }
+        PairsSpec::All(s) => {
+            return r.err(&at.key("pairs"), format!("must be \"all\" or a list of pairs like [[\"A\", \"B\"]], got \"{s}\""));
+        }
+        PairsSpec::List(list) => {
+            let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(list.len());
+            for (k, [a, b]) in list.iter().enumerate() {
+                let pat = at.key("pairs").index(k);
+                let (a, b) = (r.state(&pat, a)?, r.state(&pat, b)?);
+                if a == b {
+                    return r.err(&pat, "a state cannot play against itself");
+                }
+                if pairs.iter().any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a)) {
+                    return r.err(&pat, "this pair is listed twice");
+                }
+                pairs.push((a, b));
+            }
+            pairs
+        }
+    };
+    if pairs.is_empty() {
+        return r.err(&at.key("pairs"), "a game needs at least one pair of states");
+    }
+    r.require((0.0..=0.5).contains(&g.noise), &at.key("noise"), g.noise, "a tremble probability in [0, 0.5]")?;
+    r.require(g.continuation > 0.0 && g.continuation <= 1.0, &at.key("continuation"), g.continuation, "a continuation probability in (0, 1]")?;
+    let forgiveness = g.forgiveness.unwrap_or_else(|| payoffs.generous_forgiveness());
+    r.require(Range::Unit.admits(forgiveness), &at.key("forgiveness"), forgiveness, "a probability in [0, 1]")?;
+    let institution = match &g.institution {
+        Some(code) => Some(r.institution(&at.key("institution"), code)?),
+        None => None,
+    };
+    let (start, end) = (spec.timeline.start, spec.timeline.end);
+    let from = g.from.unwrap_or(start);
+    let until = g.until.unwrap_or(end);
+    let within = format!("a year within the timeline ({start}–{end})");
+    r.require((start..=end).contains(&from), &at.key("from"), from, &within)?;
+    r.require((start..=end).contains(&until) && until >= from, &at.key("until"), until, &format!("{within}, not before `from`"))?;
+    let mut seats = vec![Vec::new(); n];
+    for (p, &(a, b)) in pairs.iter().enumerate() {
+        seats[a].push((p, 0));
+        seats[b].push((p, 1));
+    }
+    let mut players = vec![Player::Doctrine; n];
+    for (code, &strategy) in &g.strategies {
+        let sat = at.key("strategies").key(code);
+        let s = r.state(&sat, code)?;
+        if seats[s].is_empty() {
+            return r.err(&sat, format!("`{code}` plays no pair in this game"));
+        }
+        players[s] = Player::Strategy(strategy);
+    }
+    let member = (0..n).map(|s| institution.is_some_and(|i| institutions[i].members.contains(&s))).collect();
+    Ok(MatrixGame {
+        name: name.to_string(),
+        payoffs,
+        pairs,
+        noise: g.noise,
+        continuation: g.continuation,
+        forgiveness,
+        institution,
+        from,
+        until,
+        players,
+        member,
+        seats,
+    })
+}
+
+fn resolve_fact(r: &Resolver<'_, '_>, at: &FieldPath, f: &FactSpec, world: &World, catalogue: &Catalogue) -> Result<FactDef> {
+    let kind = f.fact;
+    let kind_name = match kind {
+        FactKindSpec::MemberAtEnd => "member_at_end",
+        FactKindSpec::AccessionYear => "accession_year",
+        FactKindSpec::ComplianceShare => "compliance_share",
+        FactKindSpec::Metric => "metric",
+        FactKindSpec::Event => "event",
+    };
+    // Fields each kind of fact takes; any other field present is a mistake.
+    let allowed: &[&str] = match kind {
+        FactKindSpec::MemberAtEnd => &["state", "institution", "member"],
+        FactKindSpec::AccessionYear => &["state", "institution", "from", "to"],
+        FactKindSpec::ComplianceShare => &["state", "institution", "min", "max"],
+        FactKindSpec::Metric => &["state", "metric", "min", "max"],
+        FactKindSpec::Event => &["event", "state", "target", "institution", "by", "occurs"],
+    };
+    let present = [
+        ("state", f.state.is_some()),
+        ("institution", f.institution.is_some()),
+        ("metric", f.metric.is_some()),
+        ("min", f.min.is_some()),
+        ("max", f.max.is_some()),
+        ("from", f.from.is_some()),
+        ("to", f.to.is_some()),
+        ("member", f.member.is_some()),
+        ("event", f.event.is_some()),
+        ("target", f.target.is_some()),
+        ("by", f.by.is_some()),
+        ("occurs", f.occurs.is_some()),
+    ];
+    for (field, is_set) in present {
+        if is_set && !allowed.contains(&field) {
+            return r.err(&at.key(field), format!("a `{kind_name}` fact takes only: {}", allowed.join(", ")));
+        }
+    }
+    let need = |field: &str, v: Option<&String>| -> Result<String> {
+        v.cloned().map_or_else(|| r.err(&at.key(field), format!("a `{kind_name}` fact needs `{field}`")), Ok)
+    };
+    let state = |r: &Resolver<'_, '_>| -> Result<usize> { r.state(&at.key("state"), &need("state", f.state.as_ref())?) };
+    let institution = |r: &Resolver<'_, '_>| -> Result<usize> {
+        r.institution(&at.key("institution"), &need("institution", f.institution.as_ref())?)
+    };
+    let bounds = |r: &Resolver<'_, '_>| -> Result<(f64, f64)> {
+        let (min, max) = (f.min.unwrap_or(f64::NEG_INFINITY), f.max.unwrap_or(f64::INFINITY));
+        if f.min.is_none() && f.max.is_none() {
+            return r.err(at, format!("a `{kind_name}` fact needs `min`, `max` or both"));
+        }
+        r.require(!min.is_nan() && !max.is_nan() && min <= max, &at.key("max"), max, "a number >= min")?;
+        Ok((min, max))
+    };
+    let fact = match kind {
+        FactKindSpec::MemberAtEnd => {
+            Fact::MemberAtEnd { state: state(r)?, institution: institution(r)?, member: f.member.unwrap_or(true) }
+        }
+        FactKindSpec::AccessionYear => {
+            let (state, institution) = (state(r)?, institution(r)?);
+            let from = f.from.unwrap_or(world.start);
+            let to = f.to.unwrap_or(world.end);
+            r.require(to >= from, &at.key("to"), to, &format!("a year >= from ({from})"))?;
+            Fact::AccessionYear { state, institution, from, to }
+        }
+        FactKindSpec::ComplianceShare => {
+            let (state, institution) = (state(r)?, institution(r)?);
+            let (min, max) = bounds(r)?;
+            Fact::ComplianceShare { state, institution, min, max }
+        }
+        FactKindSpec::Metric => {
+            let s = state(r)?;
+            let metric = need("metric", f.metric.as_ref())?;
+            if catalogue.find(s, &metric).is_none() {
+                let known = catalogue.names_for(s).join(", ");
+                return r.err(&at.key("metric"), format!("`{}` reports no metric `{metric}`; its metrics are: {known}", world.states[s].code));
+            }
+            let (min, max) = bounds(r)?;
+            Fact::Metric { state: s, metric, min, max }
+        }
+        FactKindSpec::Event => {
+            let name = need("event", f.event.as_ref())?;
+            let Some(event) = EventKind::parse(&name) else {
+                let known: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+                return r.err(&at.key("event"), format!("unknown event kind `{name}`; valid kinds: {}", known.join(", ")));
+            };
+            let actor = f.state.as_ref().map(|c| r.state(&at.key("state"), c)).transpose()?;
+            let target = f.target.as_ref().map(|c| r.state(&at.key("target"), c)).transpose()?;
+            let institution = f.institution.as_ref().map(|c| r.institution(&at.key("institution"), c)).transpose()?;
+            let by = f.by.unwrap_or(world.end);
+            r.require((world.start..=world.end).contains(&by), &at.key("by"), by, &format!("a year within the timeline ({}–{})", world.start, world.end))?;
+            Fact::Event { kind: event, actor, target, institution, by, occurs: f.occurs.unwrap_or(true) }
+        }
+    };
+    Ok(FactDef { id: f.id.clone().unwrap_or_else(|| format!("fact{}", world.facts.len() + 1)), description: f.description.clone(), fact })
+}
