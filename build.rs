@@ -3,7 +3,16 @@
 
 use std::process::Command;
 
-const CRATES: &[&str] = &["rand", "rand_chacha", "rand_core", "rayon", "serde", "csv", "toml", "clap"];
+const CRATES: &[&str] = &[
+    "rand",
+    "rand_chacha",
+    "rand_core",
+    "rayon",
+    "serde",
+    "csv",
+    "toml",
+    "clap",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=Cargo.lock");
@@ -31,5 +40,8 @@ fn main() {
             versions.push(format!("{n}={}", v.trim_matches('"')));
         }
     }
-    println!("cargo:rustc-env=STATECRAFT_CRATE_VERSIONS={}", versions.join(","));
+    println!(
+        "cargo:rustc-env=STATECRAFT_CRATE_VERSIONS={}",
+        versions.join(",")
+    );
 }

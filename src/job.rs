@@ -32,6 +32,10 @@ pub struct JobSpec {
 #[derive(Clone, Debug)]
 pub struct JobReport {
     pub out: PathBuf,
+    /// Runs per profile.
+    pub runs: u64,
+    /// Whether `timeseries.csv` was written.
+    pub timeseries: bool,
     pub summaries: Vec<SummaryRow>,
     pub wall: Duration,
     /// Simulated runs (runs × profiles) per second of wall time.
@@ -40,14 +44,26 @@ pub struct JobReport {
 }
 
 /// Run the job; `progress` is called with the number of runs finished so far.
-pub fn run(loaded: &Loaded, spec: &JobSpec, progress: &(dyn Fn(u64) + Sync)) -> Result<JobReport, OutputError> {
+pub fn run(
+    loaded: &Loaded,
+    spec: &JobSpec,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<JobReport, OutputError> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let world = &loaded.world;
     let catalogue = Catalogue::new(world);
     output::prepare_dir(&spec.out, spec.force)?;
-    let mut results = Results::create(&spec.out, world, &catalogue, &spec.profiles, spec.timeseries)?;
-    let options = RunOptions { timeseries: spec.timeseries };
+    let mut results = Results::create(
+        &spec.out,
+        world,
+        &catalogue,
+        &spec.profiles,
+        spec.timeseries,
+    )?;
+    let options = RunOptions {
+        timeseries: spec.timeseries,
+    };
     let done = AtomicU64::new(0);
     let simulate = |r: u64| -> Vec<RunOutcome> {
         let outcomes = spec
@@ -59,20 +75,34 @@ pub fn run(loaded: &Loaded, spec: &JobSpec, progress: &(dyn Fn(u64) + Sync)) -> 
         outcomes
     };
     montecarlo::execute(spec.runs.clone(), simulate, |outcomes: Vec<RunOutcome>| {
-        outcomes.iter().enumerate().try_for_each(|(p, o)| results.write(p, o))
+        outcomes
+            .iter()
+            .enumerate()
+            .try_for_each(|(p, o)| results.write(p, o))
     })?;
     let summaries = results.finish()?;
     let wall = clock.elapsed();
     let threads = rayon::current_num_threads();
     let names = spec.profiles.iter().map(|p| p.name.as_str()).collect();
-    let manifest =
-        Manifest::new(&spec.command, loaded, spec.seed, spec.runs.clone(), names, spec.timeseries, threads, started, wall);
+    let manifest = Manifest::new(
+        &spec.command,
+        loaded,
+        spec.seed,
+        spec.runs.clone(),
+        names,
+        spec.timeseries,
+        threads,
+        started,
+        wall,
+    );
     let json = manifest
         .to_json()
         .map_err(|e| OutputError::io(&spec.out.join("manifest.json"), std::io::Error::other(e)))?;
     output::write_atomic(&spec.out, "manifest.json", &json)?;
     Ok(JobReport {
         out: spec.out.clone(),
+        runs: spec.runs.end - spec.runs.start,
+        timeseries: spec.timeseries,
         summaries,
         wall,
         runs_per_second: manifest.runs_per_second,

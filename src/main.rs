@@ -65,7 +65,9 @@ fn build_pool(threads: Option<usize>) -> Result<(), Failure> {
         }
         builder = builder.num_threads(n);
     }
-    builder.build_global().map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))
+    builder
+        .build_global()
+        .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
@@ -84,7 +86,11 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         return Err(Failure::Input("--runs must be at least 1".into()));
     }
     build_pool(args.threads)?;
-    let out = args.out.unwrap_or_else(|| PathBuf::from("results").join(&world.name).join(format!("run-{seed}")));
+    let out = args.out.unwrap_or_else(|| {
+        PathBuf::from("results")
+            .join(&world.name)
+            .join(format!("run-{seed}"))
+    });
     let spec = JobSpec {
         command: "run".into(),
         profiles: vec![profile],

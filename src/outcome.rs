@@ -22,7 +22,11 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: &'static [EventKind] = &[EventKind::Defection, EventKind::Reconciliation, EventKind::MatchEnd];
+    pub const ALL: &'static [EventKind] = &[
+        EventKind::Defection,
+        EventKind::Reconciliation,
+        EventKind::MatchEnd,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,7 +55,15 @@ pub struct Event {
 
 impl Event {
     pub fn new(kind: EventKind, actor: usize) -> Self {
-        Event { year: 0, kind, actor, target: None, institution: None, game: None, detail: String::new() }
+        Event {
+            year: 0,
+            kind,
+            actor,
+            target: None,
+            institution: None,
+            game: None,
+            detail: String::new(),
+        }
     }
 
     pub fn target(mut self, target: usize) -> Self {
@@ -89,12 +101,24 @@ pub enum Measure {
 /// Base names of all metrics with their meaning, for documentation and for
 /// validating `expect` facts.
 pub const METRIC_BASES: &[(&str, &str)] = &[
-    ("mean_payoff", "mean payoff per round played in matrix game G"),
+    (
+        "mean_payoff",
+        "mean payoff per round played in matrix game G",
+    ),
     ("total_payoff", "total payoff in matrix game G"),
-    ("cooperation_rate", "share of the state's moves in game G that were cooperative"),
-    ("mutual_cooperation_rate", "share of the state's pair-rounds in game G with mutual cooperation"),
+    (
+        "cooperation_rate",
+        "share of the state's moves in game G that were cooperative",
+    ),
+    (
+        "mutual_cooperation_rate",
+        "share of the state's pair-rounds in game G with mutual cooperation",
+    ),
     ("rounds_played", "pair-rounds the state played in game G"),
-    ("mean_affinity", "mean affinity toward all other states at the end"),
+    (
+        "mean_affinity",
+        "mean affinity toward all other states at the end",
+    ),
     ("affinity", "affinity toward great power X at the end"),
     ("norm", "internalised norm of institution I at the end"),
 ];
@@ -118,7 +142,13 @@ impl Catalogue {
     pub fn new(world: &World) -> Self {
         let mut keys = Vec::new();
         for state in 0..world.n_states() {
-            let mut push = |measure: Measure, name: String| keys.push(MetricKey { state, measure, name });
+            let mut push = |measure: Measure, name: String| {
+                keys.push(MetricKey {
+                    state,
+                    measure,
+                    name,
+                })
+            };
             for (g, game) in world.games.iter().enumerate() {
                 if game.seats[state].is_empty() {
                     continue;
@@ -127,7 +157,10 @@ impl Catalogue {
                 push(Measure::MeanPayoff(g), format!("mean_payoff:{q}"));
                 push(Measure::TotalPayoff(g), format!("total_payoff:{q}"));
                 push(Measure::CooperationRate(g), format!("cooperation_rate:{q}"));
-                push(Measure::MutualCooperationRate(g), format!("mutual_cooperation_rate:{q}"));
+                push(
+                    Measure::MutualCooperationRate(g),
+                    format!("mutual_cooperation_rate:{q}"),
+                );
                 push(Measure::RoundsPlayed(g), format!("rounds_played:{q}"));
             }
             if world.n_states() > 1 {
@@ -154,12 +187,18 @@ impl Catalogue {
     }
 
     pub fn find(&self, state: usize, name: &str) -> Option<usize> {
-        self.keys.iter().position(|k| k.state == state && k.name == name)
+        self.keys
+            .iter()
+            .position(|k| k.state == state && k.name == name)
     }
 
     /// The metric names reported for one state, for error messages.
     pub fn names_for(&self, state: usize) -> Vec<&str> {
-        self.keys.iter().filter(|k| k.state == state).map(|k| k.name.as_str()).collect()
+        self.keys
+            .iter()
+            .filter(|k| k.state == state)
+            .map(|k| k.name.as_str())
+            .collect()
     }
 }
 

@@ -10,7 +10,11 @@ use std::fmt::Write;
 /// What `statecraft check` prints.
 pub fn describe(world: &World) -> String {
     let mut s = String::new();
-    let title = if world.title.is_empty() { String::new() } else { format!(" — {}", world.title) };
+    let title = if world.title.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", world.title)
+    };
     let _ = writeln!(s, "scenario {}{title}", world.name);
     let _ = writeln!(
         s,
@@ -22,10 +26,18 @@ pub fn describe(world: &World) -> String {
         world.run.seed
     );
     let _ = writeln!(s, "\nstates ({})", world.n_states());
-    let _ = writeln!(s, "  {:<6} {:<22} {:<15} {:>10} {:>9}  {}", "code", "name", "doctrine", "GDP $bn", "mil. $bn", "neighbours");
+    let _ = writeln!(
+        s,
+        "  {:<6} {:<22} {:<15} {:>10} {:>9}  neighbours",
+        "code", "name", "doctrine", "GDP $bn", "mil. $bn"
+    );
     for st in &world.states {
         let gp = if st.great_power { "*" } else { "" };
-        let neighbours: Vec<&str> = st.neighbours.iter().map(|&j| world.states[j].code.as_str()).collect();
+        let neighbours: Vec<&str> = st
+            .neighbours
+            .iter()
+            .map(|&j| world.states[j].code.as_str())
+            .collect();
         let _ = writeln!(
             s,
             "  {:<6} {:<22} {:<15} {:>10.1} {:>9.1}  {}",
@@ -34,7 +46,11 @@ pub fn describe(world: &World) -> String {
             st.doctrine.as_str(),
             st.gdp_musd / 1000.0,
             st.military_musd / 1000.0,
-            if neighbours.is_empty() { "-".into() } else { neighbours.join(" ") }
+            if neighbours.is_empty() {
+                "-".into()
+            } else {
+                neighbours.join(" ")
+            }
         );
     }
     if world.states.iter().any(|s| s.great_power) {
@@ -43,17 +59,36 @@ pub fn describe(world: &World) -> String {
     if !world.institutions.is_empty() {
         let _ = writeln!(s, "\ninstitutions ({})", world.institutions.len());
         for inst in &world.institutions {
-            let members: Vec<&str> = inst.members.iter().map(|&j| world.states[j].code.as_str()).collect();
-            let _ = writeln!(s, "  {:<6} {:<22} {:<14} members: {}", inst.code, truncate(&inst.name, 22), inst.kind.as_str(), members.join(" "));
+            let members: Vec<&str> = inst
+                .members
+                .iter()
+                .map(|&j| world.states[j].code.as_str())
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {:<6} {:<22} {:<14} members: {}",
+                inst.code,
+                truncate(&inst.name, 22),
+                inst.kind.as_str(),
+                members.join(" ")
+            );
         }
     }
     if !world.games.is_empty() {
         let _ = writeln!(s, "\ngames ({})", world.games.len());
         for g in &world.games {
             let p = &g.payoffs;
-            let _ = write!(s, "  {} — matrix R={} S={} T={} P={}", g.name, p.r, p.s, p.t, p.p);
+            let _ = write!(
+                s,
+                "  {} — matrix R={} S={} T={} P={}",
+                g.name, p.r, p.s, p.t, p.p
+            );
             if p.is_prisoners_dilemma() {
-                let _ = write!(s, " (prisoner's dilemma; δ* = (T−R)/(T−P) = {:.3})", p.grim_threshold());
+                let _ = write!(
+                    s,
+                    " (prisoner's dilemma; δ* = (T−R)/(T−P) = {:.3})",
+                    p.grim_threshold()
+                );
             }
             let _ = writeln!(s);
             let _ = writeln!(
@@ -64,14 +99,19 @@ pub fn describe(world: &World) -> String {
                 g.until,
                 g.noise,
                 g.continuation,
-                g.institution.map_or(String::new(), |i| format!(", under {}", world.institutions[i].code))
+                g.institution.map_or(String::new(), |i| format!(
+                    ", under {}",
+                    world.institutions[i].code
+                ))
             );
             let fixed: Vec<String> = g
                 .players
                 .iter()
                 .enumerate()
                 .filter_map(|(i, pl)| match pl {
-                    Player::Strategy(st) => Some(format!("{} {}", world.states[i].code, st.as_str())),
+                    Player::Strategy(st) => {
+                        Some(format!("{} {}", world.states[i].code, st.as_str()))
+                    }
                     Player::Doctrine => None,
                 })
                 .collect();
@@ -88,7 +128,11 @@ pub fn describe(world: &World) -> String {
         }
     }
     let catalogue = Catalogue::new(world);
-    let _ = writeln!(s, "\n{} metrics per run and profile; the scenario is valid.", catalogue.len());
+    let _ = writeln!(
+        s,
+        "\n{} metrics per run and profile; the scenario is valid.",
+        catalogue.len()
+    );
     s
 }
 
@@ -96,11 +140,10 @@ pub fn describe(world: &World) -> String {
 /// cooperation rate and mean payoff per state with 95% intervals.
 pub fn run_summary(world: &World, report: &JobReport) -> String {
     let mut s = String::new();
-    let runs: u64 = report.summaries.first().map_or(0, |r| r.summary.n);
     let _ = writeln!(
         s,
         "{} in {:.2} s ({:.0} runs/s on {} threads) → {}",
-        plural(runs, "run"),
+        plural(report.runs, "run"),
         report.wall.as_secs_f64(),
         report.runs_per_second,
         report.threads,
@@ -108,13 +151,24 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
     );
     for game in &world.games {
         let _ = writeln!(s, "\n{}: mean over runs [95% CI]", game.name);
-        let _ = writeln!(s, "  {:<14} {:<7} {:<26} {:<26}", "profile", "state", "cooperation rate", "mean payoff per round");
-        for row in report.summaries.iter().filter(|r| r.metric == format!("cooperation_rate:{}", game.name)) {
-            let payoff = report
-                .summaries
-                .iter()
-                .find(|p| p.profile == row.profile && p.state == row.state && p.metric == format!("mean_payoff:{}", game.name));
-            let cell = |x: &crate::stats::Summary| format!("{:.3} [{:.3}, {:.3}]", x.mean, x.ci_low, x.ci_high);
+        let _ = writeln!(
+            s,
+            "  {:<14} {:<7} {:<26} {:<26}",
+            "profile", "state", "cooperation rate", "mean payoff per round"
+        );
+        for row in report
+            .summaries
+            .iter()
+            .filter(|r| r.metric == format!("cooperation_rate:{}", game.name))
+        {
+            let payoff = report.summaries.iter().find(|p| {
+                p.profile == row.profile
+                    && p.state == row.state
+                    && p.metric == format!("mean_payoff:{}", game.name)
+            });
+            let cell = |x: &crate::stats::Summary| {
+                format!("{:.3} [{:.3}, {:.3}]", x.mean, x.ci_low, x.ci_high)
+            };
             let _ = writeln!(
                 s,
                 "  {:<14} {:<7} {:<26} {:<26}",
@@ -125,14 +179,25 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
             );
         }
     }
-    let _ = writeln!(s, "\nfiles: outcomes.csv, summary.csv, events.csv, manifest.json (see results/README.md)");
+    let _ = writeln!(
+        s,
+        "\nfiles: outcomes.csv, summary.csv, events.csv, manifest.json (see results/README.md)"
+    );
     s
 }
 
 fn plural(n: u64, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width { s.to_string() } else { s.chars().take(width - 1).collect::<String>() + "…" }
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        s.chars().take(width - 1).collect::<String>() + "…"
+    }
 }

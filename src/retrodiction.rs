@@ -11,13 +11,32 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Fact {
     /// The state is (or, with `member = false`, is not) a member at the end.
-    MemberAtEnd { state: usize, institution: usize, member: bool },
+    MemberAtEnd {
+        state: usize,
+        institution: usize,
+        member: bool,
+    },
     /// The state joins the institution in a year within [from, to].
-    AccessionYear { state: usize, institution: usize, from: i32, to: i32 },
+    AccessionYear {
+        state: usize,
+        institution: usize,
+        from: i32,
+        to: i32,
+    },
     /// The state's share of rounds compliant with the institution is in [min, max].
-    ComplianceShare { state: usize, institution: usize, min: f64, max: f64 },
+    ComplianceShare {
+        state: usize,
+        institution: usize,
+        min: f64,
+        max: f64,
+    },
     /// A metric of the state is in [min, max].
-    Metric { state: usize, metric: String, min: f64, max: f64 },
+    Metric {
+        state: usize,
+        metric: String,
+        min: f64,
+        max: f64,
+    },
     /// An event of this kind (by this actor, against this target, in this
     /// institution, where given) occurs by the year `by` — or, with
     /// `occurs = false`, does not.

@@ -138,7 +138,8 @@ impl<'w> RunState<'w> {
                 let peer = f64::from(complied) / f64::from(moves);
                 let norm = self.norms.get(i, inst);
                 let target = self.member.get(i, inst) * peer;
-                self.norms.set(i, inst, norm + params.norm_learning * (target - norm));
+                self.norms
+                    .set(i, inst, norm + params.norm_learning * (target - norm));
             }
         }
         self.signal_sum.data.iter_mut().for_each(|x| *x = 0.0);
@@ -163,7 +164,11 @@ pub fn simulate(
     options: RunOptions,
 ) -> RunOutcome {
     let mut rs = RunState::new(world, &profile.doctrines, run_rng(seed, run));
-    let mut games: Vec<MatrixRun> = world.games.iter().map(|g| MatrixRun::new(g, world.n_states())).collect();
+    let mut games: Vec<MatrixRun> = world
+        .games
+        .iter()
+        .map(|g| MatrixRun::new(g, world.n_states()))
+        .collect();
     let mut order: Vec<usize> = (0..world.n_states()).collect();
     let mut timeseries = Vec::new();
     for year in world.years() {
@@ -179,8 +184,17 @@ pub fn simulate(
             record_year(&rs, &games, &mut timeseries);
         }
     }
-    let values = catalogue.keys.iter().map(|k| measure(&rs, &games, k.state, k.measure)).collect();
-    RunOutcome { run, values, events: rs.events, timeseries }
+    let values = catalogue
+        .keys
+        .iter()
+        .map(|k| measure(&rs, &games, k.state, k.measure))
+        .collect();
+    RunOutcome {
+        run,
+        values,
+        events: rs.events,
+        timeseries,
+    }
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -193,7 +207,9 @@ fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: Measure) -> 
         Measure::MeanPayoff(g) => ratio(tally(g).payoff, tally(g).moves as f64),
         Measure::TotalPayoff(g) => tally(g).payoff,
         Measure::CooperationRate(g) => ratio(tally(g).cooperations as f64, tally(g).moves as f64),
-        Measure::MutualCooperationRate(g) => ratio(tally(g).mutual_cooperations as f64, tally(g).moves as f64),
+        Measure::MutualCooperationRate(g) => {
+            ratio(tally(g).mutual_cooperations as f64, tally(g).moves as f64)
+        }
         Measure::RoundsPlayed(g) => tally(g).moves as f64,
         Measure::MeanAffinity => rs.mean_affinity(state),
         Measure::Affinity(j) => rs.affinity.get(state, j),
@@ -205,12 +221,20 @@ fn record_year(rs: &RunState<'_>, games: &[MatrixRun], out: &mut Vec<TimePoint>)
     let world = rs.world;
     for state in 0..world.n_states() {
         let mut push = |series: Series, value: f64| {
-            out.push(TimePoint { year: rs.year, state, series, value });
+            out.push(TimePoint {
+                year: rs.year,
+                state,
+                series,
+                value,
+            });
         };
         for (g, game) in world.games.iter().enumerate() {
             let t = games[g].round[state];
             if game.active(rs.year) && t.moves > 0 {
-                push(Series::CooperationRate(g), t.cooperations as f64 / t.moves as f64);
+                push(
+                    Series::CooperationRate(g),
+                    t.cooperations as f64 / t.moves as f64,
+                );
                 push(Series::MeanPayoff(g), t.payoff / t.moves as f64);
             }
         }

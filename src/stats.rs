@@ -60,11 +60,23 @@ impl Accumulator {
     pub fn summary(&mut self) -> Summary {
         let nan = f64::NAN;
         if self.n == 0 {
-            return Summary { n: 0, mean: nan, sd: nan, ci_low: nan, ci_high: nan, p05: nan, p50: nan, p95: nan };
+            return Summary {
+                n: 0,
+                mean: nan,
+                sd: nan,
+                ci_low: nan,
+                ci_high: nan,
+                p05: nan,
+                p50: nan,
+                p95: nan,
+            };
         }
         let (sd, half) = if self.n > 1 {
             let sd = (self.m2 / (self.n - 1) as f64).sqrt();
-            (sd, t_quantile(0.975, (self.n - 1) as f64) * sd / (self.n as f64).sqrt())
+            (
+                sd,
+                t_quantile(0.975, (self.n - 1) as f64) * sd / (self.n as f64).sqrt(),
+            )
         } else {
             (nan, nan)
         };
@@ -103,7 +115,8 @@ impl Sketch {
             return;
         }
         self.buffer.sort_by(f64::total_cmp);
-        let mut merged: Vec<(f64, u64)> = Vec::with_capacity(self.centroids.len() + self.buffer.len());
+        let mut merged: Vec<(f64, u64)> =
+            Vec::with_capacity(self.centroids.len() + self.buffer.len());
         let (mut a, mut b) = (0, 0);
         while a < self.centroids.len() || b < self.buffer.len() {
             let take_centroid = b == self.buffer.len()
@@ -154,7 +167,11 @@ impl Sketch {
             self.centroids[self.centroids.len() - 1].0
         };
         let x_lo = at(lo);
-        if frac == 0.0 { x_lo } else { x_lo + frac * (at(lo + 1) - x_lo) }
+        if frac == 0.0 {
+            x_lo
+        } else {
+            x_lo + frac * (at(lo + 1) - x_lo)
+        }
     }
 }
 
@@ -223,7 +240,10 @@ fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
     for m in 1..=300 {
         let m = m as f64;
         let m2 = 2.0 * m;
-        for aa in [m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))] {
+        for aa in [
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+        ] {
             d = 1.0 + aa * d;
             if d.abs() < TINY {
                 d = TINY;
@@ -272,7 +292,13 @@ mod tests {
     #[test]
     fn t_quantiles_match_tables() {
         // Two-sided 95% critical values from standard tables.
-        for (df, expected) in [(1.0, 12.7062), (2.0, 4.3027), (10.0, 2.2281), (30.0, 2.0423), (1000.0, 1.9623)] {
+        for (df, expected) in [
+            (1.0, 12.7062),
+            (2.0, 4.3027),
+            (10.0, 2.2281),
+            (30.0, 2.0423),
+            (1000.0, 1.9623),
+        ] {
             let t = t_quantile(0.975, df);
             assert!((t - expected).abs() < 1e-4, "df {df}: {t} vs {expected}");
         }

@@ -19,7 +19,11 @@ pub struct Matrix {
 
 impl Matrix {
     pub fn new(rows: usize, cols: usize, fill: f64) -> Self {
-        Matrix { rows, cols, data: vec![fill; rows * cols] }
+        Matrix {
+            rows,
+            cols,
+            data: vec![fill; rows * cols],
+        }
     }
 
     #[inline]
@@ -178,7 +182,10 @@ impl World {
             return Some(self.scenario_profile());
         }
         if let Some(&d) = Doctrine::ALL.iter().find(|d| d.as_str() == name) {
-            return Some(Profile { name: name.into(), doctrines: vec![d; self.n_states()] });
+            return Some(Profile {
+                name: name.into(),
+                doctrines: vec![d; self.n_states()],
+            });
         }
         self.profiles.iter().find(|p| p.name == name).cloned()
     }
@@ -200,12 +207,20 @@ pub fn threat_weights(states: &[State], distant_proximity: f64) -> Matrix {
     let mut theta = Matrix::new(n, n, 0.0);
     for i in 0..n {
         let raw = |j: usize| -> f64 {
-            let proximity = if states[i].neighbours.contains(&j) { 1.0 } else { distant_proximity };
+            let proximity = if states[i].neighbours.contains(&j) {
+                1.0
+            } else {
+                distant_proximity
+            };
             states[j].military_musd * proximity
         };
         let total: f64 = (0..n).filter(|&j| j != i).map(raw).sum();
         for j in (0..n).filter(|&j| j != i) {
-            let w = if total > 0.0 { raw(j) / total } else { 1.0 / (n - 1) as f64 };
+            let w = if total > 0.0 {
+                raw(j) / total
+            } else {
+                1.0 / (n - 1) as f64
+            };
             theta.set(i, j, w);
         }
     }

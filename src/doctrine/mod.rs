@@ -160,7 +160,10 @@ pub fn choose(lambda: f64, utilities: &[f64], u: f64) -> usize {
         }
     }
     // Rounding can leave `target` a hair above the last partial sum.
-    utilities.iter().rposition(|&x| weight(x) > 0.0).unwrap_or(0)
+    utilities
+        .iter()
+        .rposition(|&x| weight(x) > 0.0)
+        .unwrap_or(0)
 }
 
 /// Probability of the first of two options under the logit rule; used where a

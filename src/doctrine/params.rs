@@ -86,11 +86,6 @@ macro_rules! doctrine_params {
                 $( if let Some(x) = self.$name { out.push((stringify!($name), x, $range)); } )*
                 out
             }
-
-            /// Every parameter's name as written in a scenario.
-            pub fn names() -> &'static [&'static str] {
-                &[$( stringify!($name), )* "reciprocity"]
-            }
         }
     };
 }

@@ -64,7 +64,11 @@ impl Payoffs {
         let a = 1.0 - (self.t - self.r) / (self.r - self.s);
         let b = (self.r - self.p) / (self.t - self.p);
         let g = a.min(b);
-        if g.is_finite() { g.clamp(0.0, 1.0) } else { 0.0 }
+        if g.is_finite() {
+            g.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
     }
 }
 
@@ -147,7 +151,13 @@ impl MatrixRun {
 
     /// Play one round: every state in `order` chooses its moves in all its
     /// matches from last round's observations, then all moves are revealed.
-    pub fn play_round(&mut self, game_index: usize, game: &MatrixGame, rs: &mut RunState<'_>, order: &[usize]) {
+    pub fn play_round(
+        &mut self,
+        game_index: usize,
+        game: &MatrixGame,
+        rs: &mut RunState<'_>,
+        order: &[usize],
+    ) {
         self.round.iter_mut().for_each(|t| *t = Tally::default());
         for &me in order {
             for &(p, side) in &game.seats[me] {
@@ -165,7 +175,11 @@ impl MatrixRun {
                 };
                 let mut action = match game.players[me] {
                     Player::Strategy(s) => {
-                        let u = if s.is_random() { rs.rng.random::<f64>() } else { 0.0 };
+                        let u = if s.is_random() {
+                            rs.rng.random::<f64>()
+                        } else {
+                            0.0
+                        };
                         strategy::play(s, history, game.forgiveness, u)
                     }
                     Player::Doctrine => {
@@ -213,10 +227,14 @@ impl MatrixRun {
                 // cooperated (or opened), a return to cooperation after a defection.
                 let their_last = m.last[1 - side];
                 let kind = match (mine, their_last) {
-                    (Action::Defect, None | Some(Action::Cooperate)) if m.last[side] != Some(Action::Defect) => {
+                    (Action::Defect, None | Some(Action::Cooperate))
+                        if m.last[side] != Some(Action::Defect) =>
+                    {
                         Some(EventKind::Defection)
                     }
-                    (Action::Cooperate, Some(Action::Defect)) if m.last[side] == Some(Action::Defect) => {
+                    (Action::Cooperate, Some(Action::Defect))
+                        if m.last[side] == Some(Action::Defect) =>
+                    {
                         Some(EventKind::Reconciliation)
                     }
                     _ => None,
@@ -235,7 +253,11 @@ impl MatrixRun {
             m.rounds += 1;
             if game.continuation < 1.0 && rs.rng.random::<f64>() >= game.continuation {
                 m.over = true;
-                rs.event(Event::new(EventKind::MatchEnd, a).target(b).game(game_index));
+                rs.event(
+                    Event::new(EventKind::MatchEnd, a)
+                        .target(b)
+                        .game(game_index),
+                );
             }
         }
     }
@@ -260,7 +282,10 @@ fn doctrine_move(
     let institution = game.institution.filter(|_| game.member[me]);
     let mut utility = [0.0; 2];
     for (slot, action) in [Action::Cooperate, Action::Defect].into_iter().enumerate() {
-        let gains = [(me, pay.of(action, expected)), (partner, pay.of(expected, action))];
+        let gains = [
+            (me, pay.of(action, expected)),
+            (partner, pay.of(expected, action)),
+        ];
         let continuation = match action {
             Action::Cooperate if grim_broken => [(me, pay.s), (partner, pay.t)],
             Action::Cooperate => [(me, pay.r), (partner, pay.r)],
@@ -271,7 +296,11 @@ fn doctrine_move(
         let c = Consequences {
             gains: &gains,
             continuation: &continuation,
-            reputation_loss: if institution.is_some() && !complies { 1.0 } else { 0.0 },
+            reputation_loss: if institution.is_some() && !complies {
+                1.0
+            } else {
+                0.0
+            },
             compliance: compliance.as_ref().map_or(&[], |c| c.as_slice()),
             ..Consequences::default()
         };

@@ -11,7 +11,10 @@ pub fn git_commit() -> Option<&'static str> {
 
 /// Versions of the crates that determine results, from Cargo.lock at build time.
 pub fn crate_versions() -> Vec<(&'static str, &'static str)> {
-    env!("STATECRAFT_CRATE_VERSIONS").split(',').filter_map(|kv| kv.split_once('=')).collect()
+    env!("STATECRAFT_CRATE_VERSIONS")
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -77,16 +80,26 @@ impl<'a> Manifest<'a> {
                 overrides: loaded.overrides.iter().map(|o| o.to_string()).collect(),
             },
             seed,
-            runs: RunRange { start: runs.start, end: runs.end },
+            runs: RunRange {
+                start: runs.start,
+                end: runs.end,
+            },
             shard: None,
             profiles,
             timeseries,
             threads,
-            crates: crate_versions().into_iter().map(|(k, v)| (k.to_string(), v.into())).collect(),
+            crates: crate_versions()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.into()))
+                .collect(),
             started: humantime::format_rfc3339_seconds(started).to_string(),
             finished: humantime::format_rfc3339_seconds(started + wall).to_string(),
             wall_seconds: secs,
-            runs_per_second: if secs > 0.0 { simulated as f64 / secs } else { 0.0 },
+            runs_per_second: if secs > 0.0 {
+                simulated as f64 / secs
+            } else {
+                0.0
+            },
             parameters: &loaded.world,
         }
     }

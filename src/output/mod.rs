@@ -17,8 +17,13 @@ use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 /// Files a results directory may hold; `--force` replaces exactly these.
-pub const RESULT_FILES: &[&str] =
-    &["outcomes.csv", "summary.csv", "events.csv", "timeseries.csv", "manifest.json"];
+pub const RESULT_FILES: &[&str] = &[
+    "outcomes.csv",
+    "summary.csv",
+    "events.csv",
+    "timeseries.csv",
+    "manifest.json",
+];
 
 /// A failure to write results.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +38,10 @@ pub enum OutputError {
 
 impl OutputError {
     pub fn io(path: &Path, source: io::Error) -> Self {
-        OutputError::Io { path: path.to_path_buf(), source }
+        OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
@@ -67,9 +75,16 @@ impl CsvFile {
         let path = dir.join(name);
         let partial = dir.join(format!("{name}.partial"));
         let file = File::create(&partial).map_err(|e| OutputError::io(&partial, e))?;
-        let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 16, file));
-        writer.write_record(header).map_err(|e| OutputError::io(&partial, e.into()))?;
-        Ok(CsvFile { path, partial, writer })
+        let mut writer =
+            csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 16, file));
+        writer
+            .write_record(header)
+            .map_err(|e| OutputError::io(&partial, e.into()))?;
+        Ok(CsvFile {
+            path,
+            partial,
+            writer,
+        })
     }
 
     pub fn row<I, T>(&mut self, fields: I) -> Result<(), OutputError>
@@ -77,15 +92,21 @@ impl CsvFile {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.writer.write_record(fields).map_err(|e| OutputError::io(&self.partial, e.into()))
+        self.writer
+            .write_record(fields)
+            .map_err(|e| OutputError::io(&self.partial, e.into()))
     }
 
     /// Flush, sync and rename into place.
     pub fn finish(self) -> Result<PathBuf, OutputError> {
-        let CsvFile { path, partial, writer } = self;
+        let CsvFile {
+            path,
+            partial,
+            writer,
+        } = self;
         let file = writer
             .into_inner()
-            .map_err(|e| OutputError::io(&partial, e.into_error().into()))?
+            .map_err(|e| OutputError::io(&partial, e.into_error()))?
             .into_inner()
             .map_err(|e| OutputError::io(&partial, e.into_error()))?;
         file.sync_all().map_err(|e| OutputError::io(&partial, e))?;
@@ -149,14 +170,31 @@ impl<'w> Results<'w> {
             catalogue,
             profiles,
             dir: dir.to_path_buf(),
-            outcomes: CsvFile::create(dir, "outcomes.csv", &["profile", "run", "state", "metric", "value"])?,
+            outcomes: CsvFile::create(
+                dir,
+                "outcomes.csv",
+                &["profile", "run", "state", "metric", "value"],
+            )?,
             events: CsvFile::create(
                 dir,
                 "events.csv",
-                &["profile", "run", "year", "kind", "actor", "target", "institution", "detail"],
+                &[
+                    "profile",
+                    "run",
+                    "year",
+                    "kind",
+                    "actor",
+                    "target",
+                    "institution",
+                    "detail",
+                ],
             )?,
             timeseries: if timeseries {
-                Some(CsvFile::create(dir, "timeseries.csv", &["profile", "run", "year", "state", "metric", "value"])?)
+                Some(CsvFile::create(
+                    dir,
+                    "timeseries.csv",
+                    &["profile", "run", "year", "state", "metric", "value"],
+                )?)
             } else {
                 None
             },
@@ -175,7 +213,13 @@ impl<'w> Results<'w> {
         for (slot, (key, &value)) in self.catalogue.keys.iter().zip(&outcome.values).enumerate() {
             self.accumulators[p][slot].push(value);
             let state = world.states[key.state].code.as_str();
-            self.outcomes.row([profile, run.as_str(), state, key.name.as_str(), number(num, value)])?;
+            self.outcomes.row([
+                profile,
+                run.as_str(),
+                state,
+                key.name.as_str(),
+                number(num, value),
+            ])?;
         }
         for e in &outcome.events {
             year.clear();
@@ -205,7 +249,14 @@ impl<'w> Results<'w> {
                 year.clear();
                 let _ = write!(year, "{}", t.year);
                 let name = t.series.name(world);
-                ts.row([profile, run.as_str(), year.as_str(), world.states[t.state].code.as_str(), &name, number(num, t.value)])?;
+                ts.row([
+                    profile,
+                    run.as_str(),
+                    year.as_str(),
+                    world.states[t.state].code.as_str(),
+                    &name,
+                    number(num, t.value),
+                ])?;
             }
         }
         Ok(())
@@ -221,7 +272,10 @@ impl<'w> Results<'w> {
         let mut summary = CsvFile::create(
             &self.dir,
             "summary.csv",
-            &["profile", "state", "metric", "n", "mean", "sd", "ci_low", "ci_high", "p05", "p50", "p95"],
+            &[
+                "profile", "state", "metric", "n", "mean", "sd", "ci_low", "ci_high", "p05", "p50",
+                "p95",
+            ],
         )?;
         let mut rows = Vec::new();
         let mut bufs: [String; 7] = Default::default();
