@@ -10,7 +10,7 @@ use crate::retrodiction::FactDef;
 use serde::Serialize;
 
 /// A dense row-major matrix of f64 (pairwise relations, state × institution tables).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Matrix {
     pub rows: usize,
     pub cols: usize,

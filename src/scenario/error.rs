@@ -7,7 +7,12 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Origin {
     /// A position in the scenario file (1-based line and column).
-    File { line: usize, column: usize, source_line: String, width: usize },
+    File {
+        line: usize,
+        column: usize,
+        source_line: String,
+        width: usize,
+    },
     /// A `--set PATH=VALUE` override on the command line.
     Override(String),
     /// The file as a whole (e.g. it cannot be read).
@@ -37,17 +42,32 @@ impl ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = if self.field.is_empty() { String::new() } else { format!(" field `{}`:", self.field) };
+        let field = if self.field.is_empty() {
+            String::new()
+        } else {
+            format!(" field `{}`:", self.field)
+        };
         match &self.origin {
-            Origin::File { line, column, source_line, width } => {
+            Origin::File {
+                line,
+                column,
+                source_line,
+                width,
+            } => {
                 writeln!(f, "{}:{line}:{column}:{field} {}", self.file, self.message)?;
                 let gutter = line.to_string().len();
                 writeln!(f, "{:gutter$} |", "")?;
                 writeln!(f, "{line} | {source_line}")?;
-                let pad: String = source_line.chars().take(column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                let pad: String = source_line
+                    .chars()
+                    .take(column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
                 write!(f, "{:gutter$} | {pad}{}", "", "^".repeat((*width).max(1)))
             }
-            Origin::Override(set) => write!(f, "{} (in --set {set}):{field} {}", self.file, self.message),
+            Origin::Override(set) => {
+                write!(f, "{} (in --set {set}):{field} {}", self.file, self.message)
+            }
             Origin::Whole => write!(f, "{}:{field} {}", self.file, self.message),
         }
     }
@@ -60,8 +80,15 @@ pub fn locate(text: &str, span: std::ops::Range<usize>) -> Origin {
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = text[..start].matches('\n').count() + 1;
     let column = text[line_start..start].chars().count() + 1;
-    let source_line = text[line_start..line_end].trim_end_matches('\r').to_string();
+    let source_line = text[line_start..line_end]
+        .trim_end_matches('\r')
+        .to_string();
     let end = span.end.clamp(start, line_end);
     let width = text[start..end].chars().count();
-    Origin::File { line, column, source_line, width }
+    Origin::File {
+        line,
+        column,
+        source_line,
+        width,
+    }
 }

@@ -79,7 +79,10 @@ pub struct RunSpec {
 
 impl Default for RunSpec {
     fn default() -> Self {
-        RunSpec { runs: default_runs(), seed: default_seed() }
+        RunSpec {
+            runs: default_runs(),
+            seed: default_seed(),
+        }
     }
 }
 
@@ -96,7 +99,9 @@ pub struct ModelSpec {
 
 impl Default for ModelSpec {
     fn default() -> Self {
-        ModelSpec { distant_proximity: default_distant_proximity() }
+        ModelSpec {
+            distant_proximity: default_distant_proximity(),
+        }
     }
 }
 
@@ -190,11 +195,15 @@ pub struct GameSpec {
 }
 
 /// `pairs = "all"` or `pairs = [["A", "B"], ...]`.
+///
+/// Each pair is read as a list and its length checked in resolution: toml's
+/// deserialiser reads `[String; 2]` from a longer array and silently drops the
+/// rest, so `["A", "B", "C"]` would pass as `["A", "B"]`.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum PairsSpec {
     All(String),
-    List(Vec<[String; 2]>),
+    List(Vec<Vec<String>>),
 }
 
 impl<'de> Deserialize<'de> for PairsSpec {
@@ -210,7 +219,7 @@ impl<'de> Deserialize<'de> for PairsSpec {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PairsSpec, A::Error> {
                 let mut pairs = Vec::new();
-                while let Some(p) = seq.next_element::<[String; 2]>()? {
+                while let Some(p) = seq.next_element::<Vec<String>>()? {
                     pairs.push(p);
                 }
                 Ok(PairsSpec::List(pairs))

@@ -35,10 +35,13 @@ impl FromStr for Override {
 
     fn from_str(s: &str) -> Result<Self, String> {
         match s.split_once('=') {
-            Some((path, value)) if !path.trim().is_empty() => {
-                Ok(Override { path: path.trim().to_string(), value: value.trim().to_string() })
-            }
-            _ => Err(format!("expected PATH=VALUE (e.g. doctrines.neoliberal.discount=0.8), got `{s}`")),
+            Some((path, value)) if !path.trim().is_empty() => Ok(Override {
+                path: path.trim().to_string(),
+                value: value.trim().to_string(),
+            }),
+            _ => Err(format!(
+                "expected PATH=VALUE (e.g. doctrines.neoliberal.discount=0.8), got `{s}`"
+            )),
         }
     }
 }
@@ -73,7 +76,9 @@ impl FieldPath {
                 let close = rest[open..].find(']').map_or(rest.len(), |c| open + c);
                 match rest[open + 1..close].parse() {
                     Ok(i) => segs.push(Seg::Index(i)),
-                    Err(_) => segs.push(Seg::Key(rest[open..=close.min(rest.len() - 1)].to_string())),
+                    Err(_) => {
+                        segs.push(Seg::Key(rest[open..=close.min(rest.len() - 1)].to_string()))
+                    }
                 }
                 rest = &rest[(close + 1).min(rest.len())..];
             }
@@ -151,12 +156,33 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Loaded, ScenarioError
 pub fn load_str(text: &str, file: &str, overrides: &[Override]) -> Result<World, ScenarioError> {
     let root = DeTable::parse(text).map_err(|e| {
         let origin = e.span().map_or(Origin::Whole, |s| error::locate(text, s));
-        ScenarioError { file: file.into(), origin, field: String::new(), message: syntax_message(e.message()) }
+        let mut message = syntax_message(e.message());
+        // toml says only "duplicate key"; its span is the key, so name it.
+        if let Some(key) = e
+            .span()
+            .and_then(|s| text.get(s))
+            .filter(|_| e.message().trim() == "duplicate key")
+        {
+            message = format!("{message} `{key}`; each key (or table) may be defined only once");
+        }
+        ScenarioError {
+            file: file.into(),
+            origin,
+            field: String::new(),
+            message,
+        }
     })?;
     let root_span = root.span();
     let mut root = root.into_inner();
-    let parsed: Vec<(FieldPath, &Override)> = overrides.iter().map(|o| (FieldPath::parse(&o.path), o)).collect();
-    let ctx = Context { file, text, overrides: &parsed };
+    let parsed: Vec<(FieldPath, &Override)> = overrides
+        .iter()
+        .map(|o| (FieldPath::parse(&o.path), o))
+        .collect();
+    let ctx = Context {
+        file,
+        text,
+        overrides: &parsed,
+    };
     for (path, o) in &parsed {
         let value = match DeValue::parse(&o.value) {
             Ok(v) => v,
@@ -178,11 +204,27 @@ pub fn load_str(text: &str, file: &str, overrides: &[Override]) -> Result<World,
         );
         let inner = e.into_inner();
         let message = inner.message().to_string();
-        // serde reports an unknown key at its parent; name the key itself.
-        if let Some(key) = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
-            path = path.key(key);
+        let quoted = |prefix: &str| {
+            message
+                .strip_prefix(prefix)
+                .and_then(|m| m.split('`').next())
+                .map(str::to_string)
+        };
+        // serde_path_to_error has usually recorded an unknown key already (it
+        // captures map keys as they are read); add it only where it has not, so
+        // the path is `doctrines.neoliberal.dicount`, not `...dicount.dicount`.
+        if let Some(key) = quoted("unknown field `")
+            && path.0.last() != Some(&Seg::Key(key.clone()))
+        {
+            path = path.key(&key);
         }
-        ctx.error_at(&path, inner.span(), type_message(&message))
+        let mut err = ctx.error_at(&path, inner.span(), type_message(&message));
+        // A missing key is reported at its parent table, which is where it must
+        // be written (and whose line we show); the field names the key itself.
+        if let Some(key) = quoted("missing field `") {
+            err.field = path.key(&key).to_string();
+        }
+        err
     })?;
     resolve::resolve(&spec, &ctx.with_root(&root))
 }
@@ -201,17 +243,43 @@ impl<'a> Context<'a> {
 
     /// An error at `path`; `span` (if known) is used unless the path was set on
     /// the command line.
-    fn error_at(&self, path: &FieldPath, span: Option<std::ops::Range<usize>>, message: String) -> ScenarioError {
+    fn error_at(
+        &self,
+        path: &FieldPath,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+    ) -> ScenarioError {
         // Values written by --set carry empty spans: they are not in the file.
         let span = span.filter(|s| !s.is_empty());
-        let within = self.overrides.iter().find(|(p, _)| path.0.starts_with(&p.0));
-        let beneath = self.overrides.iter().find(|(p, _)| p.0.starts_with(&path.0));
+        let within = self
+            .overrides
+            .iter()
+            .find(|(p, _)| path.0.starts_with(&p.0));
+        // An override of part of this field (e.g. one state of a pair); the root
+        // does not count, or any --set would take the blame for a missing table.
+        let beneath = self
+            .overrides
+            .iter()
+            .find(|(p, _)| !path.0.is_empty() && p.0.starts_with(&path.0));
+        let mut message = message;
         let origin = match (within, span, beneath) {
             (Some((_, o)), _, _) | (None, None, Some((_, o))) => Origin::Override(o.to_string()),
-            (None, Some(s), _) => error::locate(self.text, s),
+            (None, Some(s), beneath) => {
+                // The file's line shows the value before the override; say so,
+                // or the user is shown a line that looks valid.
+                if let Some((_, o)) = beneath {
+                    message = format!("{message} (after --set {o})");
+                }
+                error::locate(self.text, s)
+            }
             (None, None, None) => Origin::Whole,
         };
-        ScenarioError { file: self.file.into(), origin, field: path.to_string(), message }
+        ScenarioError {
+            file: self.file.into(),
+            origin,
+            field: path.to_string(),
+            message,
+        }
     }
 }
 
@@ -224,8 +292,30 @@ pub(crate) struct Located<'r> {
 impl Located<'_> {
     /// An error about the field at `path`, located in the file (or override).
     pub(crate) fn error(&self, path: &FieldPath, message: impl Into<String>) -> ScenarioError {
-        self.ctx.error_at(path, span_of(self.root, &path.0), message.into())
+        self.ctx
+            .error_at(path, span_of(self.root, &path.0), message.into())
     }
+
+    /// An error about the *name* at the end of `path` (a state code written as
+    /// a key, as in `[affinity.CCC] AAX = 0.5`): the caret goes under the key,
+    /// since the value beside it is not what is wrong.
+    pub(crate) fn key_error(&self, path: &FieldPath, message: impl Into<String>) -> ScenarioError {
+        let span = key_span(self.root, &path.0).or_else(|| span_of(self.root, &path.0));
+        self.ctx.error_at(path, span, message.into())
+    }
+}
+
+/// The span of the last key of `path` (a path of keys only).
+fn key_span(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> {
+    let (Seg::Key(last), parent) = path.split_last()? else {
+        return None;
+    };
+    let mut table = root;
+    for seg in parent {
+        let Seg::Key(k) = seg else { return None };
+        table = table.get(k.as_str())?.get_ref().as_table()?;
+    }
+    table.get_key_value(last.as_str()).map(|(k, _)| k.span())
 }
 
 /// The span of the deepest existing value along `path`.
@@ -248,7 +338,11 @@ fn span_of(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> {
 }
 
 /// Write `value` at `path`, creating tables on the way.
-fn set_path<'i>(table: &mut DeTable<'i>, path: &[Seg], value: Spanned<DeValue<'i>>) -> Result<(), String> {
+fn set_path<'i>(
+    table: &mut DeTable<'i>,
+    path: &[Seg],
+    value: Spanned<DeValue<'i>>,
+) -> Result<(), String> {
     let Some((first, rest)) = path.split_first() else {
         return Err("an empty path; write PATH=VALUE, e.g. timeline.end=2030".into());
     };
@@ -265,12 +359,19 @@ fn set_path<'i>(table: &mut DeTable<'i>, path: &[Seg], value: Spanned<DeValue<'i
     set_in_value(slot.get_mut(), key, rest, value)
 }
 
-fn set_in_value<'i>(current: &mut DeValue<'i>, key: &str, rest: &[Seg], value: Spanned<DeValue<'i>>) -> Result<(), String> {
+fn set_in_value<'i>(
+    current: &mut DeValue<'i>,
+    key: &str,
+    rest: &[Seg],
+    value: Spanned<DeValue<'i>>,
+) -> Result<(), String> {
     match (current, &rest[0]) {
         (DeValue::Table(t), Seg::Key(_)) => set_path(t, rest, value),
         (DeValue::Array(a), Seg::Index(i)) => {
             let len = a.len();
-            let item = a.get_mut(*i).ok_or_else(|| format!("`{key}` has {len} entries; index {i} is out of range"))?;
+            let item = a
+                .get_mut(*i)
+                .ok_or_else(|| format!("`{key}` has {len} entries; index {i} is out of range"))?;
             if rest.len() == 1 {
                 *item = value;
                 Ok(())
@@ -278,7 +379,18 @@ fn set_in_value<'i>(current: &mut DeValue<'i>, key: &str, rest: &[Seg], value: S
                 set_in_value(item.get_mut(), key, &rest[1..], value)
             }
         }
-        (other, _) => Err(format!("`{key}` is a {}, so it has no field `{}`", other.type_str(), seg_name(&rest[0]))),
+        (other, _) => {
+            let kind = other.type_str();
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            Err(format!(
+                "`{key}` is {article} {kind}, so it has no field `{}`",
+                seg_name(&rest[0])
+            ))
+        }
     }
 }
 
@@ -299,7 +411,19 @@ fn type_message(m: &str) -> String {
     if let Some(rest) = m.strip_prefix("unknown field ") {
         return format!("unknown key {rest}");
     }
-    m.replace("f64", "a number").replace("i32", "a whole number (year)").replace("u64", "a whole number >= 0")
+    if let Some(rest) = m.strip_prefix("missing field ") {
+        return format!("required key {rest} is missing");
+    }
+    // Name types as TOML does, not as Rust does (`expected struct TimelineSpec`).
+    let m = match m.find("expected struct ") {
+        Some(i) => format!("{}expected a table", &m[..i]),
+        None => m.to_string(),
+    };
+    m.replace("f64", "a number")
+        .replace("i32", "a whole number (year)")
+        .replace("u64", "a whole number >= 0")
+        .replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table")
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -48,25 +48,71 @@ impl Resolver<'_, '_> {
         Err(self.at.error(at, message))
     }
 
-    fn require(&self, ok: bool, at: &FieldPath, x: impl std::fmt::Display, valid: &str) -> Result<()> {
-        if ok { Ok(()) } else { self.err(at, format!("must be {valid}, got {x}")) }
+    /// An error about the name that ends `at`, written as a key (a state's
+    /// code in `[affinity.CCC]`, a game's name): located at the key itself.
+    fn err_key<T>(&self, at: &FieldPath, message: impl Into<String>) -> Result<T> {
+        Err(self.at.key_error(at, message))
     }
 
+    fn require(
+        &self,
+        ok: bool,
+        at: &FieldPath,
+        x: impl std::fmt::Display,
+        valid: &str,
+    ) -> Result<()> {
+        if ok {
+            Ok(())
+        } else {
+            self.err(at, format!("must be {valid}, got {x}"))
+        }
+    }
+
+    /// Like [`Self::require`], for a name written as a key.
+    fn require_key(&self, ok: bool, at: &FieldPath, name: &str, valid: &str) -> Result<()> {
+        if ok {
+            Ok(())
+        } else {
+            self.err_key(at, format!("must be {valid}, got `{name}`"))
+        }
+    }
+
+    fn find_state(&self, code: &str) -> std::result::Result<usize, String> {
+        self.codes.iter().position(|c| c == code).ok_or_else(|| {
+            format!(
+                "unknown state `{code}`; the scenario's states are {}",
+                self.codes.join(", ")
+            )
+        })
+    }
+
+    /// A state named by a value, e.g. `neighbours = ["KAZ"]`.
     fn state(&self, at: &FieldPath, code: &str) -> Result<usize> {
-        self.codes.iter().position(|c| c == code).map_or_else(
-            || self.err(at, format!("unknown state `{code}`; the scenario's states are {}", self.codes.join(", "))),
-            Ok,
-        )
+        self.find_state(code).map_err(|m| self.at.error(at, m))
+    }
+
+    /// A state named by a key, e.g. `[affinity.KAZ]`.
+    fn state_key(&self, at: &FieldPath, code: &str) -> Result<usize> {
+        self.find_state(code).map_err(|m| self.at.key_error(at, m))
+    }
+
+    fn find_institution(&self, code: &str) -> std::result::Result<usize, String> {
+        self.institutions
+            .iter()
+            .position(|c| c == code)
+            .ok_or_else(|| {
+                let known = if self.institutions.is_empty() {
+                    "none are declared".into()
+                } else {
+                    self.institutions.join(", ")
+                };
+                format!("unknown institution `{code}`; the scenario's institutions: {known}")
+            })
     }
 
     fn institution(&self, at: &FieldPath, code: &str) -> Result<usize> {
-        self.institutions.iter().position(|c| c == code).map_or_else(
-            || {
-                let known = if self.institutions.is_empty() { "none are declared".into() } else { self.institutions.join(", ") };
-                self.err(at, format!("unknown institution `{code}`; the scenario's institutions: {known}"))
-            },
-            Ok,
-        )
+        self.find_institution(code)
+            .map_err(|m| self.at.error(at, m))
     }
 
     fn check_params(&self, at: &FieldPath, o: &ParamOverrides) -> Result<()> {
@@ -91,16 +137,45 @@ impl Resolver<'_, '_> {
 }
 
 pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
-    let r = Resolver { at, codes: spec.states.keys().cloned().collect(), institutions: spec.institutions.keys().cloned().collect() };
+    let r = Resolver {
+        at,
+        codes: spec.states.keys().cloned().collect(),
+        institutions: spec.institutions.keys().cloned().collect(),
+    };
 
     let meta = &spec.scenario;
-    r.require(is_name(&meta.name), &path("scenario.name"), format!("`{}`", meta.name), "a lower-case name of letters, digits, `_` or `-` (it names the results folder)")?;
+    r.require(
+        is_name(&meta.name),
+        &path("scenario.name"),
+        format!("`{}`", meta.name),
+        "a lower-case name of letters, digits, `_` or `-` (it names the results folder)",
+    )?;
     let tl = &spec.timeline;
-    r.require(tl.end >= tl.start, &path("timeline.end"), tl.end, &format!("a year >= timeline.start ({})", tl.start))?;
-    r.require(tl.end - tl.start < MAX_ROUNDS, &path("timeline.end"), tl.end, &format!("at most {MAX_ROUNDS} years after timeline.start"))?;
-    r.require(spec.run.runs >= 1, &path("run.runs"), spec.run.runs, "at least 1")?;
+    r.require(
+        tl.end >= tl.start,
+        &path("timeline.end"),
+        tl.end,
+        &format!("a year >= timeline.start ({})", tl.start),
+    )?;
+    r.require(
+        tl.end - tl.start < MAX_ROUNDS,
+        &path("timeline.end"),
+        tl.end,
+        &format!("at most {MAX_ROUNDS} years after timeline.start"),
+    )?;
+    r.require(
+        spec.run.runs >= 1,
+        &path("run.runs"),
+        spec.run.runs,
+        "at least 1",
+    )?;
     let dp = spec.model.distant_proximity;
-    r.require(Range::Unit.admits(dp), &path("model.distant_proximity"), dp, Range::Unit.describe())?;
+    r.require(
+        Range::Unit.admits(dp),
+        &path("model.distant_proximity"),
+        dp,
+        Range::Unit.describe(),
+    )?;
 
     for d in Doctrine::ALL {
         r.check_params(&path("doctrines").key(d.as_str()), spec.doctrines.get(d))?;
@@ -108,15 +183,38 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
 
     // States.
     if spec.states.is_empty() {
-        return r.err(&path("states"), "a scenario needs at least one state, e.g. [states.KAZ]");
+        return r.err(
+            &path("states"),
+            "a scenario needs at least one state, e.g. [states.KAZ]",
+        );
     }
     let mut states = Vec::with_capacity(spec.states.len());
     for (code, s) in &spec.states {
         let at = path("states").key(code);
-        r.require(is_code(code), &at, format!("`{code}`"), "an upper-case code of up to 12 letters, digits or `_` (e.g. KAZ, EU27)")?;
-        r.require(!s.name.trim().is_empty(), &at.key("name"), "an empty name", "a non-empty name")?;
-        r.require(s.gdp_musd.is_finite() && s.gdp_musd > 0.0, &at.key("gdp_musd"), s.gdp_musd, "a positive number (GDP, US$ million)")?;
-        r.require(s.military_musd.is_finite() && s.military_musd >= 0.0, &at.key("military_musd"), s.military_musd, "a number >= 0 (military expenditure, US$ million)")?;
+        r.require_key(
+            is_code(code),
+            &at,
+            code,
+            "an upper-case code of up to 12 letters, digits or `_` (e.g. KAZ, EU27)",
+        )?;
+        r.require(
+            !s.name.trim().is_empty(),
+            &at.key("name"),
+            "an empty name",
+            "a non-empty name",
+        )?;
+        r.require(
+            s.gdp_musd.is_finite() && s.gdp_musd > 0.0,
+            &at.key("gdp_musd"),
+            s.gdp_musd,
+            "a positive number (GDP, US$ million)",
+        )?;
+        r.require(
+            s.military_musd.is_finite() && s.military_musd >= 0.0,
+            &at.key("military_musd"),
+            s.military_musd,
+            "a number >= 0 (military expenditure, US$ million)",
+        )?;
         r.check_params(&at.key("params"), &s.params)?;
         let params = Doctrine::ALL.map(|d| {
             let mut p = Params::default();
@@ -156,16 +254,30 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
     let mut institutions = Vec::new();
     for (code, inst) in &spec.institutions {
         let at = path("institutions").key(code);
-        r.require(is_code(code), &at, format!("`{code}`"), "an upper-case code of up to 12 letters, digits or `_` (e.g. WTO, EAEU)")?;
+        r.require_key(
+            is_code(code),
+            &at,
+            code,
+            "an upper-case code of up to 12 letters, digits or `_` (e.g. WTO, EAEU)",
+        )?;
         if r.codes.contains(code) {
-            return r.err(&at, format!("`{code}` is already a state's code; institutions need their own codes"));
+            return r.err_key(
+                &at,
+                format!("`{code}` is already a state's code; institutions need their own codes"),
+            );
         }
         let members = r.state_list(&at.key("members"), &inst.members)?;
         let leader = match &inst.leader {
             Some(l) => {
                 let s = r.state(&at.key("leader"), l)?;
                 if !members.contains(&s) {
-                    return r.err(&at.key("leader"), format!("the leader `{l}` must be one of the members ({})", inst.members.join(", ")));
+                    return r.err(
+                        &at.key("leader"),
+                        format!(
+                            "the leader `{l}` must be one of the members ({})",
+                            inst.members.join(", ")
+                        ),
+                    );
                 }
                 Some(s)
             }
@@ -173,7 +285,11 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
         };
         institutions.push(Institution {
             code: code.clone(),
-            name: if inst.name.is_empty() { code.clone() } else { inst.name.clone() },
+            name: if inst.name.is_empty() {
+                code.clone()
+            } else {
+                inst.name.clone()
+            },
             kind: inst.kind,
             members,
             founded: inst.founded,
@@ -184,24 +300,36 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
     // Affinities and norms.
     let mut affinity = Matrix::new(n, n, 0.0);
     for (from, row) in &spec.affinity {
-        let i = r.state(&path("affinity").key(from), from)?;
+        let i = r.state_key(&path("affinity").key(from), from)?;
         for (to, &a) in row {
             let at = path("affinity").key(from).key(to);
-            let j = r.state(&at, to)?;
+            let j = r.state_key(&at, to)?;
             if i == j {
-                return r.err(&at, "a state's affinity toward itself is not a parameter");
+                return r.err_key(&at, "a state's affinity toward itself is not a parameter");
             }
-            r.require((-1.0..=1.0).contains(&a), &at, a, "an affinity in [-1, 1] (-1 enemy, 0 neutral, 1 friend)")?;
+            r.require(
+                (-1.0..=1.0).contains(&a),
+                &at,
+                a,
+                "an affinity in [-1, 1] (-1 enemy, 0 neutral, 1 friend)",
+            )?;
             affinity.set(i, j, a);
         }
     }
     let mut norms = Matrix::new(n, institutions.len(), 0.0);
     for (code, row) in &spec.norms {
-        let s = r.state(&path("norms").key(code), code)?;
+        let s = r.state_key(&path("norms").key(code), code)?;
         for (inst, &x) in row {
             let at = path("norms").key(code).key(inst);
-            let k = r.institution(&at, inst)?;
-            r.require(Range::Unit.admits(x), &at, x, "an internalised norm in [0, 1]")?;
+            let k = r
+                .find_institution(inst)
+                .map_err(|m| r.at.key_error(&at, m))?;
+            r.require(
+                Range::Unit.admits(x),
+                &at,
+                x,
+                "an internalised norm in [0, 1]",
+            )?;
             norms.set(s, k, x);
         }
     }
@@ -216,9 +344,17 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
     let mut profiles = Vec::new();
     for (name, p) in &spec.profiles {
         let at = path("profiles").key(name);
-        r.require(is_name(name), &at, format!("`{name}`"), "a lower-case name of letters, digits, `_` or `-`")?;
+        r.require_key(
+            is_name(name),
+            &at,
+            name,
+            "a lower-case name of letters, digits, `_` or `-`",
+        )?;
         if BUILT_IN_PROFILES.contains(&name.as_str()) {
-            return r.err(&at, format!("`{name}` is a built-in profile; choose another name"));
+            return r.err_key(
+                &at,
+                format!("`{name}` is a built-in profile; choose another name"),
+            );
         }
         let mut doctrines: Vec<Doctrine> = match p.base {
             ProfileBase::Scenario => states.iter().map(|s| s.doctrine).collect(),
@@ -227,9 +363,12 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
             ProfileBase::Constructivist => vec![Doctrine::Constructivist; n],
         };
         for (code, &d) in &p.doctrines {
-            doctrines[r.state(&at.key("doctrines").key(code), code)?] = d;
+            doctrines[r.state_key(&at.key("doctrines").key(code), code)?] = d;
         }
-        profiles.push(Profile { name: name.clone(), doctrines });
+        profiles.push(Profile {
+            name: name.clone(),
+            doctrines,
+        });
     }
 
     let threat = world::threat_weights(&states, dp);
@@ -247,14 +386,22 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
         games,
         facts: Vec::new(),
         profiles,
-        model: ModelSettings { distant_proximity: dp },
-        run: RunDefaults { runs: spec.run.runs, seed: spec.run.seed },
+        model: ModelSettings {
+            distant_proximity: dp,
+        },
+        run: RunDefaults {
+            runs: spec.run.runs,
+            seed: spec.run.seed,
+        },
     };
     let catalogue = Catalogue::new(&world);
     for (k, f) in spec.expect.iter().enumerate() {
         let fact = resolve_fact(&r, &path("expect").index(k), f, &world, &catalogue)?;
         if world.facts.iter().any(|g| g.id == fact.id) {
-            return r.err(&path("expect").index(k).key("id"), format!("the id `{}` is used by another fact", fact.id));
+            return r.err(
+                &path("expect").index(k).key("id"),
+                format!("the id `{}` is used by another fact", fact.id),
+            );
         }
         world.facts.push(fact);
     }
@@ -270,28 +417,56 @@ fn resolve_game(
     n: usize,
 ) -> Result<MatrixGame> {
     let at = path("games").key(name);
-    r.require(is_name(name), &at, format!("`{name}`"), "a lower-case name of letters, digits, `_` or `-`")?;
+    r.require_key(
+        is_name(name),
+        &at,
+        name,
+        "a lower-case name of letters, digits, `_` or `-`",
+    )?;
     let pay = &g.payoffs;
     for (key, x) in [("R", pay.r), ("S", pay.s), ("T", pay.t), ("P", pay.p)] {
-        r.require(x.is_finite(), &at.key("payoffs").key(key), x, "a finite number")?;
+        r.require(
+            x.is_finite(),
+            &at.key("payoffs").key(key),
+            x,
+            "a finite number",
+        )?;
     }
-    let payoffs = Payoffs { r: pay.r, s: pay.s, t: pay.t, p: pay.p };
+    let payoffs = Payoffs {
+        r: pay.r,
+        s: pay.s,
+        t: pay.t,
+        p: pay.p,
+    };
     let pairs = match &g.pairs {
-        PairsSpec::All(s) if s == "all" => {
-            (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect::<Vec<_>>()
-        }
+        PairsSpec::All(s) if s == "all" => (0..n)
+            .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+            .collect::<Vec<_>>(),
         PairsSpec::All(s) => {
-            return r.err(&at.key("pairs"), format!("must be \"all\" or a list of pairs like [[\"A\", \"B\"]], got \"{s}\""));
+            return r.err(
+                &at.key("pairs"),
+                format!("must be \"all\" or a list of pairs like [[\"A\", \"B\"]], got \"{s}\""),
+            );
         }
         PairsSpec::List(list) => {
             let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(list.len());
-            for (k, [a, b]) in list.iter().enumerate() {
+            for (k, pair) in list.iter().enumerate() {
                 let pat = at.key("pairs").index(k);
+                let [a, b] = pair.as_slice() else {
+                    let n = pair.len();
+                    let message = format!(
+                        "a pair names exactly two states, like [\"A\", \"B\"]; this one names {n}"
+                    );
+                    return r.err(&pat, message);
+                };
                 let (a, b) = (r.state(&pat, a)?, r.state(&pat, b)?);
                 if a == b {
                     return r.err(&pat, "a state cannot play against itself");
                 }
-                if pairs.iter().any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a)) {
+                if pairs
+                    .iter()
+                    .any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a))
+                {
                     return r.err(&pat, "this pair is listed twice");
                 }
                 pairs.push((a, b));
@@ -302,10 +477,27 @@ fn resolve_game(
     if pairs.is_empty() {
         return r.err(&at.key("pairs"), "a game needs at least one pair of states");
     }
-    r.require((0.0..=0.5).contains(&g.noise), &at.key("noise"), g.noise, "a tremble probability in [0, 0.5]")?;
-    r.require(g.continuation > 0.0 && g.continuation <= 1.0, &at.key("continuation"), g.continuation, "a continuation probability in (0, 1]")?;
-    let forgiveness = g.forgiveness.unwrap_or_else(|| payoffs.generous_forgiveness());
-    r.require(Range::Unit.admits(forgiveness), &at.key("forgiveness"), forgiveness, "a probability in [0, 1]")?;
+    r.require(
+        (0.0..=0.5).contains(&g.noise),
+        &at.key("noise"),
+        g.noise,
+        "a tremble probability in [0, 0.5]",
+    )?;
+    r.require(
+        g.continuation > 0.0 && g.continuation <= 1.0,
+        &at.key("continuation"),
+        g.continuation,
+        "a continuation probability in (0, 1]",
+    )?;
+    let forgiveness = g
+        .forgiveness
+        .unwrap_or_else(|| payoffs.generous_forgiveness());
+    r.require(
+        Range::Unit.admits(forgiveness),
+        &at.key("forgiveness"),
+        forgiveness,
+        "a probability in [0, 1]",
+    )?;
     let institution = match &g.institution {
         Some(code) => Some(r.institution(&at.key("institution"), code)?),
         None => None,
@@ -314,8 +506,18 @@ fn resolve_game(
     let from = g.from.unwrap_or(start);
     let until = g.until.unwrap_or(end);
     let within = format!("a year within the timeline ({start}–{end})");
-    r.require((start..=end).contains(&from), &at.key("from"), from, &within)?;
-    r.require((start..=end).contains(&until) && until >= from, &at.key("until"), until, &format!("{within}, not before `from`"))?;
+    r.require(
+        (start..=end).contains(&from),
+        &at.key("from"),
+        from,
+        &within,
+    )?;
+    r.require(
+        (start..=end).contains(&until) && until >= from,
+        &at.key("until"),
+        until,
+        &format!("{within}, not before `from`"),
+    )?;
     let mut seats = vec![Vec::new(); n];
     for (p, &(a, b)) in pairs.iter().enumerate() {
         seats[a].push((p, 0));
@@ -324,13 +526,15 @@ fn resolve_game(
     let mut players = vec![Player::Doctrine; n];
     for (code, &strategy) in &g.strategies {
         let sat = at.key("strategies").key(code);
-        let s = r.state(&sat, code)?;
+        let s = r.state_key(&sat, code)?;
         if seats[s].is_empty() {
-            return r.err(&sat, format!("`{code}` plays no pair in this game"));
+            return r.err_key(&sat, format!("`{code}` plays no pair in this game"));
         }
         players[s] = Player::Strategy(strategy);
     }
-    let member = (0..n).map(|s| institution.is_some_and(|i| institutions[i].members.contains(&s))).collect();
+    let member = (0..n)
+        .map(|s| institution.is_some_and(|i| institutions[i].members.contains(&s)))
+        .collect();
     Ok(MatrixGame {
         name: name.to_string(),
         payoffs,
@@ -347,7 +551,13 @@ fn resolve_game(
     })
 }
 
-fn resolve_fact(r: &Resolver<'_, '_>, at: &FieldPath, f: &FactSpec, world: &World, catalogue: &Catalogue) -> Result<FactDef> {
+fn resolve_fact(
+    r: &Resolver<'_, '_>,
+    at: &FieldPath,
+    f: &FactSpec,
+    world: &World,
+    catalogue: &Catalogue,
+) -> Result<FactDef> {
     let kind = f.fact;
     let kind_name = match kind {
         FactKindSpec::MemberAtEnd => "member_at_end",
@@ -380,63 +590,158 @@ fn resolve_fact(r: &Resolver<'_, '_>, at: &FieldPath, f: &FactSpec, world: &Worl
     ];
     for (field, is_set) in present {
         if is_set && !allowed.contains(&field) {
-            return r.err(&at.key(field), format!("a `{kind_name}` fact takes only: {}", allowed.join(", ")));
+            return r.err(
+                &at.key(field),
+                format!(
+                    "a fact of kind `{kind_name}` takes only: {}",
+                    allowed.join(", ")
+                ),
+            );
         }
     }
     let need = |field: &str, v: Option<&String>| -> Result<String> {
-        v.cloned().map_or_else(|| r.err(&at.key(field), format!("a `{kind_name}` fact needs `{field}`")), Ok)
+        v.cloned().map_or_else(
+            || {
+                r.err(
+                    &at.key(field),
+                    format!("a fact of kind `{kind_name}` needs `{field}`"),
+                )
+            },
+            Ok,
+        )
     };
-    let state = |r: &Resolver<'_, '_>| -> Result<usize> { r.state(&at.key("state"), &need("state", f.state.as_ref())?) };
+    let state = |r: &Resolver<'_, '_>| -> Result<usize> {
+        r.state(&at.key("state"), &need("state", f.state.as_ref())?)
+    };
     let institution = |r: &Resolver<'_, '_>| -> Result<usize> {
-        r.institution(&at.key("institution"), &need("institution", f.institution.as_ref())?)
+        r.institution(
+            &at.key("institution"),
+            &need("institution", f.institution.as_ref())?,
+        )
     };
     let bounds = |r: &Resolver<'_, '_>| -> Result<(f64, f64)> {
-        let (min, max) = (f.min.unwrap_or(f64::NEG_INFINITY), f.max.unwrap_or(f64::INFINITY));
+        let (min, max) = (
+            f.min.unwrap_or(f64::NEG_INFINITY),
+            f.max.unwrap_or(f64::INFINITY),
+        );
         if f.min.is_none() && f.max.is_none() {
-            return r.err(at, format!("a `{kind_name}` fact needs `min`, `max` or both"));
+            return r.err(
+                at,
+                format!("a fact of kind `{kind_name}` needs `min`, `max` or both"),
+            );
         }
-        r.require(!min.is_nan() && !max.is_nan() && min <= max, &at.key("max"), max, "a number >= min")?;
+        r.require(
+            !min.is_nan() && !max.is_nan() && min <= max,
+            &at.key("max"),
+            max,
+            "a number >= min",
+        )?;
         Ok((min, max))
     };
     let fact = match kind {
-        FactKindSpec::MemberAtEnd => {
-            Fact::MemberAtEnd { state: state(r)?, institution: institution(r)?, member: f.member.unwrap_or(true) }
-        }
+        FactKindSpec::MemberAtEnd => Fact::MemberAtEnd {
+            state: state(r)?,
+            institution: institution(r)?,
+            member: f.member.unwrap_or(true),
+        },
         FactKindSpec::AccessionYear => {
             let (state, institution) = (state(r)?, institution(r)?);
             let from = f.from.unwrap_or(world.start);
             let to = f.to.unwrap_or(world.end);
-            r.require(to >= from, &at.key("to"), to, &format!("a year >= from ({from})"))?;
-            Fact::AccessionYear { state, institution, from, to }
+            r.require(
+                to >= from,
+                &at.key("to"),
+                to,
+                &format!("a year >= from ({from})"),
+            )?;
+            Fact::AccessionYear {
+                state,
+                institution,
+                from,
+                to,
+            }
         }
         FactKindSpec::ComplianceShare => {
             let (state, institution) = (state(r)?, institution(r)?);
             let (min, max) = bounds(r)?;
-            Fact::ComplianceShare { state, institution, min, max }
+            Fact::ComplianceShare {
+                state,
+                institution,
+                min,
+                max,
+            }
         }
         FactKindSpec::Metric => {
             let s = state(r)?;
             let metric = need("metric", f.metric.as_ref())?;
             if catalogue.find(s, &metric).is_none() {
                 let known = catalogue.names_for(s).join(", ");
-                return r.err(&at.key("metric"), format!("`{}` reports no metric `{metric}`; its metrics are: {known}", world.states[s].code));
+                return r.err(
+                    &at.key("metric"),
+                    format!(
+                        "`{}` reports no metric `{metric}`; its metrics are: {known}",
+                        world.states[s].code
+                    ),
+                );
             }
             let (min, max) = bounds(r)?;
-            Fact::Metric { state: s, metric, min, max }
+            Fact::Metric {
+                state: s,
+                metric,
+                min,
+                max,
+            }
         }
         FactKindSpec::Event => {
             let name = need("event", f.event.as_ref())?;
             let Some(event) = EventKind::parse(&name) else {
                 let known: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-                return r.err(&at.key("event"), format!("unknown event kind `{name}`; valid kinds: {}", known.join(", ")));
+                return r.err(
+                    &at.key("event"),
+                    format!(
+                        "unknown event kind `{name}`; valid kinds: {}",
+                        known.join(", ")
+                    ),
+                );
             };
-            let actor = f.state.as_ref().map(|c| r.state(&at.key("state"), c)).transpose()?;
-            let target = f.target.as_ref().map(|c| r.state(&at.key("target"), c)).transpose()?;
-            let institution = f.institution.as_ref().map(|c| r.institution(&at.key("institution"), c)).transpose()?;
+            let actor = f
+                .state
+                .as_ref()
+                .map(|c| r.state(&at.key("state"), c))
+                .transpose()?;
+            let target = f
+                .target
+                .as_ref()
+                .map(|c| r.state(&at.key("target"), c))
+                .transpose()?;
+            let institution = f
+                .institution
+                .as_ref()
+                .map(|c| r.institution(&at.key("institution"), c))
+                .transpose()?;
             let by = f.by.unwrap_or(world.end);
-            r.require((world.start..=world.end).contains(&by), &at.key("by"), by, &format!("a year within the timeline ({}–{})", world.start, world.end))?;
-            Fact::Event { kind: event, actor, target, institution, by, occurs: f.occurs.unwrap_or(true) }
+            r.require(
+                (world.start..=world.end).contains(&by),
+                &at.key("by"),
+                by,
+                &format!("a year within the timeline ({}–{})", world.start, world.end),
+            )?;
+            Fact::Event {
+                kind: event,
+                actor,
+                target,
+                institution,
+                by,
+                occurs: f.occurs.unwrap_or(true),
+            }
         }
     };
-    Ok(FactDef { id: f.id.clone().unwrap_or_else(|| format!("fact{}", world.facts.len() + 1)), description: f.description.clone(), fact })
+    Ok(FactDef {
+        id: f
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("fact{}", world.facts.len() + 1)),
+        description: f.description.clone(),
+        fact,
+    })
 }
