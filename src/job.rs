@@ -8,7 +8,7 @@ use crate::outcome::{Catalogue, RunOutcome};
 use crate::output::manifest::Manifest;
 use crate::output::{self, OutputError, Results, SummaryRow};
 use crate::scenario::Loaded;
-use crate::simulation::{self, RunOptions};
+use crate::simulation::{self, RunOptions, SimError};
 use crate::world::Profile;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -28,12 +28,23 @@ pub struct JobSpec {
     pub timeseries: bool,
 }
 
+/// Why a job stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("the simulation failed: {0}")]
+    Simulation(#[from] SimError),
+}
+
 /// What a finished job reports.
 #[derive(Clone, Debug)]
 pub struct JobReport {
     pub out: PathBuf,
     /// Runs per profile.
     pub runs: u64,
+    /// Profiles run.
+    pub profiles: u64,
     /// Whether `timeseries.csv` was written.
     pub timeseries: bool,
     pub summaries: Vec<SummaryRow>,
@@ -41,6 +52,8 @@ pub struct JobReport {
     /// Simulated runs (runs × profiles) per second of wall time.
     pub runs_per_second: f64,
     pub threads: usize,
+    /// Trade equilibria solved, over all runs and profiles.
+    pub solves: u64,
 }
 
 /// Run the job; `progress` is called with the number of runs finished so far.
@@ -48,7 +61,7 @@ pub fn run(
     loaded: &Loaded,
     spec: &JobSpec,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<JobReport, OutputError> {
+) -> Result<JobReport, JobError> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let world = &loaded.world;
@@ -65,7 +78,7 @@ pub fn run(
         timeseries: spec.timeseries,
     };
     let done = AtomicU64::new(0);
-    let simulate = |r: u64| -> Vec<RunOutcome> {
+    let simulate = |r: u64| -> Result<Vec<RunOutcome>, SimError> {
         let outcomes = spec
             .profiles
             .iter()
@@ -74,12 +87,18 @@ pub fn run(
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
         outcomes
     };
-    montecarlo::execute(spec.runs.clone(), simulate, |outcomes: Vec<RunOutcome>| {
-        outcomes
-            .iter()
-            .enumerate()
-            .try_for_each(|(p, o)| results.write(p, o))
-    })?;
+    let mut solves = 0;
+    montecarlo::execute(
+        spec.runs.clone(),
+        simulate,
+        |outcomes: Result<Vec<RunOutcome>, SimError>| {
+            for (p, o) in outcomes?.iter().enumerate() {
+                solves += o.solves;
+                results.write(p, o)?;
+            }
+            Ok::<(), JobError>(())
+        },
+    )?;
     let summaries = results.finish()?;
     let wall = clock.elapsed();
     let threads = rayon::current_num_threads();
@@ -102,10 +121,12 @@ pub fn run(
     Ok(JobReport {
         out: spec.out.clone(),
         runs: spec.runs.end - spec.runs.start,
+        profiles: spec.profiles.len() as u64,
         timeseries: spec.timeseries,
         summaries,
         wall,
         runs_per_second: manifest.runs_per_second,
         threads,
+        solves,
     })
 }

@@ -11,7 +11,9 @@
 //! the global thread pool and never uses an unseeded random generator.
 
 pub mod doctrine;
+pub mod economy;
 pub mod game;
+pub mod institution;
 pub mod job;
 pub mod montecarlo;
 pub mod outcome;
@@ -21,4 +23,5 @@ pub mod retrodiction;
 pub mod scenario;
 pub mod simulation;
 pub mod stats;
+pub mod trade;
 pub mod world;

@@ -5,7 +5,7 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command, RunArgs};
-use statecraft::job::{self, JobSpec};
+use statecraft::job::{self, JobError, JobSpec};
 use statecraft::output::OutputError;
 use statecraft::{report, scenario};
 use std::path::PathBuf;
@@ -20,6 +20,15 @@ enum Failure {
 impl From<scenario::ScenarioError> for Failure {
     fn from(e: scenario::ScenarioError) -> Self {
         Failure::Input(e.to_string())
+    }
+}
+
+impl From<JobError> for Failure {
+    fn from(e: JobError) -> Self {
+        match e {
+            JobError::Output(o) => o.into(),
+            JobError::Simulation(_) => Failure::Runtime(e.to_string()),
+        }
     }
 }
 

@@ -19,6 +19,34 @@ pub enum EventKind {
     Reconciliation,
     /// A match of a matrix game ends by the continuation draw.
     MatchEnd,
+    /// A state applies to join a trade regime.
+    Application,
+    /// The members put a bound tariff to an applicant.
+    Offer,
+    /// A member votes (on an accession or a common measure).
+    Vote,
+    /// An applicant joins a trade regime by accession.
+    Accession,
+    /// A state joins an institution exogenously (from the scenario's history).
+    Join,
+    /// A member starts breaking a trade regime's rules.
+    Violation,
+    /// A member files a dispute.
+    Filing,
+    /// A panel rules against a respondent still in violation.
+    Ruling,
+    /// Authorised retaliation begins.
+    Retaliation,
+    /// A respondent ends its violation and a dispute closes.
+    Compliance,
+    /// A union leader coerces a member.
+    Coercion,
+    /// A member leaves a customs union.
+    Exit,
+    /// A customs union adopts a common measure.
+    MeasureAdopted,
+    /// A customs union rejects a proposed measure.
+    MeasureRejected,
 }
 
 impl EventKind {
@@ -26,6 +54,20 @@ impl EventKind {
         EventKind::Defection,
         EventKind::Reconciliation,
         EventKind::MatchEnd,
+        EventKind::Application,
+        EventKind::Offer,
+        EventKind::Vote,
+        EventKind::Accession,
+        EventKind::Join,
+        EventKind::Violation,
+        EventKind::Filing,
+        EventKind::Ruling,
+        EventKind::Retaliation,
+        EventKind::Compliance,
+        EventKind::Coercion,
+        EventKind::Exit,
+        EventKind::MeasureAdopted,
+        EventKind::MeasureRejected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,6 +75,20 @@ impl EventKind {
             EventKind::Defection => "defection",
             EventKind::Reconciliation => "reconciliation",
             EventKind::MatchEnd => "match_end",
+            EventKind::Application => "application",
+            EventKind::Offer => "offer",
+            EventKind::Vote => "vote",
+            EventKind::Accession => "accession",
+            EventKind::Join => "join",
+            EventKind::Violation => "violation",
+            EventKind::Filing => "filing",
+            EventKind::Ruling => "ruling",
+            EventKind::Retaliation => "retaliation",
+            EventKind::Compliance => "compliance",
+            EventKind::Coercion => "coercion",
+            EventKind::Exit => "exit",
+            EventKind::MeasureAdopted => "measure_adopted",
+            EventKind::MeasureRejected => "measure_rejected",
         }
     }
 
@@ -75,6 +131,16 @@ impl Event {
         self.game = Some(game);
         self
     }
+
+    pub fn institution(mut self, institution: usize) -> Self {
+        self.institution = Some(institution);
+        self
+    }
+
+    pub fn detail(mut self, detail: String) -> Self {
+        self.detail = detail;
+        self
+    }
 }
 
 /// What a metric measures; the catalogue pairs each with a state and a name.
@@ -96,6 +162,25 @@ pub enum Measure {
     Affinity(usize),
     /// Internalised norm of an institution at the end.
     Norm(usize),
+    /// Year the state joined an institution during the run (by accession or
+    /// exogenously); undefined if it did not.
+    AccessionYear(usize),
+    /// 1 if a member of the institution at the end, else 0.
+    MemberAtEnd(usize),
+    /// Share of the state's member-rounds compliant with the institution.
+    ComplianceShare(usize),
+    /// Bound tariff in a trade regime at the end, percent.
+    BoundTariff(usize),
+    /// Mean over rounds of the trade-weighted tariff the state applies, percent.
+    MeanTariff,
+    /// Mean over rounds of the welfare change, percent of baseline real spending.
+    WelfareChange,
+    DisputesFiled,
+    DisputesFaced,
+    /// Rounds in which the state was coerced by a union leader.
+    RoundsCoerced,
+    /// Rounds in which the state faced authorised retaliation.
+    RoundsRetaliated,
 }
 
 /// Base names of all metrics with their meaning, for documentation and for
@@ -121,6 +206,40 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
     ),
     ("affinity", "affinity toward great power X at the end"),
     ("norm", "internalised norm of institution I at the end"),
+    (
+        "accession_year",
+        "year the state joined institution I during the run (empty if it did not)",
+    ),
+    (
+        "member_at_end",
+        "1 if a member of institution I at the end, else 0",
+    ),
+    (
+        "compliance_share",
+        "share of the state's member-rounds compliant with institution I",
+    ),
+    (
+        "bound_tariff",
+        "the state's bound tariff in trade regime I at the end, percent",
+    ),
+    (
+        "mean_tariff",
+        "mean over rounds of the trade-weighted tariff the state applies, percent",
+    ),
+    (
+        "welfare_change",
+        "mean over rounds of the welfare change, percent of baseline real spending",
+    ),
+    ("disputes_filed", "disputes the state filed"),
+    ("disputes_faced", "disputes filed against the state"),
+    (
+        "rounds_coerced",
+        "rounds in which a union leader coerced the state",
+    ),
+    (
+        "rounds_retaliated",
+        "rounds in which the state faced authorised retaliation",
+    ),
 ];
 
 /// One slot of the catalogue.
@@ -173,6 +292,27 @@ impl Catalogue {
             }
             for (i, inst) in world.institutions.iter().enumerate() {
                 push(Measure::Norm(i), format!("norm:{}", inst.code));
+                let q = &inst.code;
+                push(Measure::AccessionYear(i), format!("accession_year:{q}"));
+                push(Measure::MemberAtEnd(i), format!("member_at_end:{q}"));
+                if inst.regime().is_some() || inst.union().is_some() {
+                    push(Measure::ComplianceShare(i), format!("compliance_share:{q}"));
+                }
+                if inst.regime().is_some() {
+                    push(Measure::BoundTariff(i), format!("bound_tariff:{q}"));
+                }
+            }
+            if world.trade.is_some() {
+                push(Measure::MeanTariff, "mean_tariff".into());
+                push(Measure::WelfareChange, "welfare_change".into());
+            }
+            if world.institutions.iter().any(|i| i.regime().is_some()) {
+                push(Measure::DisputesFiled, "disputes_filed".into());
+                push(Measure::DisputesFaced, "disputes_faced".into());
+                push(Measure::RoundsRetaliated, "rounds_retaliated".into());
+            }
+            if world.institutions.iter().any(|i| i.union().is_some()) {
+                push(Measure::RoundsCoerced, "rounds_coerced".into());
             }
         }
         Catalogue { keys }
@@ -221,6 +361,12 @@ pub enum Series {
     MeanAffinity,
     Affinity(usize),
     Norm(usize),
+    /// Welfare change this year, percent.
+    WelfareChange,
+    /// Trade-weighted tariff applied this year, percent.
+    MeanTariff,
+    /// 1 if compliant with institution I this year (members only).
+    Compliant(usize),
 }
 
 impl Series {
@@ -231,6 +377,9 @@ impl Series {
             Series::MeanAffinity => "mean_affinity".into(),
             Series::Affinity(j) => format!("affinity:{}", world.states[j].code),
             Series::Norm(i) => format!("norm:{}", world.institutions[i].code),
+            Series::WelfareChange => "welfare_change".into(),
+            Series::MeanTariff => "mean_tariff".into(),
+            Series::Compliant(i) => format!("compliant:{}", world.institutions[i].code),
         }
     }
 }
@@ -244,4 +393,6 @@ pub struct RunOutcome {
     pub values: Vec<f64>,
     pub events: Vec<Event>,
     pub timeseries: Vec<TimePoint>,
+    /// Trade equilibria solved in this run (for the timing report).
+    pub solves: u64,
 }

@@ -149,6 +149,14 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
         report.threads,
         report.out.display()
     );
+    if report.solves > 0 {
+        let per_run = report.solves as f64 / (report.runs.max(1) * report.profiles.max(1)) as f64;
+        let _ = writeln!(
+            s,
+            "{} trade equilibria solved ({per_run:.0} per run)",
+            report.solves
+        );
+    }
     for game in &world.games {
         let _ = writeln!(s, "\n{}: mean over runs [95% CI]", game.name);
         let _ = writeln!(

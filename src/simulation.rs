@@ -1,19 +1,56 @@
 //! One run of a world: the yearly schedule of MODEL.md §3, from the first year
 //! to the last, producing a [`RunOutcome`].
 //!
-//! Each round: (1) timeline events, (2) institutional moves, (3) policy moves —
-//! here the matrix games, states moving in a random order drawn each round,
-//! (4) enforcement, (5) the economy, (6) learning, (7) observation. Steps that no
-//! mechanism of this version fills are simply absent; every random number comes
-//! from the run's own stream (`montecarlo::run_rng`).
+//! Each round: (1) timeline events — historical joins; (2) institutional moves —
+//! votes on common measures, accession talks; (3) policy moves — the tariff game
+//! and the matrix games, states moving in a random order drawn each round;
+//! (4) enforcement — union coercion, dispute settlement; (5) the economy — the
+//! trade equilibrium of the policies in force; (6) learning — affinities, norms
+//! (enforcement beliefs are updated where they are observed, in step 4);
+//! (7) observation. Every random number comes from the run's own stream
+//! (`montecarlo::run_rng`).
 
 use crate::doctrine::{Doctrine, Viewpoint};
+use crate::economy::{Economy, Gains};
+use crate::game::dispute::Dispute;
 use crate::game::matrix::MatrixRun;
+use crate::game::{accession, dispute, tariff, union};
+use crate::institution::{Belief, Policy};
 use crate::montecarlo::run_rng;
-use crate::outcome::{Catalogue, Event, Measure, RunOutcome, Series, TimePoint};
+use crate::outcome::{Catalogue, Event, EventKind, Measure, RunOutcome, Series, TimePoint};
+use crate::trade::TradeError;
 use crate::world::{Matrix, Profile, World};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
+
+/// A run that cannot go on: the trade equilibrium failed. Reported, never
+/// written as a number.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("run {run}, year {year}: {source}")]
+pub struct SimError {
+    pub run: u64,
+    pub year: i32,
+    pub source: TradeError,
+}
+
+/// Per-state tallies behind the run's metrics.
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    /// Year each state joined each institution during the run (state × institution).
+    pub joined: Vec<f64>,
+    /// Member-rounds and compliant member-rounds (state × institution).
+    pub member_rounds: Vec<u32>,
+    pub compliant_rounds: Vec<u32>,
+    pub welfare_sum: Vec<f64>,
+    pub tariff_sum: Vec<f64>,
+    pub economy_rounds: u32,
+    pub disputes_filed: Vec<u32>,
+    pub disputes_faced: Vec<u32>,
+    pub rounds_coerced: Vec<u32>,
+    pub rounds_retaliated: Vec<u32>,
+    /// Was each state violating each institution's rules last round?
+    violating: Vec<bool>,
+}
 
 /// Options of a run that do not change its results, only what is recorded.
 #[derive(Clone, Copy, Debug, Default)]
@@ -41,10 +78,20 @@ pub struct RunState<'w> {
     /// Per institution this round: (compliant moves by members, moves by members).
     compliance: Vec<(u32, u32)>,
     events: Vec<Event>,
+    /// What every state does, as the economy sees it.
+    pub policy: Policy,
+    economy: Option<Economy<'w>>,
+    /// Per institution: the shared belief that a violation is challenged
+    /// (trade regime) or that a deviation is coerced (customs union).
+    pub beliefs: Vec<Belief>,
+    pub disputes: Vec<Dispute>,
+    pub talks: Vec<accession::Talks>,
+    pub record: Record,
+    run: u64,
 }
 
 impl<'w> RunState<'w> {
-    fn new(world: &'w World, doctrines: &'w [Doctrine], rng: ChaCha8Rng) -> Self {
+    fn new(world: &'w World, doctrines: &'w [Doctrine], rng: ChaCha8Rng, run: u64) -> Self {
         let n = world.n_states();
         let k = world.institutions.len();
         let mut member = Matrix::new(n, k, 0.0);
@@ -53,7 +100,43 @@ impl<'w> RunState<'w> {
                 member.set(s, i, 1.0);
             }
         }
+        let mut policy = Policy::initial(world, world.start);
+        // Measures voted on before the timeline starts count as adopted.
+        for (u, inst) in world.institutions.iter().enumerate() {
+            for m in 0..inst.union().map_or(0, |r| r.measures.len()) {
+                policy.adopted[u][m] = union::decided_before(world, u, m, world.start);
+            }
+        }
+        let beliefs = world
+            .institutions
+            .iter()
+            .map(|i| match (i.regime(), i.union()) {
+                (Some(r), _) => Belief::new(r.challenge_prior),
+                (_, Some(u)) => Belief::new(u.coercion_prior),
+                _ => Belief::new([1.0, 1.0]),
+            })
+            .collect();
+        let record = Record {
+            joined: vec![f64::NAN; n * k],
+            member_rounds: vec![0; n * k],
+            compliant_rounds: vec![0; n * k],
+            welfare_sum: vec![0.0; n],
+            tariff_sum: vec![0.0; n],
+            economy_rounds: 0,
+            disputes_filed: vec![0; n],
+            disputes_faced: vec![0; n],
+            rounds_coerced: vec![0; n],
+            rounds_retaliated: vec![0; n],
+            violating: vec![false; n * k],
+        };
         RunState {
+            policy,
+            economy: world.trade.as_ref().map(|t| Economy::new(world, t)),
+            beliefs,
+            disputes: Vec::new(),
+            talks: Vec::new(),
+            record,
+            run,
             world,
             doctrines,
             year: world.start,
@@ -103,6 +186,108 @@ impl<'w> RunState<'w> {
     pub fn event(&mut self, mut event: Event) {
         event.year = self.year;
         self.events.push(event);
+    }
+
+    /// ĝ of every state under `policy` (zeros when the world has no trade model).
+    pub fn gains(&mut self, policy: &Policy) -> Result<Gains, SimError> {
+        let (run, year) = (self.run, self.year);
+        match &mut self.economy {
+            Some(e) => e
+                .gains(policy)
+                .map_err(|source| SimError { run, year, source }),
+            None => Ok(vec![0.0; self.world.n_states()].into()),
+        }
+    }
+
+    /// Warm-start this round's solves from the status quo's equilibrium.
+    fn anchor_economy(&mut self) -> Result<(), SimError> {
+        let (run, year) = (self.run, self.year);
+        match &mut self.economy {
+            Some(e) => e
+                .anchor(&self.policy)
+                .map_err(|source| SimError { run, year, source }),
+            None => Ok(()),
+        }
+    }
+
+    /// Equilibria solved so far in this run.
+    pub fn solves(&self) -> u64 {
+        self.economy.as_ref().map_or(0, |e| e.solves)
+    }
+
+    /// Step 1: historical joins take effect; coercion is decided afresh each round.
+    fn timeline_events(&mut self) {
+        let world = self.world;
+        self.policy.year = self.year;
+        self.policy.coerced.iter_mut().for_each(|c| *c = None);
+        for (k, inst) in world.institutions.iter().enumerate() {
+            for &(s, year) in &inst.joined {
+                if year == self.year && !self.policy.member[s][k] {
+                    self.policy.member[s][k] = true;
+                    self.record.joined[s * world.institutions.len() + k] = year as f64;
+                    self.event(Event::new(EventKind::Join, s).institution(k));
+                }
+            }
+        }
+    }
+
+    /// Steps 5–7 for the economy and institutions: welfare, compliance tallies,
+    /// violation events, compliance signals and norms.
+    fn observe_policies(&mut self) -> Result<(), SimError> {
+        let world = self.world;
+        let n = world.n_states();
+        let k = world.institutions.len();
+        if self.economy.is_some() {
+            let gains = self.gains(&self.policy.clone())?;
+            self.record.economy_rounds += 1;
+            for s in 0..n {
+                self.record.welfare_sum[s] += gains[s];
+                let t = self
+                    .economy
+                    .as_mut()
+                    .map_or(0.0, |e| e.mean_tariff(&self.policy, s));
+                self.record.tariff_sum[s] += t;
+            }
+        }
+        for s in 0..n {
+            if self.policy.retaliation.data[..]
+                .chunks(n)
+                .any(|row| row[s] > 0.0)
+            {
+                self.record.rounds_retaliated[s] += 1;
+            }
+        }
+        for (i, inst) in world.institutions.iter().enumerate() {
+            let members: Vec<usize> = (0..n)
+                .filter(|&s| self.policy.active(world, s, i))
+                .collect();
+            let complies = |p: &Policy, s: usize| -> Option<bool> {
+                if inst.regime().is_some() {
+                    Some(!p.violates(world, i, s))
+                } else if inst.union().is_some() {
+                    Some(p.complies_with_union(world, i, s))
+                } else {
+                    None
+                }
+            };
+            for &s in &members {
+                let Some(ok) = complies(&self.policy, s) else {
+                    continue;
+                };
+                self.record.member_rounds[s * k + i] += 1;
+                self.record.compliant_rounds[s * k + i] += u32::from(ok);
+                self.observe_compliance(i, ok);
+                // Fellow members read compliance as cooperation, violation as defection.
+                for &other in members.iter().filter(|&&o| o != s) {
+                    self.signal(other, s, if ok { 1.0 } else { -1.0 });
+                }
+                let was = std::mem::replace(&mut self.record.violating[s * k + i], !ok);
+                if !ok && !was && inst.regime().is_some() {
+                    self.event(Event::new(EventKind::Violation, s).institution(i));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Shuffle `order` (Fisher–Yates) with the run's stream.
@@ -162,8 +347,8 @@ pub fn simulate(
     seed: u64,
     run: u64,
     options: RunOptions,
-) -> RunOutcome {
-    let mut rs = RunState::new(world, &profile.doctrines, run_rng(seed, run));
+) -> Result<RunOutcome, SimError> {
+    let mut rs = RunState::new(world, &profile.doctrines, run_rng(seed, run), run);
     let mut games: Vec<MatrixRun> = world
         .games
         .iter()
@@ -171,17 +356,34 @@ pub fn simulate(
         .collect();
     let mut order: Vec<usize> = (0..world.n_states()).collect();
     let mut timeseries = Vec::new();
+    // Institutional mechanics act through tariffs, so they need the trade model.
+    let institutions = world.trade.is_some() && !world.institutions.is_empty();
     for year in world.years() {
         rs.year = year;
+        rs.timeline_events();
+        rs.anchor_economy()?;
         rs.draw_move_order(&mut order);
+        if institutions {
+            union::vote_measures(&mut rs)?;
+            accession::negotiate(&mut rs)?;
+        }
+        if world.trade.is_some() {
+            tariff::play_round(&mut rs, &order)?;
+        }
+
         for (g, game) in world.games.iter().enumerate() {
             if game.active(year) {
                 games[g].play_round(g, game, &mut rs, &order);
             }
         }
+        if institutions {
+            union::coerce(&mut rs)?;
+            dispute::enforce(&mut rs)?;
+            rs.observe_policies()?;
+        }
         rs.learn();
         if options.timeseries {
-            record_year(&rs, &games, &mut timeseries);
+            record_year(&mut rs, &games, &mut timeseries);
         }
     }
     let values = catalogue
@@ -189,12 +391,14 @@ pub fn simulate(
         .iter()
         .map(|k| measure(&rs, &games, k.state, k.measure))
         .collect();
-    RunOutcome {
+    let solves = rs.solves();
+    Ok(RunOutcome {
         run,
         values,
         events: rs.events,
         timeseries,
-    }
+        solves,
+    })
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -203,6 +407,7 @@ fn ratio(a: f64, b: f64) -> f64 {
 
 fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: Measure) -> f64 {
     let tally = |g: usize| games[g].total[state];
+    let k = rs.world.institutions.len();
     match m {
         Measure::MeanPayoff(g) => ratio(tally(g).payoff, tally(g).moves as f64),
         Measure::TotalPayoff(g) => tally(g).payoff,
@@ -214,11 +419,41 @@ fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: Measure) -> 
         Measure::MeanAffinity => rs.mean_affinity(state),
         Measure::Affinity(j) => rs.affinity.get(state, j),
         Measure::Norm(i) => rs.norms.get(state, i),
+        Measure::AccessionYear(i) => rs.record.joined[state * k + i],
+        Measure::MemberAtEnd(i) => f64::from(u8::from(rs.policy.member[state][i])),
+        Measure::ComplianceShare(i) => ratio(
+            f64::from(rs.record.compliant_rounds[state * k + i]),
+            f64::from(rs.record.member_rounds[state * k + i]),
+        ),
+        Measure::BoundTariff(i) => {
+            if rs.policy.member[state][i] {
+                100.0 * rs.policy.bound.get(state, i)
+            } else {
+                f64::NAN
+            }
+        }
+        Measure::MeanTariff => ratio(
+            rs.record.tariff_sum[state],
+            f64::from(rs.record.economy_rounds),
+        ),
+        Measure::WelfareChange => ratio(
+            rs.record.welfare_sum[state],
+            f64::from(rs.record.economy_rounds),
+        ),
+        Measure::DisputesFiled => f64::from(rs.record.disputes_filed[state]),
+        Measure::DisputesFaced => f64::from(rs.record.disputes_faced[state]),
+        Measure::RoundsCoerced => f64::from(rs.record.rounds_coerced[state]),
+        Measure::RoundsRetaliated => f64::from(rs.record.rounds_retaliated[state]),
     }
 }
 
-fn record_year(rs: &RunState<'_>, games: &[MatrixRun], out: &mut Vec<TimePoint>) {
+fn record_year(rs: &mut RunState<'_>, games: &[MatrixRun], out: &mut Vec<TimePoint>) {
     let world = rs.world;
+    let gains = if world.trade.is_some() {
+        rs.gains(&rs.policy.clone()).ok()
+    } else {
+        None
+    };
     for state in 0..world.n_states() {
         let mut push = |series: Series, value: f64| {
             out.push(TimePoint {
@@ -246,8 +481,28 @@ fn record_year(rs: &RunState<'_>, games: &[MatrixRun], out: &mut Vec<TimePoint>)
                 push(Series::Affinity(j), rs.affinity.get(state, j));
             }
         }
-        for i in 0..world.institutions.len() {
+        for (i, inst) in world.institutions.iter().enumerate() {
             push(Series::Norm(i), rs.norms.get(state, i));
+            if rs.policy.active(world, state, i) {
+                let ok = if inst.regime().is_some() {
+                    Some(!rs.policy.violates(world, i, state))
+                } else if inst.union().is_some() {
+                    Some(rs.policy.complies_with_union(world, i, state))
+                } else {
+                    None
+                };
+                if let Some(ok) = ok {
+                    push(Series::Compliant(i), f64::from(u8::from(ok)));
+                }
+            }
+        }
+        if let Some(g) = &gains {
+            push(Series::WelfareChange, g[state]);
+            let t = rs
+                .economy
+                .as_mut()
+                .map_or(f64::NAN, |e| e.mean_tariff(&rs.policy, state));
+            push(Series::MeanTariff, t);
         }
     }
 }

@@ -65,6 +65,10 @@ pub struct State {
     pub overrides: ParamOverrides,
     /// Resolved parameters under each doctrine, indexed by [`Doctrine::index`].
     pub params: [Params; 3],
+    /// Own applied MFN tariff outside a customs union (fraction).
+    pub tariff: f64,
+    /// Tariff set when raising tariffs unilaterally (fraction).
+    pub unilateral_tariff: f64,
 }
 
 impl State {
@@ -99,10 +103,134 @@ pub struct Institution {
     pub code: String,
     pub name: String,
     pub kind: InstitutionKind,
-    /// Members at the start of the timeline.
+    /// Members from the start (or from founding).
     pub members: Vec<usize>,
+    /// States that join later, exogenously: (state, year).
+    pub joined: Vec<(usize, i32)>,
+    /// First year in force (None: from the start).
     pub founded: Option<i32>,
     pub leader: Option<usize>,
+    pub rules: Rules,
+}
+
+impl Institution {
+    pub fn in_force(&self, year: i32) -> bool {
+        self.founded.is_none_or(|f| year >= f)
+    }
+
+    pub fn regime(&self) -> Option<&RegimeRules> {
+        match &self.rules {
+            Rules::TradeRegime(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn union(&self) -> Option<&UnionRules> {
+        match &self.rules {
+            Rules::CustomsUnion(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+/// Mechanics of an institution, by kind.
+#[derive(Clone, Debug, Serialize)]
+pub enum Rules {
+    /// Declared only (investment initiatives and alliances in this version).
+    Declared,
+    TradeRegime(RegimeRules),
+    CustomsUnion(UnionRules),
+}
+
+/// A trade regime (the WTO): bound tariffs, accession, dispute settlement.
+#[derive(Clone, Debug, Serialize)]
+pub struct RegimeRules {
+    /// (applicant, year of application).
+    pub applicants: Vec<(usize, i32)>,
+    /// Bound tariff of each state as a member (fraction); None: its own tariff.
+    pub bound: Vec<Option<f64>>,
+    /// Probability that a violation is detected in a year.
+    pub monitoring: f64,
+    /// Extra tariff members apply to non-members' goods (fraction).
+    pub nonmember_premium: f64,
+    /// One-off cost of filing, percent of the filer's real spending.
+    pub filing_cost: f64,
+    pub consultation_years: i32,
+    pub panel_years: i32,
+    /// Beta prior (challenged, unchallenged).
+    pub challenge_prior: [f64; 2],
+    /// Members' opening demand for an applicant's bound tariff (fraction).
+    pub initial_offer: f64,
+    /// Concession step per year (fraction).
+    pub concession: f64,
+}
+
+/// A customs union: common external tariff, internal free trade, common
+/// trade remedies, a leader who may coerce.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnionRules {
+    /// CET step schedule: (from year, rate as a fraction), sorted by year.
+    pub cet: Vec<(i32, f64)>,
+    pub decision: crate::scenario::format::DecisionRule,
+    /// Vote weight of each state (weighted rule).
+    pub votes: Vec<f64>,
+    /// Rise in trade costs on a coerced member's exports that transit the leader (fraction).
+    pub coercion_cost: f64,
+    /// Beta prior (coerced, not coerced).
+    pub coercion_prior: [f64; 2],
+    pub measures: Vec<Measure>,
+}
+
+impl UnionRules {
+    /// The CET in force in `year`: the latest step at or before it (the first
+    /// step before that).
+    pub fn cet(&self, year: i32) -> f64 {
+        self.cet
+            .iter()
+            .rev()
+            .find(|(y, _)| *y <= year)
+            .or(self.cet.first())
+            .map_or(0.0, |c| c.1)
+    }
+}
+
+/// A common trade-remedy measure (e.g. an anti-dumping duty).
+#[derive(Clone, Debug, Serialize)]
+pub struct Measure {
+    pub name: String,
+    pub target: usize,
+    /// Duty as a fraction.
+    pub duty: f64,
+    /// Share of the target's exports to the union covered.
+    pub coverage: f64,
+    pub from: i32,
+    pub until: i32,
+    pub wto_consistent: bool,
+}
+
+impl Measure {
+    /// Ad valorem equivalent on all of the target's goods in a one-sector model.
+    pub fn tariff_equivalent(&self) -> f64 {
+        self.duty * self.coverage
+    }
+}
+
+/// Dependence channels (MODEL.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Transit = 0,
+    Security = 1,
+    Investment = 2,
+}
+
+/// The trade model of a world.
+#[derive(Clone, Debug, Serialize)]
+pub struct TradeModel {
+    /// The CSV of flows, as written in the scenario.
+    pub flows: String,
+    pub baseline_year: i32,
+    pub deficits: crate::trade::Deficits,
+    pub baseline: crate::trade::Baseline,
 }
 
 /// Model-wide settings that are not doctrine coefficients.
@@ -141,6 +269,10 @@ pub struct World {
     pub threat: Matrix,
     /// Initial internalised norm of each state for each institution.
     pub norms: Matrix,
+    /// Dependence of i on j by channel, indexed by [`Channel`].
+    pub dependence: [Matrix; 3],
+    /// The trade equilibrium's calibrated baseline, if the scenario has `[trade]`.
+    pub trade: Option<TradeModel>,
     pub institutions: Vec<Institution>,
     pub games: Vec<MatrixGame>,
     pub facts: Vec<FactDef>,

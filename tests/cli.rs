@@ -113,7 +113,16 @@ fn set_reaches_scenario_parameters() {
     let (patient, impatient) = (dir.path().join("a"), dir.path().join("b"));
     for (out, discount) in [(&patient, "0.9"), (&impatient, "0.2")] {
         statecraft()
-            .args(["run", CLASSIC, "--runs", "20", "--quiet", "--set", "games.trade_dilemma.noise=0", "--set"])
+            .args([
+                "run",
+                CLASSIC,
+                "--runs",
+                "20",
+                "--quiet",
+                "--set",
+                "games.trade_dilemma.noise=0",
+                "--set",
+            ])
             .arg(format!("doctrines.neoliberal.discount={discount}"))
             .arg("--out")
             .arg(out)

@@ -5,5 +5,10 @@
 //! own, except the classic fixed strategies of matrix games kept for teaching and
 //! validation.
 
+pub mod accession;
+pub mod dispute;
+pub mod forecast;
 pub mod matrix;
 pub mod strategy;
+pub mod tariff;
+pub mod union;

@@ -31,6 +31,10 @@ pub struct ScenarioFile {
     /// norms.S.I = initial internalised norm of state S for institution I.
     #[serde(default)]
     pub norms: IndexMap<String, IndexMap<String, f64>>,
+    /// dependence.I.J = how I depends on J, by channel.
+    #[serde(default)]
+    pub dependence: IndexMap<String, IndexMap<String, DependenceSpec>>,
+    pub trade: Option<TradeSpec>,
     #[serde(default)]
     pub institutions: IndexMap<String, InstitutionSpec>,
     #[serde(default)]
@@ -139,6 +143,50 @@ pub struct StateSpec {
     pub doctrine: Doctrine,
     #[serde(default)]
     pub params: ParamOverrides,
+    /// Own applied MFN tariff outside a customs union, percent.
+    #[serde(default)]
+    pub tariff_percent: f64,
+    /// Tariff set when raising tariffs unilaterally, percent (default: the trade table's).
+    pub unilateral_tariff_percent: Option<f64>,
+}
+
+/// `[dependence.I.J]`: shares in [0, 1].
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DependenceSpec {
+    #[serde(default)]
+    pub transit: f64,
+    #[serde(default)]
+    pub security: f64,
+    #[serde(default)]
+    pub investment: f64,
+}
+
+fn default_elasticity() -> f64 {
+    5.0
+}
+
+fn default_unilateral() -> f64 {
+    20.0
+}
+
+/// `[trade]`: the trade equilibrium's data and settings.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TradeSpec {
+    /// CSV of bilateral exports (exporter,importer,value_musd), relative to the scenario.
+    pub flows: String,
+    #[serde(default = "default_elasticity")]
+    pub elasticity: f64,
+    #[serde(default = "default_deficits")]
+    pub deficits: crate::trade::Deficits,
+    pub baseline_year: i32,
+    #[serde(default = "default_unilateral")]
+    pub unilateral_tariff_percent: f64,
+}
+
+fn default_deficits() -> crate::trade::Deficits {
+    crate::trade::Deficits::Fixed
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -149,8 +197,61 @@ pub struct InstitutionSpec {
     pub name: String,
     #[serde(default)]
     pub members: Vec<String>,
+    /// States joining later, exogenously, in the given year.
+    #[serde(default)]
+    pub joined: IndexMap<String, i32>,
     pub founded: Option<i32>,
     pub leader: Option<String>,
+    // Trade regime.
+    #[serde(default)]
+    pub applicants: IndexMap<String, i32>,
+    #[serde(default)]
+    pub bound_percent: IndexMap<String, f64>,
+    pub monitoring: Option<f64>,
+    pub nonmember_premium_percent: Option<f64>,
+    pub filing_cost_percent: Option<f64>,
+    pub consultation_years: Option<i32>,
+    pub panel_years: Option<i32>,
+    pub challenge_prior: Option<[f64; 2]>,
+    pub accession: Option<AccessionSpec>,
+    // Customs union.
+    #[serde(default)]
+    pub cet_percent: IndexMap<String, f64>,
+    pub decision: Option<DecisionRule>,
+    #[serde(default)]
+    pub votes: IndexMap<String, f64>,
+    pub coercion_cost_percent: Option<f64>,
+    pub coercion_prior: Option<[f64; 2]>,
+    #[serde(default)]
+    pub measures: Vec<MeasureSpec>,
+}
+
+/// How a customs union decides on common measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionRule {
+    Weighted,
+    Consensus,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessionSpec {
+    pub initial_offer_percent: Option<f64>,
+    pub concession_pp: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureSpec {
+    pub name: String,
+    pub target: String,
+    pub duty_percent: f64,
+    pub coverage: f64,
+    pub from: i32,
+    pub until: Option<i32>,
+    #[serde(default)]
+    pub wto_consistent: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]

@@ -7,6 +7,7 @@
 //! world. Every failure becomes a [`ScenarioError`] naming file, line, column,
 //! dotted field and what would be valid.
 
+mod data;
 pub mod error;
 pub mod format;
 mod resolve;
@@ -226,7 +227,9 @@ pub fn load_str(text: &str, file: &str, overrides: &[Override]) -> Result<World,
         }
         err
     })?;
-    resolve::resolve(&spec, &ctx.with_root(&root))
+    // Data files are found relative to the scenario file.
+    let dir = Path::new(file).parent().unwrap_or(Path::new(""));
+    resolve::resolve(&spec, &ctx.with_root(&root), dir)
 }
 
 /// What resolution needs to report errors.

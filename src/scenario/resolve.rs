@@ -3,14 +3,23 @@
 //! Every check names the dotted field and says what would be valid; the caller
 //! turns the field into a line and column.
 
-use super::format::{FactKindSpec, FactSpec, GameSpec, PairsSpec, ProfileBase, ScenarioFile};
+use super::format::{
+    DecisionRule, FactKindSpec, FactSpec, GameSpec, InstitutionSpec, PairsSpec, ProfileBase,
+    ScenarioFile,
+};
 use super::{FieldPath, Located, ScenarioError};
 use crate::doctrine::params::Range;
 use crate::doctrine::{Doctrine, ParamOverrides, Params};
 use crate::game::matrix::{MatrixGame, Payoffs, Player};
+use crate::institution::Policy;
 use crate::outcome::{Catalogue, EventKind};
 use crate::retrodiction::{Fact, FactDef};
-use crate::world::{self, Institution, Matrix, ModelSettings, Profile, RunDefaults, State, World};
+use crate::trade::{Baseline, Solver};
+use crate::world::{
+    self, Institution, InstitutionKind, Matrix, Measure, ModelSettings, Profile, RegimeRules,
+    Rules, RunDefaults, State, TradeModel, UnionRules, World,
+};
+use std::path::Path;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
@@ -136,7 +145,7 @@ impl Resolver<'_, '_> {
     }
 }
 
-pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
+pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Result<World> {
     let r = Resolver {
         at,
         codes: spec.states.keys().cloned().collect(),
@@ -158,7 +167,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
         &format!("a year >= timeline.start ({})", tl.start),
     )?;
     r.require(
-        tl.end - tl.start < MAX_ROUNDS,
+        i64::from(tl.end) - i64::from(tl.start) < i64::from(MAX_ROUNDS),
         &path("timeline.end"),
         tl.end,
         &format!("at most {MAX_ROUNDS} years after timeline.start"),
@@ -216,6 +225,24 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
             "a number >= 0 (military expenditure, US$ million)",
         )?;
         r.check_params(&at.key("params"), &s.params)?;
+        let percent = "a tariff in percent, between 0 and 1000";
+        let tariff_ok = |x: f64| x.is_finite() && (0.0..=1000.0).contains(&x);
+        r.require(
+            tariff_ok(s.tariff_percent),
+            &at.key("tariff_percent"),
+            s.tariff_percent,
+            percent,
+        )?;
+        let unilateral = s
+            .unilateral_tariff_percent
+            .or(spec.trade.as_ref().map(|t| t.unilateral_tariff_percent))
+            .unwrap_or(s.tariff_percent);
+        r.require(
+            tariff_ok(unilateral),
+            &at.key("unilateral_tariff_percent"),
+            unilateral,
+            percent,
+        )?;
         let params = Doctrine::ALL.map(|d| {
             let mut p = Params::default();
             spec.doctrines.get(d).apply(&mut p);
@@ -232,6 +259,8 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
             doctrine: s.doctrine,
             overrides: s.params.clone(),
             params,
+            tariff: s.tariff_percent / 100.0,
+            unilateral_tariff: unilateral / 100.0,
         });
     }
     for (i, s) in spec.states.values().enumerate() {
@@ -267,6 +296,23 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
             );
         }
         let members = r.state_list(&at.key("members"), &inst.members)?;
+        let mut joined = Vec::new();
+        for (code, &year) in &inst.joined {
+            let s = r.state_key(&at.key("joined").key(code), code)?;
+            if members.contains(&s) {
+                return r.err_key(
+                    &at.key("joined").key(code),
+                    format!("`{code}` is already listed in `members`"),
+                );
+            }
+            r.require(
+                (tl.start..=tl.end).contains(&year),
+                &at.key("joined").key(code),
+                year,
+                &within(tl.start, tl.end),
+            )?;
+            joined.push((s, year));
+        }
         let leader = match &inst.leader {
             Some(l) => {
                 let s = r.state(&at.key("leader"), l)?;
@@ -283,6 +329,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
             }
             None => None,
         };
+        let rules = resolve_rules(&r, &at, inst, n, &states, &members, (tl.start, tl.end))?;
         institutions.push(Institution {
             code: code.clone(),
             name: if inst.name.is_empty() {
@@ -292,9 +339,59 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
             },
             kind: inst.kind,
             members,
+            joined,
             founded: inst.founded,
             leader,
+            rules,
         });
+    }
+    // A state in two customs unions at once would face two CETs.
+    for s in 0..n {
+        let unions: Vec<&str> = institutions
+            .iter()
+            .filter(|i| {
+                i.union().is_some() && (i.members.contains(&s) || i.joined.iter().any(|j| j.0 == s))
+            })
+            .map(|i| i.code.as_str())
+            .collect();
+        if unions.len() > 1 {
+            return r.err(
+                &path("institutions").key(unions[1]),
+                format!(
+                    "`{}` belongs to two customs unions ({}); a state can apply only one CET",
+                    r.codes[s],
+                    unions.join(", ")
+                ),
+            );
+        }
+    }
+
+    // Dependences.
+    let mut dependence = [
+        Matrix::new(n, n, 0.0),
+        Matrix::new(n, n, 0.0),
+        Matrix::new(n, n, 0.0),
+    ];
+    for (from, row) in &spec.dependence {
+        let i = r.state_key(&path("dependence").key(from), from)?;
+        for (to, d) in row {
+            let at = path("dependence").key(from).key(to);
+            let j = r.state_key(&at, to)?;
+            if i == j {
+                return r.err_key(&at, "a state cannot depend on itself");
+            }
+            for (k, (key, x)) in [
+                ("transit", d.transit),
+                ("security", d.security),
+                ("investment", d.investment),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                r.require(Range::Unit.admits(x), &at.key(key), x, "a share in [0, 1]")?;
+                dependence[k].set(i, j, x);
+            }
+        }
     }
 
     // Affinities and norms.
@@ -382,6 +479,8 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
         affinity,
         threat,
         norms,
+        dependence,
+        trade: None,
         institutions,
         games,
         facts: Vec::new(),
@@ -394,6 +493,9 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
             seed: spec.run.seed,
         },
     };
+    if let Some(t) = &spec.trade {
+        world.trade = Some(resolve_trade(&r, t, &world, dir)?);
+    }
     let catalogue = Catalogue::new(&world);
     for (k, f) in spec.expect.iter().enumerate() {
         let fact = resolve_fact(&r, &path("expect").index(k), f, &world, &catalogue)?;
@@ -406,6 +508,304 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>) -> Result<World> {
         world.facts.push(fact);
     }
     Ok(world)
+}
+
+fn within(start: i32, end: i32) -> String {
+    format!("a year within the timeline ({start}–{end})")
+}
+
+/// Check the keys of an institution's kind and build its rules; keys that
+/// belong to another kind are mistakes.
+fn resolve_rules(
+    r: &Resolver<'_, '_>,
+    at: &FieldPath,
+    inst: &InstitutionSpec,
+    n: usize,
+    states: &[State],
+    members: &[usize],
+    (start, end): (i32, i32),
+) -> Result<Rules> {
+    let regime_keys = [
+        ("applicants", !inst.applicants.is_empty()),
+        ("bound_percent", !inst.bound_percent.is_empty()),
+        ("monitoring", inst.monitoring.is_some()),
+        (
+            "nonmember_premium_percent",
+            inst.nonmember_premium_percent.is_some(),
+        ),
+        ("filing_cost_percent", inst.filing_cost_percent.is_some()),
+        ("consultation_years", inst.consultation_years.is_some()),
+        ("panel_years", inst.panel_years.is_some()),
+        ("challenge_prior", inst.challenge_prior.is_some()),
+        ("accession", inst.accession.is_some()),
+    ];
+    let union_keys = [
+        ("cet_percent", !inst.cet_percent.is_empty()),
+        ("decision", inst.decision.is_some()),
+        ("votes", !inst.votes.is_empty()),
+        (
+            "coercion_cost_percent",
+            inst.coercion_cost_percent.is_some(),
+        ),
+        ("coercion_prior", inst.coercion_prior.is_some()),
+        ("measures", !inst.measures.is_empty()),
+    ];
+    let misplaced = |keys: &[(&str, bool)], kind: &str| -> Result<()> {
+        match keys.iter().find(|k| k.1) {
+            Some((key, _)) => r.err(
+                &at.key(key),
+                format!(
+                    "`{key}` belongs to a {kind}, but this institution is a {}",
+                    inst.kind.as_str()
+                ),
+            ),
+            None => Ok(()),
+        }
+    };
+    let prior = |key: &str, p: Option<[f64; 2]>| -> Result<[f64; 2]> {
+        let p = p.unwrap_or([1.0, 1.0]);
+        r.require(
+            p.iter().all(|x| x.is_finite() && *x > 0.0),
+            &at.key(key),
+            format!("{p:?}"),
+            "two positive counts [yes, no]",
+        )?;
+        Ok(p)
+    };
+    let fraction = |key: &str,
+                    x: Option<f64>,
+                    default: f64,
+                    valid: &str,
+                    ok: fn(f64) -> bool|
+     -> Result<f64> {
+        let x = x.unwrap_or(default);
+        r.require(ok(x), &at.key(key), x, valid)?;
+        Ok(x)
+    };
+    let percent_ok: fn(f64) -> bool = |x| x.is_finite() && (0.0..=1000.0).contains(&x);
+    let years_ok: fn(f64) -> bool = |x| (0.0..=50.0).contains(&x);
+    match inst.kind {
+        InstitutionKind::TradeRegime => {
+            misplaced(&union_keys, "customs union")?;
+            let mut applicants = Vec::new();
+            for (code, &year) in &inst.applicants {
+                let a = at.key("applicants").key(code);
+                let s = r.state_key(&a, code)?;
+                if members.contains(&s) || inst.joined.contains_key(code) {
+                    return r.err_key(
+                        &a,
+                        format!("`{code}` is already a member; applicants join only by accession"),
+                    );
+                }
+                r.require((start..=end).contains(&year), &a, year, &within(start, end))?;
+                applicants.push((s, year));
+            }
+            let mut bound = vec![None; n];
+            for (code, &x) in &inst.bound_percent {
+                let a = at.key("bound_percent").key(code);
+                let s = r.state_key(&a, code)?;
+                r.require(
+                    percent_ok(x),
+                    &a,
+                    x,
+                    "a tariff in percent, between 0 and 1000",
+                )?;
+                bound[s] = Some(x / 100.0);
+            }
+            let acc = inst.accession.as_ref();
+            let offer = fraction(
+                "accession.initial_offer_percent",
+                acc.and_then(|a| a.initial_offer_percent),
+                4.0,
+                "a tariff in percent, between 0 and 1000",
+                percent_ok,
+            )?;
+            let concession = fraction(
+                "accession.concession_pp",
+                acc.and_then(|a| a.concession_pp),
+                0.5,
+                "percentage points in (0, 100]",
+                |x| x > 0.0 && x <= 100.0,
+            )?;
+            Ok(Rules::TradeRegime(RegimeRules {
+                applicants,
+                bound,
+                monitoring: fraction(
+                    "monitoring",
+                    inst.monitoring,
+                    0.5,
+                    "a probability in [0, 1]",
+                    |x| (0.0..=1.0).contains(&x),
+                )?,
+                nonmember_premium: fraction(
+                    "nonmember_premium_percent",
+                    inst.nonmember_premium_percent,
+                    2.0,
+                    "a tariff in percent, between 0 and 1000",
+                    percent_ok,
+                )? / 100.0,
+                filing_cost: fraction(
+                    "filing_cost_percent",
+                    inst.filing_cost_percent,
+                    0.01,
+                    "a cost in percent of spending, between 0 and 100",
+                    |x| (0.0..=100.0).contains(&x),
+                )?,
+                consultation_years: fraction(
+                    "consultation_years",
+                    inst.consultation_years.map(f64::from),
+                    1.0,
+                    "a number of years in [0, 50]",
+                    years_ok,
+                )? as i32,
+                panel_years: fraction(
+                    "panel_years",
+                    inst.panel_years.map(f64::from),
+                    2.0,
+                    "a number of years in [0, 50]",
+                    years_ok,
+                )? as i32,
+                challenge_prior: prior("challenge_prior", inst.challenge_prior)?,
+                initial_offer: offer / 100.0,
+                concession: concession / 100.0,
+            }))
+        }
+        InstitutionKind::CustomsUnion => {
+            misplaced(&regime_keys, "trade regime")?;
+            if inst.leader.is_none() {
+                return r.err(at, "a customs union needs a `leader` (one of its members), who may coerce deviating members");
+            }
+            if inst.cet_percent.is_empty() {
+                return r.err(at, "a customs union needs `cet_percent`, its common external tariff by year, e.g. { 2010 = 10.6 }");
+            }
+            let mut cet = Vec::new();
+            for (year, &x) in &inst.cet_percent {
+                let a = at.key("cet_percent").key(year);
+                let y: i32 = year.parse().map_err(|_| {
+                    r.at.key_error(
+                        &a,
+                        format!("`{year}` is not a year; write e.g. 2010 = 10.6"),
+                    )
+                })?;
+                r.require(
+                    percent_ok(x),
+                    &a,
+                    x,
+                    "a tariff in percent, between 0 and 1000",
+                )?;
+                cet.push((y, x / 100.0));
+            }
+            cet.sort_by_key(|c| c.0);
+            let decision = inst.decision.unwrap_or(DecisionRule::Consensus);
+            let mut votes = vec![0.0; n];
+            for (code, &w) in &inst.votes {
+                let a = at.key("votes").key(code);
+                let s = r.state_key(&a, code)?;
+                r.require(w.is_finite() && w >= 0.0, &a, w, "a vote weight >= 0")?;
+                votes[s] = w;
+            }
+            if decision == DecisionRule::Weighted && votes.iter().sum::<f64>() <= 0.0 {
+                return r.err(&at.key("votes"), "the weighted decision rule needs `votes`, e.g. { RUS = 57, KAZ = 21.5, BLR = 21.5 }");
+            }
+            let mut measures = Vec::new();
+            for (k, m) in inst.measures.iter().enumerate() {
+                let a = at.key("measures").index(k);
+                let target = r.state(&a.key("target"), &m.target)?;
+                r.require(
+                    percent_ok(m.duty_percent),
+                    &a.key("duty_percent"),
+                    m.duty_percent,
+                    "a duty in percent, between 0 and 1000",
+                )?;
+                r.require(
+                    Range::Unit.admits(m.coverage),
+                    &a.key("coverage"),
+                    m.coverage,
+                    "a share in [0, 1]",
+                )?;
+                r.require(
+                    (start..=end).contains(&m.from),
+                    &a.key("from"),
+                    m.from,
+                    &within(start, end),
+                )?;
+                let until = m.until.unwrap_or(end);
+                r.require(
+                    until >= m.from,
+                    &a.key("until"),
+                    until,
+                    "a year not before `from`",
+                )?;
+                measures.push(Measure {
+                    name: m.name.clone(),
+                    target,
+                    duty: m.duty_percent / 100.0,
+                    coverage: m.coverage,
+                    from: m.from,
+                    until,
+                    wto_consistent: m.wto_consistent,
+                });
+            }
+            let _ = states;
+            Ok(Rules::CustomsUnion(UnionRules {
+                cet,
+                decision,
+                votes,
+                coercion_cost: fraction(
+                    "coercion_cost_percent",
+                    inst.coercion_cost_percent,
+                    10.0,
+                    "a percentage between 0 and 1000",
+                    percent_ok,
+                )? / 100.0,
+                coercion_prior: prior("coercion_prior", inst.coercion_prior)?,
+                measures,
+            }))
+        }
+        InstitutionKind::InvestmentInitiative | InstitutionKind::Alliance => {
+            misplaced(&regime_keys, "trade regime")?;
+            misplaced(&union_keys, "customs union")?;
+            Ok(Rules::Declared)
+        }
+    }
+}
+
+/// Read the flows and calibrate the trade model to the policies in force in
+/// the baseline year.
+fn resolve_trade(
+    r: &Resolver<'_, '_>,
+    t: &super::format::TradeSpec,
+    world: &World,
+    dir: &Path,
+) -> Result<TradeModel> {
+    let at = path("trade");
+    r.require(
+        t.elasticity.is_finite() && t.elasticity > 0.0 && t.elasticity <= 50.0,
+        &at.key("elasticity"),
+        t.elasticity,
+        "a trade elasticity in (0, 50]",
+    )?;
+    let file = dir.join(&t.flows);
+    let shown = file.display().to_string();
+    let codes: Vec<String> = world.states.iter().map(|s| s.code.clone()).collect();
+    let flows = super::data::read_flows(&file, &shown, &codes)?;
+    let policy = Policy::initial(world, t.baseline_year);
+    let n = world.n_states();
+    let (mut tariff, mut cost) = (Matrix::new(n, n, 0.0), Matrix::new(n, n, 1.0));
+    policy.shock(world, &mut tariff, &mut cost);
+    let gdp: Vec<f64> = world.states.iter().map(|s| s.gdp_musd).collect();
+    let calibration = |e: crate::trade::TradeError| r.at.error(&at.key("flows"), format!("{e}"));
+    let mut baseline =
+        Baseline::calibrate(&gdp, &flows, &tariff, t.elasticity).map_err(calibration)?;
+    if t.deficits == crate::trade::Deficits::Purged {
+        baseline = baseline.purged(&mut Solver::new(n)).map_err(calibration)?;
+    }
+    Ok(TradeModel {
+        flows: t.flows.clone(),
+        baseline_year: t.baseline_year,
+        deficits: t.deficits,
+        baseline,
+    })
 }
 
 fn resolve_game(

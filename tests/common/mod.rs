@@ -19,7 +19,11 @@ pub fn mean_metric(world: &World, profile: &Profile, state: &str, metric: &str, 
         .find(s, metric)
         .unwrap_or_else(|| panic!("no metric {metric} for {state}"));
     let total: f64 = (0..runs)
-        .map(|r| simulate(world, profile, &catalogue, 1, r, RunOptions::default()).values[slot])
+        .map(|r| {
+            simulate(world, profile, &catalogue, 1, r, RunOptions::default())
+                .expect("run")
+                .values[slot]
+        })
         .sum();
     total / runs as f64
 }

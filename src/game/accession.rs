@@ -1,0 +1,160 @@
+//! Accession to a trade regime (MODEL.md §7.2 Accession; P1): an applicant and
+//! the members bargain over the applicant's bound tariff, and accession needs
+//! the members' consensus.
+//!
+//! Each year the members' offer (the bound they demand) is put to the
+//! applicant, which accepts or declines by its doctrine; an accepted offer goes
+//! to a vote in which every member may veto. Each side values membership at a
+//! bound b by the policy the applicant would then choose (its best tariff-game
+//! move as a member, so a customs union's CET above b makes every low bound a
+//! two-masters dilemma). Without agreement, the side with less to lose from a
+//! breakdown concedes a step (Zeuthen 1930; Harsanyi 1956): its risk limit is
+//! (U(own demand) − U(other's demand)) / (U(own demand) − U(no agreement)).
+
+use super::forecast::{Forecast, choose, forecast_change, utility};
+use super::tariff::{apply, options};
+use crate::institution::Policy;
+use crate::outcome::{Event, EventKind};
+use crate::simulation::{RunState, SimError};
+
+/// Talks between one applicant and one regime.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Talks {
+    pub regime: usize,
+    pub applicant: usize,
+    /// The members' demand for the applicant's bound tariff (fraction).
+    pub offer: f64,
+    /// The applicant's own demand (fraction).
+    pub demand: f64,
+}
+
+/// The applicant's best move from `base`, its utility, and the policy it leads to.
+fn best_move(rs: &mut RunState<'_>, a: usize, base: &Policy) -> Result<(f64, Policy), SimError> {
+    let world = rs.world;
+    let mut best: Option<(f64, Policy)> = None;
+    for c in options(world, base, a) {
+        let mut next = base.clone();
+        apply(world, &mut next, a, &c);
+        let f = forecast_change(rs, a, base, &next)?;
+        let u = utility(rs, a, &f);
+        if best.as_ref().is_none_or(|b| u > b.0) {
+            best = Some((u, next));
+        }
+    }
+    Ok(best.unwrap_or_else(|| (f64::NEG_INFINITY, base.clone())))
+}
+
+/// What membership at bound `b` is worth to the applicant, and the policy then.
+fn as_member(rs: &mut RunState<'_>, t: &Talks, b: f64) -> Result<(f64, Policy), SimError> {
+    let mut p = rs.policy.clone();
+    p.member[t.applicant][t.regime] = true;
+    p.bound.set(t.applicant, t.regime, b);
+    best_move(rs, t.applicant, &p)
+}
+
+/// A member's utility of the world `p` (stationary).
+fn member_value(rs: &mut RunState<'_>, m: usize, p: &Policy) -> Result<f64, SimError> {
+    let f = Forecast::stationary(rs.gains(p)?);
+    Ok(utility(rs, m, &f))
+}
+
+/// Zeuthen's risk limit: how much of its gain over breakdown a side keeps by
+/// accepting the other's demand rather than holding out (0: nothing to lose).
+fn risk(own: f64, other: f64, breakdown: f64) -> f64 {
+    if own > breakdown {
+        ((own - other) / (own - breakdown)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// One year of talks for every open application.
+pub fn negotiate(rs: &mut RunState<'_>) -> Result<(), SimError> {
+    let world = rs.world;
+    for (r, inst) in world.institutions.iter().enumerate() {
+        let Some(rules) = inst.regime() else { continue };
+        if !inst.in_force(rs.year) {
+            continue;
+        }
+        for &(a, applied) in &rules.applicants {
+            if rs.year < applied || rs.policy.member[a][r] {
+                continue;
+            }
+            if rs.year == applied || !rs.talks.iter().any(|t| t.regime == r && t.applicant == a) {
+                let current = rs.policy.stance_rate(world, a, rs.policy.stance[a]);
+                rs.talks.push(Talks {
+                    regime: r,
+                    applicant: a,
+                    offer: rules.initial_offer,
+                    demand: current.max(rules.initial_offer),
+                });
+                rs.event(Event::new(EventKind::Application, a).institution(r));
+            }
+            let k = rs
+                .talks
+                .iter()
+                .position(|t| t.regime == r && t.applicant == a)
+                .expect("talks opened");
+            let t = rs.talks[k].clone();
+            let (out_value, out_policy) = best_move(rs, a, &rs.policy.clone())?;
+            let (offer_value, offer_policy) = as_member(rs, &t, t.offer)?;
+            rs.event(
+                Event::new(EventKind::Offer, a)
+                    .institution(r)
+                    .detail(format!("bound {:.2}%", 100.0 * t.offer)),
+            );
+            let accepts = choose(rs, a, &[offer_value, out_value]) == 0;
+            let members: Vec<usize> = (0..world.n_states())
+                .filter(|&m| rs.policy.active(world, m, r))
+                .collect();
+            let mut member_values = Vec::with_capacity(members.len());
+            for &m in &members {
+                member_values.push((
+                    member_value(rs, m, &offer_policy)?,
+                    member_value(rs, m, &out_policy)?,
+                ));
+            }
+            if accepts {
+                let mut vetoed = false;
+                for (&m, &(yes, no)) in members.iter().zip(&member_values) {
+                    let in_favour = choose(rs, m, &[yes, no]) == 0;
+                    let vote = if in_favour { "yes" } else { "no" };
+                    rs.event(
+                        Event::new(EventKind::Vote, m)
+                            .target(a)
+                            .institution(r)
+                            .detail(format!("accession: {vote}")),
+                    );
+                    vetoed |= !in_favour;
+                }
+                if !vetoed {
+                    rs.policy.member[a][r] = true;
+                    rs.policy.bound.set(a, r, t.offer);
+                    rs.record.joined[a * world.institutions.len() + r] = rs.year as f64;
+                    rs.event(
+                        Event::new(EventKind::Accession, a)
+                            .institution(r)
+                            .detail(format!("bound {:.2}%", 100.0 * t.offer)),
+                    );
+                    rs.talks.remove(k);
+                    continue;
+                }
+            }
+            // No agreement: the side with the lower risk limit concedes a step.
+            let (demand_value, demand_policy) = as_member(rs, &t, t.demand)?;
+            let applicant_risk = risk(demand_value, offer_value, out_value);
+            let mut members_risk = 0.0;
+            for (&m, &(offer_m, out_m)) in members.iter().zip(&member_values) {
+                let demand_m = member_value(rs, m, &demand_policy)?;
+                members_risk += risk(offer_m, demand_m, out_m) / members.len().max(1) as f64;
+            }
+            let talks = &mut rs.talks[k];
+            if applicant_risk <= members_risk {
+                talks.demand = (talks.demand - rules.concession).max(talks.offer);
+            } else {
+                talks.offer = (talks.offer + rules.concession).min(talks.demand);
+            }
+        }
+    }
+    Ok(())
+}

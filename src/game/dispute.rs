@@ -1,0 +1,177 @@
+//! Dispute settlement in a trade regime (MODEL.md §7.2 Disputes; the WTO's
+//! DSU in outline): a member hurt by another member's violation may file, by
+//! its own doctrine, once the violation is detected (probability `monitoring`
+//! a year); consultations, then a panel, then a ruling; a respondent still in
+//! violation at the ruling faces authorised retaliation equal to the harm (its
+//! violation margin, as an extra tariff), lifted when it complies. Everyone
+//! learns how often violations are challenged (Beta counts).
+
+use super::forecast::{Forecast, choose, utility};
+use crate::institution::{Policy, Stance};
+use crate::outcome::{Event, EventKind};
+use crate::simulation::{RunState, SimError};
+use rand::RngExt;
+
+/// Where a dispute stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Consultations,
+    Panel,
+    /// Ruled against the respondent; retaliation in force.
+    Retaliation,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dispute {
+    pub regime: usize,
+    pub complainant: usize,
+    pub respondent: usize,
+    pub filed: i32,
+    pub stage: Stage,
+    /// Extra tariff the complainant applies to the respondent while retaliating.
+    pub retaliation: f64,
+}
+
+/// The respondent brought into line: its bound rate, no common measures.
+fn compliant(world: &crate::world::World, p: &Policy, respondent: usize) -> Policy {
+    let mut q = p.clone();
+    q.stance[respondent] = Stance::Bound;
+    if let Some(u) = q.union_of(world, respondent) {
+        q.waived[respondent][u].iter_mut().for_each(|w| *w = true);
+    }
+    q
+}
+
+/// Advance open disputes, then let harmed members file new ones.
+pub fn enforce(rs: &mut RunState<'_>) -> Result<(), SimError> {
+    let world = rs.world;
+    let year = rs.year;
+    let mut open = std::mem::take(&mut rs.disputes);
+    open.retain_mut(|d| {
+        let rules = world.institutions[d.regime].regime().expect("a regime");
+        let margin = rs
+            .policy
+            .violation(world, d.regime, d.respondent, d.complainant);
+        let (c, r, inst) = (d.complainant, d.respondent, d.regime);
+        let close = |rs: &mut RunState<'_>, detail: &str| {
+            rs.event(
+                Event::new(EventKind::Compliance, r)
+                    .target(c)
+                    .institution(inst)
+                    .detail(detail.to_string()),
+            );
+        };
+        match d.stage {
+            _ if margin == 0.0 && d.stage != Stage::Retaliation => {
+                close(rs, "violation ended before a ruling");
+                false
+            }
+            Stage::Consultations => {
+                if year >= d.filed + rules.consultation_years {
+                    d.stage = Stage::Panel;
+                }
+                true
+            }
+            Stage::Panel => {
+                if year < d.filed + rules.consultation_years + rules.panel_years {
+                    return true;
+                }
+                rs.event(
+                    Event::new(EventKind::Ruling, r)
+                        .target(c)
+                        .institution(inst)
+                        .detail("violation found".into()),
+                );
+                d.stage = Stage::Retaliation;
+                d.retaliation = margin;
+                let t = rs.policy.retaliation.get(c, r) + margin;
+                rs.policy.retaliation.set(c, r, t);
+                rs.signal(r, c, -1.0);
+                rs.event(
+                    Event::new(EventKind::Retaliation, c)
+                        .target(r)
+                        .institution(inst)
+                        .detail(format!("{:.2}% extra tariff", 100.0 * margin)),
+                );
+                true
+            }
+            Stage::Retaliation => {
+                let t = rs.policy.retaliation.get(c, r) - d.retaliation;
+                if margin == 0.0 {
+                    rs.policy.retaliation.set(c, r, t.max(0.0));
+                    close(rs, "violation ended; retaliation lifted");
+                    false
+                } else {
+                    // Retaliation tracks the current harm.
+                    rs.policy.retaliation.set(c, r, t + margin);
+                    d.retaliation = margin;
+                    true
+                }
+            }
+        }
+    });
+    rs.disputes = open;
+
+    let n = world.n_states();
+    for (k, inst) in world.institutions.iter().enumerate() {
+        let Some(rules) = inst.regime() else { continue };
+        if !inst.in_force(year) {
+            continue;
+        }
+        for respondent in 0..n {
+            for harmed in 0..n {
+                if rs.policy.violation(world, k, respondent, harmed) == 0.0 {
+                    continue;
+                }
+                let pending = |rs: &RunState<'_>| {
+                    rs.disputes.iter().any(|d| {
+                        d.regime == k && d.respondent == respondent && d.complainant == harmed
+                    })
+                };
+                if !pending(rs) && rs.rng.random::<f64>() < rules.monitoring {
+                    let base = rs.gains(&rs.policy.clone())?;
+                    let fixed = rs.gains(&compliant(world, &rs.policy, respondent))?;
+                    let delta = world.states[harmed]
+                        .params_for(rs.doctrines[harmed])
+                        .discount;
+                    let later = delta.powi(rules.consultation_years + rules.panel_years);
+                    let mut now = base.clone();
+                    now[harmed] -= rules.filing_cost;
+                    let cont = base
+                        .iter()
+                        .zip(fixed.iter())
+                        .map(|(b, f)| (1.0 - later) * b + later * f)
+                        .collect();
+                    let file = Forecast {
+                        now,
+                        cont,
+                        ..Forecast::default()
+                    };
+                    let wait = Forecast::stationary(base);
+                    let utilities = [utility(rs, harmed, &file), utility(rs, harmed, &wait)];
+                    if choose(rs, harmed, &utilities) == 0 {
+                        rs.disputes.push(Dispute {
+                            regime: k,
+                            complainant: harmed,
+                            respondent,
+                            filed: year,
+                            stage: Stage::Consultations,
+                            retaliation: 0.0,
+                        });
+                        rs.record.disputes_filed[harmed] += 1;
+                        rs.record.disputes_faced[respondent] += 1;
+                        rs.signal(respondent, harmed, -1.0);
+                        rs.event(
+                            Event::new(EventKind::Filing, harmed)
+                                .target(respondent)
+                                .institution(k),
+                        );
+                    }
+                }
+                let challenged = pending(rs);
+                rs.beliefs[k].observe(challenged);
+            }
+        }
+    }
+    Ok(())
+}

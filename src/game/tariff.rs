@@ -1,0 +1,133 @@
+//! The tariff game (MODEL.md §7.2): every state picks its tariff stance from the
+//! options its memberships allow — the union's CET, its trade-regime bound rate,
+//! its own applied tariff, a unilateral increase — and each customs-union member
+//! applies or waives every common measure in force, or leaves the union.
+//!
+//! Where the CET exceeds a member's bound rate, a member of both cannot honour
+//! both: the Kazakhstan dilemma. Terms-of-trade gains make raising tariffs
+//! privately profitable in this model, so what holds states back is what their
+//! theory says does: partners' reciprocity in the continuation (all doctrines),
+//! expected authorised retaliation and reputation (neoliberal), expected
+//! coercion by the union leader (neorealist), internalised norms
+//! (constructivist). See [`super::forecast`].
+
+use super::forecast::{choose, forecast_change, utility};
+use crate::institution::{Policy, Stance};
+use crate::outcome::{Event, EventKind};
+use crate::simulation::{RunState, SimError};
+use crate::world::World;
+
+/// Most common measures a member weighs at once (each doubles its options).
+const MAX_MEASURES: usize = 3;
+
+/// One state's tariff-game move.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub stance: Stance,
+    /// Per measure of the state's union: waive it?
+    pub waive: Vec<bool>,
+    /// Leave the customs union.
+    pub exit: bool,
+}
+
+/// The moves open to state `s` under policy `p`.
+pub fn options(world: &World, p: &Policy, s: usize) -> Vec<Choice> {
+    let mut out = Vec::new();
+    if let Some(u) = p.union_of(world, s) {
+        let rules = world.institutions[u].union().expect("a union");
+        let second = if p.regime_of(world, s).is_some() {
+            Stance::Bound
+        } else {
+            Stance::Own
+        };
+        let in_force: Vec<usize> = (0..rules.measures.len())
+            .filter(|&m| p.measure_in_force(world, u, m))
+            .take(MAX_MEASURES)
+            .collect();
+        for stance in [Stance::Cet, second] {
+            for mask in 0..(1usize << in_force.len()) {
+                let mut waive = vec![false; rules.measures.len()];
+                for (bit, &m) in in_force.iter().enumerate() {
+                    waive[m] = mask & (1 << bit) != 0;
+                }
+                out.push(Choice {
+                    stance,
+                    waive,
+                    exit: false,
+                });
+            }
+        }
+        if world.institutions[u].leader != Some(s) {
+            out.push(Choice {
+                stance: Stance::Own,
+                waive: vec![false; rules.measures.len()],
+                exit: true,
+            });
+        }
+    } else {
+        let mut stances = vec![Stance::Own];
+        let rate = |st| p.stance_rate(world, s, st);
+        if p.regime_of(world, s).is_some()
+            && (rate(Stance::Bound) - rate(Stance::Own)).abs() > 1e-12
+        {
+            stances.push(Stance::Bound);
+        }
+        if stances
+            .iter()
+            .all(|&st| (rate(Stance::Unilateral) - rate(st)).abs() > 1e-12)
+        {
+            stances.push(Stance::Unilateral);
+        }
+        out.extend(stances.into_iter().map(|stance| Choice {
+            stance,
+            waive: Vec::new(),
+            exit: false,
+        }));
+    }
+    out
+}
+
+/// Write state `s`'s move into `p`.
+pub fn apply(world: &World, p: &mut Policy, s: usize, c: &Choice) {
+    p.stance[s] = c.stance;
+    if let Some(u) = p.union_of(world, s) {
+        if c.exit {
+            p.member[s][u] = false;
+            p.waived[s][u].iter_mut().for_each(|w| *w = false);
+        } else {
+            p.waived[s][u].clone_from(&c.waive);
+        }
+    }
+}
+
+/// Every state with a real choice moves, simultaneously, on the status quo.
+pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError> {
+    let world = rs.world;
+    let base = rs.policy.clone();
+    let mut moves: Vec<(usize, Choice)> = Vec::new();
+    for &s in order {
+        let opts = options(world, &base, s);
+        if opts.len() < 2 {
+            continue;
+        }
+        let mut utilities = Vec::with_capacity(opts.len());
+        for c in &opts {
+            let mut next = base.clone();
+            apply(world, &mut next, s, c);
+            let f = forecast_change(rs, s, &base, &next)?;
+            utilities.push(utility(rs, s, &f));
+        }
+        let k = choose(rs, s, &utilities);
+        moves.push((s, opts[k].clone()));
+    }
+    let mut next = base;
+    for (s, c) in &moves {
+        if c.exit {
+            let u = next.union_of(world, *s).expect("only members exit");
+            rs.event(Event::new(EventKind::Exit, *s).institution(u));
+        }
+        apply(world, &mut next, *s, c);
+    }
+    rs.policy = next;
+    Ok(())
+}

@@ -1,0 +1,312 @@
+//! Institutions in force during a run, and how policies become tariffs.
+//!
+//! A [`Policy`] is everything states do that the trade equilibrium needs: each
+//! state's tariff [`Stance`], memberships, the bound tariffs negotiated, which
+//! common measures are in force and which members waive them, authorised
+//! retaliation and the union leader's coercion. [`Policy::shock`] turns it into
+//! tariffs t′_ni and trade-cost changes d̂_ni (MODEL.md §7.1–7.2):
+//!
+//! * members of the same customs union trade duty-free (internal free trade);
+//! * otherwise an importer applies its stance's rate to everyone (MFN): the
+//!   union's CET, its WTO bound rate, its own applied tariff, or its unilateral
+//!   tariff; trade-regime members add a premium on non-members' goods;
+//! * a union measure adds its ad valorem equivalent (duty × covered share of
+//!   the target's exports; a one-sector approximation) unless the member waives it;
+//! * authorised retaliation adds to the retaliator's tariff on the violator;
+//! * a coerced member's exports that transit the union leader cost more
+//!   (seed 000: Russia's control of Kazakh oil transit).
+//!
+//! Violations of a trade regime's rules are tariffs above the bound toward
+//! fellow members outside one's customs union, and WTO-inconsistent union
+//! measures applied against fellow members.
+
+use crate::world::{Channel, Matrix, World};
+use serde::Serialize;
+
+/// Which tariff a state applies to goods from outside its customs union.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    /// The customs union's common external tariff.
+    Cet,
+    /// The trade regime's bound rate.
+    Bound,
+    /// The state's own applied tariff.
+    Own,
+    /// A unilateral tariff increase.
+    Unilateral,
+}
+
+impl Stance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Cet => "cet",
+            Stance::Bound => "bound",
+            Stance::Own => "own",
+            Stance::Unilateral => "unilateral",
+        }
+    }
+}
+
+/// A Beta belief about a probability, from counts of what happened to anyone.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Belief {
+    pub yes: f64,
+    pub no: f64,
+}
+
+impl Belief {
+    pub fn new(prior: [f64; 2]) -> Self {
+        Belief {
+            yes: prior[0],
+            no: prior[1],
+        }
+    }
+
+    pub fn mean(&self) -> f64 {
+        self.yes / (self.yes + self.no)
+    }
+
+    pub fn observe(&mut self, happened: bool) {
+        if happened {
+            self.yes += 1.0;
+        } else {
+            self.no += 1.0;
+        }
+    }
+}
+
+/// What every state does this round, as far as the economy is concerned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub year: i32,
+    pub stance: Vec<Stance>,
+    /// Membership, state × institution.
+    pub member: Vec<Vec<bool>>,
+    /// Bound tariff of each state in each trade regime (fraction; NaN if none).
+    pub bound: Matrix,
+    /// Per institution and measure: adopted (and so in force within its years).
+    pub adopted: Vec<Vec<bool>>,
+    /// Per state, per institution and measure: waived by that member.
+    pub waived: Vec<Vec<Vec<bool>>>,
+    /// Authorised or reciprocal retaliation: extra tariff of importer n on exporter i.
+    pub retaliation: Matrix,
+    /// Per state: the customs union whose leader is raising costs on its
+    /// transit exports this round, if any.
+    pub coerced: Vec<Option<usize>>,
+}
+
+impl Policy {
+    /// The policy at the start of a run (or in any `year` with historical,
+    /// exogenous memberships): union members apply the CET, everyone else its
+    /// own tariff, every measure is adopted and applied.
+    pub fn initial(world: &World, year: i32) -> Policy {
+        let n = world.n_states();
+        let k = world.institutions.len();
+        let mut member = vec![vec![false; k]; n];
+        let mut bound = Matrix::new(n, k, f64::NAN);
+        for (i, inst) in world.institutions.iter().enumerate() {
+            let joined = inst
+                .joined
+                .iter()
+                .filter(|&&(_, y)| y <= year)
+                .map(|&(s, _)| s);
+            for s in inst.members.iter().copied().chain(joined) {
+                member[s][i] = true;
+            }
+            if let Some(r) = inst.regime() {
+                for s in 0..n {
+                    bound.set(s, i, r.bound[s].unwrap_or(world.states[s].tariff));
+                }
+            }
+        }
+        let adopted = world
+            .institutions
+            .iter()
+            .map(|inst| {
+                inst.union()
+                    .map_or_else(Vec::new, |u| vec![true; u.measures.len()])
+            })
+            .collect::<Vec<_>>();
+        let waived = (0..n)
+            .map(|_| adopted.iter().map(|a| vec![false; a.len()]).collect())
+            .collect();
+        let mut p = Policy {
+            year,
+            stance: vec![Stance::Own; n],
+            member,
+            bound,
+            adopted,
+            waived,
+            retaliation: Matrix::new(n, n, 0.0),
+            coerced: vec![None; n],
+        };
+        for s in 0..n {
+            if p.union_of(world, s).is_some() {
+                p.stance[s] = Stance::Cet;
+            }
+        }
+        p
+    }
+
+    /// Is `s` a member of institution `inst` with the institution in force?
+    pub fn active(&self, world: &World, s: usize, inst: usize) -> bool {
+        self.member[s][inst] && world.institutions[inst].in_force(self.year)
+    }
+
+    /// The customs union `s` belongs to (in force), if any.
+    pub fn union_of(&self, world: &World, s: usize) -> Option<usize> {
+        (0..world.institutions.len())
+            .find(|&i| world.institutions[i].union().is_some() && self.active(world, s, i))
+    }
+
+    /// The trade regime `s` belongs to (in force), if any.
+    pub fn regime_of(&self, world: &World, s: usize) -> Option<usize> {
+        (0..world.institutions.len())
+            .find(|&i| world.institutions[i].regime().is_some() && self.active(world, s, i))
+    }
+
+    /// The rate state `s` applies to goods from outside its union under `stance`.
+    pub fn stance_rate(&self, world: &World, s: usize, stance: Stance) -> f64 {
+        let own = world.states[s].tariff;
+        match stance {
+            Stance::Cet => self
+                .union_of(world, s)
+                .and_then(|u| world.institutions[u].union())
+                .map_or(own, |u| u.cet(self.year)),
+            Stance::Bound => self
+                .regime_of(world, s)
+                .map_or(own, |r| self.bound.get(s, r)),
+            Stance::Own => own,
+            Stance::Unilateral => world.states[s].unilateral_tariff,
+        }
+    }
+
+    /// Tariff equivalent of union measures that importer `n` applies to exporter
+    /// `i`; with `wto_inconsistent_only`, only those that break trade-regime rules.
+    pub fn measures_on(
+        &self,
+        world: &World,
+        n: usize,
+        i: usize,
+        wto_inconsistent_only: bool,
+    ) -> f64 {
+        let Some(u) = self.union_of(world, n) else {
+            return 0.0;
+        };
+        let rules = world.institutions[u]
+            .union()
+            .expect("a union has union rules");
+        rules
+            .measures
+            .iter()
+            .enumerate()
+            .filter(|&(m, measure)| {
+                measure.target == i
+                    && self.measure_in_force(world, u, m)
+                    && !self.waived[n][u][m]
+                    && !(wto_inconsistent_only && measure.wto_consistent)
+            })
+            .map(|(_, measure)| measure.tariff_equivalent())
+            .sum()
+    }
+
+    /// The tariff importer `n` applies to exporter `i` (fraction).
+    pub fn tariff(&self, world: &World, n: usize, i: usize) -> f64 {
+        if n == i {
+            return 0.0;
+        }
+        let union = self.union_of(world, n);
+        if union.is_some() && union == self.union_of(world, i) {
+            return self.retaliation.get(n, i);
+        }
+        let premium = match self.regime_of(world, n) {
+            Some(r) if !self.active(world, i, r) => world.institutions[r]
+                .regime()
+                .map_or(0.0, |rules| rules.nonmember_premium),
+            _ => 0.0,
+        };
+        self.stance_rate(world, n, self.stance[n])
+            + premium
+            + self.measures_on(world, n, i, false)
+            + self.retaliation.get(n, i)
+    }
+
+    /// Tariffs t′_ni and trade-cost changes d̂_ni this policy implies (the
+    /// same as [`Policy::tariff`] for every pair, with memberships looked up
+    /// once per state).
+    pub fn shock(&self, world: &World, tariff: &mut Matrix, cost: &mut Matrix) {
+        let n_states = world.n_states();
+        let unions: Vec<Option<usize>> = (0..n_states).map(|s| self.union_of(world, s)).collect();
+        let regimes: Vec<Option<usize>> = (0..n_states).map(|s| self.regime_of(world, s)).collect();
+        for n in 0..n_states {
+            let rate = self.stance_rate(world, n, self.stance[n]);
+            let premium = regimes[n]
+                .and_then(|r| world.institutions[r].regime())
+                .map_or(0.0, |r| r.nonmember_premium);
+            for i in 0..n_states {
+                let t = if n == i {
+                    0.0
+                } else if unions[n].is_some() && unions[n] == unions[i] {
+                    self.retaliation.get(n, i)
+                } else {
+                    let premium = if regimes[n].is_some() && regimes[i] != regimes[n] {
+                        premium
+                    } else {
+                        0.0
+                    };
+                    rate + premium
+                        + self.measures_on(world, n, i, false)
+                        + self.retaliation.get(n, i)
+                };
+                tariff.set(n, i, t);
+                cost.set(n, i, 1.0);
+            }
+        }
+        for (i, u) in self.coerced.iter().enumerate() {
+            let Some(u) = *u else { continue };
+            let inst = &world.institutions[u];
+            let (Some(leader), Some(rules)) = (inst.leader, inst.union()) else {
+                continue;
+            };
+            let transit = world.dependence[Channel::Transit as usize].get(i, leader);
+            for n in (0..n_states).filter(|&n| n != i && n != leader) {
+                cost.set(n, i, 1.0 + rules.coercion_cost * transit);
+            }
+        }
+    }
+
+    /// How far importer `n` breaks the rules of trade regime `r` toward fellow
+    /// member `j`: its tariff above its bound plus WTO-inconsistent measures
+    /// against `j` (0 = no violation).
+    pub fn violation(&self, world: &World, r: usize, n: usize, j: usize) -> f64 {
+        if n == j || !self.active(world, n, r) || !self.active(world, j, r) {
+            return 0.0;
+        }
+        let union = self.union_of(world, n);
+        if union.is_some() && union == self.union_of(world, j) {
+            return 0.0;
+        }
+        let excess = (self.stance_rate(world, n, self.stance[n]) - self.bound.get(n, r)).max(0.0);
+        let excess = if excess > 1e-12 { excess } else { 0.0 };
+        excess + self.measures_on(world, n, j, true)
+    }
+
+    /// Does `s` break the rules of trade regime `r` toward anyone?
+    pub fn violates(&self, world: &World, r: usize, s: usize) -> bool {
+        (0..world.n_states()).any(|j| self.violation(world, r, s, j) > 0.0)
+    }
+
+    /// Is measure `m` of union `u` adopted and within its years?
+    pub fn measure_in_force(&self, world: &World, u: usize, m: usize) -> bool {
+        let measure = &world.institutions[u].union().expect("a union").measures[m];
+        self.adopted[u][m] && (measure.from..=measure.until).contains(&self.year)
+    }
+
+    /// Does member `s` honour customs union `u`: the CET and every common measure?
+    pub fn complies_with_union(&self, world: &World, u: usize, s: usize) -> bool {
+        self.stance[s] == Stance::Cet
+            && !(0..self.waived[s][u].len())
+                .any(|m| self.waived[s][u][m] && self.measure_in_force(world, u, m))
+    }
+}

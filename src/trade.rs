@@ -1,0 +1,441 @@
+//! The trade equilibrium: the payoff engine of the tariff and policy games
+//! (MODEL.md §7.1).
+//!
+//! One-sector Armington / Eaton–Kortum structural gravity with tariffs, iceberg
+//! trade costs and trade deficits, solved in changes ("exact hat algebra",
+//! Dekle, Eaton & Kortum 2007; the one-sector case of Caliendo & Parro 2015; see
+//! Costinot & Rodríguez-Clare 2014 for the welfare formulae). With λ_ni the share
+//! of n's spending on goods from i, κ̂_ni = [(1+t′_ni)/(1+t_ni)]·d̂_ni and trade
+//! elasticity ε:
+//!
+//! * shares `λ′_ni = λ_ni (ŵ_i κ̂_ni)^(−ε) / Σ_k λ_nk (ŵ_k κ̂_nk)^(−ε)`,
+//! * price index `P̂_n = [Σ_k λ_nk (ŵ_k κ̂_nk)^(−ε)]^(−1/ε)`,
+//! * spending `E′_n = (ŵ_n Y_n + D′_n) / (1 − Σ_i λ′_ni t′_ni/(1+t′_ni))`,
+//! * market clearing `ŵ_i Y_i = Σ_n λ′_ni E′_n / (1+t′_ni)`, world GDP fixed,
+//! * welfare `Ŵ_n = Ê_n / P̂_n`.
+//!
+//! Solved by Newton's method on log wages with a backtracking line search (the
+//! mirror-data deficits are large, so plain fixed-point updates converge slowly),
+//! one market-clearing equation replaced by the numeraire (Walras' law). The
+//! solver owns all its workspace: after construction, solving allocates nothing.
+//! Failure to converge is an error, never a number.
+
+use crate::world::Matrix;
+
+/// Why an equilibrium could not be calibrated or found.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum TradeError {
+    #[error("cannot calibrate the trade model: {0}")]
+    Calibration(String),
+    #[error(
+        "the trade equilibrium did not converge after {iterations} iterations (largest excess demand {residual:.3e} of output); the shock may be too large for the deficits held fixed"
+    )]
+    NonConvergence { iterations: usize, residual: f64 },
+}
+
+/// How a counterfactual treats trade deficits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deficits {
+    /// Deficits stay at their baseline values (in units of world GDP).
+    Fixed,
+    /// The baseline is first moved to balanced trade (Dekle, Eaton & Kortum 2007).
+    Purged,
+}
+
+/// A calibrated baseline economy.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Baseline {
+    pub n: usize,
+    /// Trade elasticity ε.
+    pub epsilon: f64,
+    /// Output (value added) Y_n, US$ million.
+    pub output: Vec<f64>,
+    /// Spending E_n including tariff revenue, US$ million.
+    pub spending: Vec<f64>,
+    /// Trade deficit D_n, US$ million.
+    pub deficit: Vec<f64>,
+    /// λ_ni, row n = importer, column i = exporter; rows sum to one.
+    pub shares: Matrix,
+    /// Baseline tariffs t_ni (fractions) of importer n on exporter i.
+    pub tariff: Matrix,
+}
+
+impl Baseline {
+    /// Calibrate from GDP (US$ m), bilateral flows `flows[(i, n)]` = exports of i
+    /// to n at producer prices (US$ m), and baseline tariffs `tariff[(n, i)]`.
+    /// Domestic absorption is GDP minus goods exports, so output equals GDP and
+    /// intra-bloc trade of an aggregate region counts as domestic.
+    pub fn calibrate(
+        gdp: &[f64],
+        flows: &Matrix,
+        tariff: &Matrix,
+        epsilon: f64,
+    ) -> Result<Baseline, TradeError> {
+        let n = gdp.len();
+        if !(epsilon.is_finite() && epsilon > 0.0) {
+            return Err(TradeError::Calibration(format!(
+                "the trade elasticity must be positive, got {epsilon}"
+            )));
+        }
+        let mut spend = Matrix::new(n, n, 0.0);
+        for i in 0..n {
+            let exports: f64 = (0..n).filter(|&m| m != i).map(|m| flows.get(i, m)).sum();
+            let absorption = gdp[i] - exports;
+            if !(absorption > 0.0) {
+                return Err(TradeError::Calibration(format!(
+                    "region {i} exports {exports:.1} but its GDP is {:.1}: domestic absorption (GDP − exports) must be positive",
+                    gdp[i]
+                )));
+            }
+            spend.set(i, i, absorption);
+            for m in (0..n).filter(|&m| m != i) {
+                // Importer m pays the producer price plus its tariff on i.
+                spend.set(m, i, flows.get(i, m) * (1.0 + tariff.get(m, i)));
+            }
+        }
+        let spending: Vec<f64> = (0..n).map(|m| spend.row(m).iter().sum()).collect();
+        let mut shares = spend;
+        let mut deficit = vec![0.0; n];
+        for m in 0..n {
+            let revenue: f64 = (0..n)
+                .map(|i| shares.get(m, i) * tariff.get(m, i) / (1.0 + tariff.get(m, i)))
+                .sum();
+            deficit[m] = spending[m] - revenue - gdp[m];
+            for x in shares.row_mut(m) {
+                *x /= spending[m];
+            }
+        }
+        Ok(Baseline {
+            n,
+            epsilon,
+            output: gdp.to_vec(),
+            spending,
+            deficit,
+            shares,
+            tariff: tariff.clone(),
+        })
+    }
+
+    /// The same economy moved to balanced trade: the equilibrium with all
+    /// deficits set to zero becomes the new baseline.
+    pub fn purged(&self, solver: &mut Solver) -> Result<Baseline, TradeError> {
+        let zero = vec![0.0; self.n];
+        let shock = Shock {
+            tariff: &self.tariff,
+            cost: &Matrix::new(self.n, self.n, 1.0),
+            deficit: &zero,
+        };
+        let s = solver.solve(self, &shock, None)?;
+        Ok(Baseline {
+            n: self.n,
+            epsilon: self.epsilon,
+            output: (0..self.n).map(|i| s.wage[i] * self.output[i]).collect(),
+            spending: s.spending.clone(),
+            deficit: zero.clone(),
+            shares: s.shares.clone(),
+            tariff: self.tariff.clone(),
+        })
+    }
+
+    /// Trade flow from exporter i to importer n at producer prices.
+    pub fn flow(&self, i: usize, n: usize) -> f64 {
+        self.shares.get(n, i) * self.spending[n] / (1.0 + self.tariff.get(n, i))
+    }
+}
+
+/// A counterfactual: new tariffs t′, trade-cost changes d̂ (∞ = prohibitive) and
+/// new deficits D′.
+#[derive(Clone, Copy, Debug)]
+pub struct Shock<'a> {
+    pub tariff: &'a Matrix,
+    pub cost: &'a Matrix,
+    pub deficit: &'a [f64],
+}
+
+/// An equilibrium in changes relative to the baseline.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Solution {
+    /// ŵ_i.
+    pub wage: Vec<f64>,
+    /// P̂_n.
+    pub price: Vec<f64>,
+    /// E′_n, US$ million.
+    pub spending: Vec<f64>,
+    /// Ŵ_n = Ê_n / P̂_n.
+    pub welfare: Vec<f64>,
+    /// λ′_ni.
+    pub shares: Matrix,
+    /// Newton iterations used.
+    pub iterations: usize,
+}
+
+/// Newton solver with its own workspace.
+pub struct Solver {
+    n: usize,
+    /// Convergence: largest |excess demand| / output.
+    pub tolerance: f64,
+    pub max_iterations: usize,
+    /// λ_mk κ̂_mk^(−ε) (0 where no trade is possible), fixed for one solve.
+    weight: Vec<f64>,
+    /// t′/(1+t′).
+    tau: Vec<f64>,
+    x: Vec<f64>,
+    trial: Vec<f64>,
+    step: Vec<f64>,
+    residual: Vec<f64>,
+    jacobian: Vec<f64>,
+    /// Per evaluation: ŵ_k and ŵ_k^(−ε).
+    wage: Vec<f64>,
+    pull: Vec<f64>,
+    /// Per importer: Φ_m, B_m = 1 − Σ λ′τ, τ̄_m.
+    phi: Vec<f64>,
+    b: Vec<f64>,
+    tau_bar: Vec<f64>,
+    solution: Solution,
+}
+
+impl Solver {
+    pub fn new(n: usize) -> Self {
+        Solver {
+            n,
+            tolerance: 1e-11,
+            max_iterations: 100,
+            weight: vec![0.0; n * n],
+            tau: vec![0.0; n * n],
+            x: vec![0.0; n],
+            trial: vec![0.0; n],
+            step: vec![0.0; n],
+            residual: vec![0.0; n],
+            jacobian: vec![0.0; n * n],
+            wage: vec![1.0; n],
+            pull: vec![1.0; n],
+            phi: vec![0.0; n],
+            b: vec![1.0; n],
+            tau_bar: vec![0.0; n],
+            solution: Solution {
+                wage: vec![1.0; n],
+                price: vec![1.0; n],
+                spending: vec![0.0; n],
+                welfare: vec![1.0; n],
+                shares: Matrix::new(n, n, 0.0),
+                iterations: 0,
+            },
+        }
+    }
+
+    /// Solve the counterfactual `shock` of `base`, starting from wages `warm`
+    /// (ŵ, e.g. a nearby solution) or from ŵ = 1.
+    pub fn solve(
+        &mut self,
+        base: &Baseline,
+        shock: &Shock<'_>,
+        warm: Option<&[f64]>,
+    ) -> Result<&Solution, TradeError> {
+        let n = self.n;
+        assert_eq!(base.n, n, "solver built for another number of regions");
+        let eps = base.epsilon;
+        for idx in 0..n * n {
+            let t1 = shock.tariff.data[idx];
+            let kappa = (1.0 + t1) / (1.0 + base.tariff.data[idx]) * shock.cost.data[idx];
+            let share = base.shares.data[idx];
+            self.weight[idx] = if share > 0.0 && kappa.is_finite() {
+                share * kappa.powf(-eps)
+            } else {
+                0.0
+            };
+            self.tau[idx] = t1 / (1.0 + t1);
+        }
+        match warm {
+            Some(w) => {
+                for (x, &w) in self.x.iter_mut().zip(w) {
+                    *x = w.ln();
+                }
+            }
+            None => self.x.iter_mut().for_each(|x| *x = 0.0),
+        }
+        let world: f64 = base.output.iter().sum();
+        let mut norm = self.evaluate(base, shock, world);
+        let mut iterations = 0;
+        while norm > self.tolerance {
+            if iterations == self.max_iterations || !norm.is_finite() {
+                return Err(TradeError::NonConvergence {
+                    iterations,
+                    residual: norm,
+                });
+            }
+            iterations += 1;
+            self.fill_jacobian(base, world);
+            for (s, r) in self.step.iter_mut().zip(&self.residual) {
+                *s = -r;
+            }
+            if !lu_solve(&mut self.jacobian, &mut self.step, n) {
+                return Err(TradeError::NonConvergence {
+                    iterations,
+                    residual: norm,
+                });
+            }
+            // Backtracking: halve the step until the residual falls.
+            self.trial.copy_from_slice(&self.x);
+            let mut t = 1.0;
+            loop {
+                for i in 0..n {
+                    self.x[i] = self.trial[i] + t * self.step[i];
+                }
+                let next = self.evaluate(base, shock, world);
+                if next < (1.0 - 1e-4 * t) * norm || t < 1e-6 {
+                    norm = next;
+                    break;
+                }
+                t *= 0.5;
+            }
+        }
+        let s = &mut self.solution;
+        s.iterations = iterations;
+        for m in 0..n {
+            s.wage[m] = self.wage[m];
+            s.price[m] = self.phi[m].powf(-1.0 / eps);
+            s.welfare[m] = s.spending[m] / base.spending[m] / s.price[m];
+        }
+        Ok(&self.solution)
+    }
+
+    /// Shares, spending and the residual vector at the current log wages. Row
+    /// n−1 of the system is the numeraire (world output fixed); the other rows
+    /// are market clearing scaled by output. Returns the largest |residual|.
+    fn evaluate(&mut self, base: &Baseline, shock: &Shock<'_>, world: f64) -> f64 {
+        let n = self.n;
+        let eps = base.epsilon;
+        let mut total = 0.0;
+        for k in 0..n {
+            self.wage[k] = self.x[k].exp();
+            self.pull[k] = (-eps * self.x[k]).exp();
+            self.residual[k] = -self.wage[k] * base.output[k];
+            total += self.wage[k] * base.output[k];
+        }
+        let s = &mut self.solution;
+        for m in 0..n {
+            let weight = &self.weight[m * n..(m + 1) * n];
+            let shares = &mut s.shares.data[m * n..(m + 1) * n];
+            let mut phi = 0.0;
+            for ((sh, &w), &p) in shares.iter_mut().zip(weight).zip(&self.pull) {
+                *sh = w * p;
+                phi += *sh;
+            }
+            let tau = &self.tau[m * n..(m + 1) * n];
+            let mut tau_bar = 0.0;
+            for (sh, &t) in shares.iter_mut().zip(tau) {
+                *sh /= phi;
+                tau_bar += *sh * t;
+            }
+            let b = 1.0 - tau_bar;
+            let e = (self.wage[m] * base.output[m] + shock.deficit[m]) / b;
+            (self.phi[m], self.b[m], self.tau_bar[m], s.spending[m]) = (phi, b, tau_bar, e);
+            for ((r, &sh), &t) in self.residual.iter_mut().zip(shares.iter()).zip(tau) {
+                *r += sh * e * (1.0 - t);
+            }
+        }
+        let mut norm: f64 = 0.0;
+        for i in 0..n - 1 {
+            self.residual[i] /= base.output[i];
+            norm = norm.max(self.residual[i].abs());
+        }
+        self.residual[n - 1] = (total - world) / world;
+        norm = norm.max(self.residual[n - 1].abs());
+        if norm.is_nan() { f64::INFINITY } else { norm }
+    }
+
+    /// The Jacobian of the residual at the last evaluated point:
+    /// d λ′_mi/d x_k = −ε λ′_mi (δ_ik − λ′_mk);
+    /// d E′_m/d x_k = δ_mk ŵ_m Y_m / B_m − (E′_m/B_m)·ε λ′_mk (τ_mk − τ̄_m).
+    /// Each importer m adds c_i (ε E′_m λ′_mk + dE′_m/dx_k) − δ_ik c_i ε E′_m to
+    /// row i, with c_i = (1 − τ_mi) λ′_mi.
+    fn fill_jacobian(&mut self, base: &Baseline, world: f64) {
+        let n = self.n;
+        let eps = base.epsilon;
+        self.jacobian.iter_mut().for_each(|j| *j = 0.0);
+        let s = &self.solution;
+        for m in 0..n {
+            let shares = &s.shares.data[m * n..(m + 1) * n];
+            let tau = &self.tau[m * n..(m + 1) * n];
+            let (e, b, tau_bar) = (s.spending[m], self.b[m], self.tau_bar[m]);
+            for k in 0..n {
+                let own = if k == m {
+                    self.wage[m] * base.output[m] / b
+                } else {
+                    0.0
+                };
+                let de = own - e / b * eps * shares[k] * (tau[k] - tau_bar);
+                let vk = eps * e * shares[k] + de;
+                for i in 0..n {
+                    let ci = (1.0 - tau[i]) * shares[i];
+                    self.jacobian[i * n + k] += ci * vk;
+                }
+                let ck = (1.0 - tau[k]) * shares[k];
+                self.jacobian[k * n + k] -= ck * eps * e;
+            }
+        }
+        for i in 0..n - 1 {
+            self.jacobian[i * n + i] -= self.wage[i] * base.output[i];
+            let scale = base.output[i];
+            for k in 0..n {
+                self.jacobian[i * n + k] /= scale;
+            }
+        }
+        for k in 0..n {
+            self.jacobian[(n - 1) * n + k] = self.wage[k] * base.output[k] / world;
+        }
+    }
+}
+
+/// Solve `a x = b` in place (Gaussian elimination with partial pivoting); `b`
+/// receives x. Returns false if `a` is singular.
+fn lu_solve(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
+    for col in 0..n {
+        let pivot = (col..n)
+            .max_by(|&r, &s| a[r * n + col].abs().total_cmp(&a[s * n + col].abs()))
+            .unwrap_or(col);
+        if !(a[pivot * n + col].abs() > 1e-300) {
+            return false;
+        }
+        if pivot != col {
+            for k in 0..n {
+                a.swap(pivot * n + k, col * n + k);
+            }
+            b.swap(pivot, col);
+        }
+        let d = a[col * n + col];
+        for r in col + 1..n {
+            let f = a[r * n + col] / d;
+            if f != 0.0 {
+                for k in col..n {
+                    a[r * n + k] -= f * a[col * n + k];
+                }
+                b[r] -= f * b[col];
+            }
+        }
+    }
+    for col in (0..n).rev() {
+        let mut v = b[col];
+        for k in col + 1..n {
+            v -= a[col * n + k] * b[k];
+        }
+        b[col] = v / a[col * n + col];
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lu_solves_a_small_system() {
+        let mut a = vec![2.0, 1.0, 1.0, 3.0];
+        let mut b = vec![3.0, 5.0];
+        assert!(lu_solve(&mut a, &mut b, 2));
+        assert!((b[0] - 0.8).abs() < 1e-12 && (b[1] - 1.4).abs() < 1e-12);
+        let mut singular = vec![1.0, 2.0, 2.0, 4.0];
+        assert!(!lu_solve(&mut singular, &mut [1.0, 2.0], 2));
+    }
+}
