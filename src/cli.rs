@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use statecraft::scenario::Override;
+use statecraft::whatif::{CostRule, TariffRule};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -23,6 +24,11 @@ pub enum Command {
     Check(CheckArgs),
     /// Run a scenario many times and write outcome CSVs.
     Run(RunArgs),
+    /// Static what-if on the calibrated trade model: welfare, prices and trade shares.
+    #[command(
+        after_help = "Examples:\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff KAZ:*=20\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff '*:RUS=25' --cost KAZ:CHN=0.9\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
+    )]
+    Trade(TradeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -63,6 +69,38 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Replace results already in the output directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TradeArgs {
+    /// The scenario file (TOML); it needs a [trade] table.
+    pub scenario: PathBuf,
+    /// Importer's tariff on exporter's goods, in percent; replaces the start
+    /// point's (repeatable; * for every state, e.g. KAZ:*=20 or '*:KAZ=10').
+    #[arg(long = "tariff", value_name = "IMPORTER:EXPORTER=RATE")]
+    pub tariff: Vec<TariffRule>,
+    /// Multiply the iceberg trade cost of exporter's goods to importer (repeatable;
+    /// 0.96 is a 4% cut, inf an embargo; * for every state).
+    #[arg(long = "cost", value_name = "IMPORTER:EXPORTER=FACTOR")]
+    pub cost: Vec<CostRule>,
+    /// Make all international trade prohibitive (trade deficits set to zero).
+    #[arg(long)]
+    pub autarky: bool,
+    /// The policies in force in this year are the start point [default: the trade model's baseline year].
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Override a scenario field by its dotted path (repeatable), e.g. --set trade.elasticity=8.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Results directory [default: results/<scenario>/trade].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Replace trade.csv and trade_shares.csv already in the output directory.
     #[arg(long)]
     pub force: bool,
 }

@@ -24,4 +24,5 @@ pub mod scenario;
 pub mod simulation;
 pub mod stats;
 pub mod trade;
+pub mod whatif;
 pub mod world;

@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, RunArgs};
+use cli::{Cli, Command, RunArgs, TradeArgs};
 use statecraft::job::{self, JobError, JobSpec};
 use statecraft::output::OutputError;
 use statecraft::{report, scenario};
@@ -46,6 +46,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args.scenario, &args.set),
         Command::Run(args) => run(args),
+        Command::Trade(args) => trade(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -112,6 +113,34 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let report = job::run(&loaded, &spec, &|_| {})?;
     if !args.quiet {
         print!("{}", report::run_summary(world, &report));
+    }
+    Ok(())
+}
+
+fn trade(args: TradeArgs) -> Result<(), Failure> {
+    use statecraft::whatif::{self, Experiment, WhatIfError};
+    let loaded = scenario::load(&args.scenario, &args.set)?;
+    let experiment = Experiment {
+        year: args.year,
+        tariffs: args.tariff,
+        costs: args.cost,
+        autarky: args.autarky,
+    };
+    let result = whatif::evaluate(&loaded.world, &experiment).map_err(|e| match e {
+        WhatIfError::Input(_) => Failure::Input(e.to_string()),
+        WhatIfError::Trade(_) => Failure::Runtime(e.to_string()),
+    })?;
+    let out = args.out.unwrap_or_else(|| {
+        PathBuf::from("results")
+            .join(&loaded.world.name)
+            .join("trade")
+    });
+    let files = result.write(&out, args.force)?;
+    if !args.quiet {
+        print!("{}", result.table());
+        for f in files {
+            println!("wrote {}", f.display());
+        }
     }
     Ok(())
 }

@@ -50,6 +50,8 @@ pub struct Record {
     pub rounds_retaliated: Vec<u32>,
     /// Was each state violating each institution's rules last round?
     violating: Vec<bool>,
+    /// Has each state been a member of each institution (in force) in this run?
+    ever_member: Vec<bool>,
 }
 
 /// Options of a run that do not change its results, only what is recorded.
@@ -128,6 +130,7 @@ impl<'w> RunState<'w> {
             rounds_coerced: vec![0; n],
             rounds_retaliated: vec![0; n],
             violating: vec![false; n * k],
+            ever_member: vec![false; n * k],
         };
         RunState {
             policy,
@@ -218,6 +221,7 @@ impl<'w> RunState<'w> {
     /// Step 1: historical joins take effect; coercion is decided afresh each round.
     fn timeline_events(&mut self) {
         let world = self.world;
+        let k = world.institutions.len();
         self.policy.year = self.year;
         self.policy.coerced.iter_mut().for_each(|c| *c = None);
         for (k, inst) in world.institutions.iter().enumerate() {
@@ -226,6 +230,13 @@ impl<'w> RunState<'w> {
                     self.policy.member[s][k] = true;
                     self.record.joined[s * world.institutions.len() + k] = year as f64;
                     self.event(Event::new(EventKind::Join, s).institution(k));
+                }
+            }
+        }
+        for s in 0..world.n_states() {
+            for i in 0..k {
+                if self.policy.active(world, s, i) {
+                    self.record.ever_member[s * k + i] = true;
                 }
             }
         }
@@ -270,6 +281,17 @@ impl<'w> RunState<'w> {
                     None
                 }
             };
+            // A member that has left keeps counting, as non-compliant: exit is
+            // the fullest breach of an institution's rules.
+            for &s in &members {
+                self.record.ever_member[s * k + i] = true;
+            }
+            for s in 0..n {
+                let left = !members.contains(&s) && self.record.ever_member[s * k + i];
+                if left && complies(&self.policy, s).is_some() {
+                    self.record.member_rounds[s * k + i] += 1;
+                }
+            }
             for &s in &members {
                 let Some(ok) = complies(&self.policy, s) else {
                     continue;

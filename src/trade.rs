@@ -178,6 +178,12 @@ pub struct Solver {
     pub max_iterations: usize,
     /// λ_mk κ̂_mk^(−ε) (0 where no trade is possible), fixed for one solve.
     weight: Vec<f64>,
+    /// The tariffs and costs `weight` was computed for, and the baseline's
+    /// address: consecutive shocks differ in few entries, so only those are
+    /// recomputed.
+    last_tariff: Vec<f64>,
+    last_cost: Vec<f64>,
+    last_base: usize,
     /// t′/(1+t′).
     tau: Vec<f64>,
     x: Vec<f64>,
@@ -192,6 +198,9 @@ pub struct Solver {
     phi: Vec<f64>,
     b: Vec<f64>,
     tau_bar: Vec<f64>,
+    /// Rank-one factors of one importer's Jacobian contribution.
+    v: Vec<f64>,
+    c: Vec<f64>,
     solution: Solution,
 }
 
@@ -202,6 +211,9 @@ impl Solver {
             tolerance: 1e-11,
             max_iterations: 100,
             weight: vec![0.0; n * n],
+            last_tariff: vec![f64::NAN; n * n],
+            last_cost: vec![f64::NAN; n * n],
+            last_base: 0,
             tau: vec![0.0; n * n],
             x: vec![0.0; n],
             trial: vec![0.0; n],
@@ -213,6 +225,8 @@ impl Solver {
             phi: vec![0.0; n],
             b: vec![1.0; n],
             tau_bar: vec![0.0; n],
+            v: vec![0.0; n],
+            c: vec![0.0; n],
             solution: Solution {
                 wage: vec![1.0; n],
                 price: vec![1.0; n],
@@ -235,9 +249,20 @@ impl Solver {
         let n = self.n;
         assert_eq!(base.n, n, "solver built for another number of regions");
         let eps = base.epsilon;
+        let base_id = std::ptr::from_ref(base) as usize;
+        let same_base = base_id == self.last_base;
+        self.last_base = base_id;
         for idx in 0..n * n {
-            let t1 = shock.tariff.data[idx];
-            let kappa = (1.0 + t1) / (1.0 + base.tariff.data[idx]) * shock.cost.data[idx];
+            let (t1, d) = (shock.tariff.data[idx], shock.cost.data[idx]);
+            if same_base
+                && t1.to_bits() == self.last_tariff[idx].to_bits()
+                && d.to_bits() == self.last_cost[idx].to_bits()
+            {
+                continue;
+            }
+            self.last_tariff[idx] = t1;
+            self.last_cost[idx] = d;
+            let kappa = (1.0 + t1) / (1.0 + base.tariff.data[idx]) * d;
             let share = base.shares.data[idx];
             self.weight[idx] = if share > 0.0 && kappa.is_finite() {
                 share * kappa.powf(-eps)
@@ -355,6 +380,7 @@ impl Solver {
         let eps = base.epsilon;
         self.jacobian.iter_mut().for_each(|j| *j = 0.0);
         let s = &self.solution;
+        let (v, c) = (&mut self.v, &mut self.c);
         for m in 0..n {
             let shares = &s.shares.data[m * n..(m + 1) * n];
             let tau = &self.tau[m * n..(m + 1) * n];
@@ -366,13 +392,17 @@ impl Solver {
                     0.0
                 };
                 let de = own - e / b * eps * shares[k] * (tau[k] - tau_bar);
-                let vk = eps * e * shares[k] + de;
-                for i in 0..n {
-                    let ci = (1.0 - tau[i]) * shares[i];
-                    self.jacobian[i * n + k] += ci * vk;
+                v[k] = eps * e * shares[k] + de;
+                c[k] = (1.0 - tau[k]) * shares[k];
+            }
+            // Row i gains c_i·v (a rank-one update, contiguous in k), and its
+            // diagonal loses c_i·ε·E′_m.
+            for (i, row) in self.jacobian.chunks_exact_mut(n).enumerate() {
+                let ci = c[i];
+                for (j, &vk) in row.iter_mut().zip(v.iter()) {
+                    *j += ci * vk;
                 }
-                let ck = (1.0 - tau[k]) * shares[k];
-                self.jacobian[k * n + k] -= ck * eps * e;
+                row[i] -= ci * eps * e;
             }
         }
         for i in 0..n - 1 {

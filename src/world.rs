@@ -155,6 +155,9 @@ pub struct RegimeRules {
     pub nonmember_premium: f64,
     /// One-off cost of filing, percent of the filer's real spending.
     pub filing_cost: f64,
+    /// Cost to a member of blocking a consensus (a veto), percent of its real
+    /// spending: the diplomatic price of standing alone.
+    pub veto_cost: f64,
     pub consultation_years: i32,
     pub panel_years: i32,
     /// Beta prior (challenged, unchallenged).

@@ -7,7 +7,8 @@
 //! to a vote in which every member may veto. Each side values membership at a
 //! bound b by the policy the applicant would then choose (its best tariff-game
 //! move as a member, so a customs union's CET above b makes every low bound a
-//! two-masters dilemma). Without agreement, the side with less to lose from a
+//! two-masters dilemma). A veto costs the vetoing member `veto_cost` (the
+//! price of standing alone against a consensus). Without agreement, the side with less to lose from a
 //! breakdown concedes a step (Zeuthen 1930; Harsanyi 1956): its risk limit is
 //! (U(own demand) − U(other's demand)) / (U(own demand) − U(no agreement)).
 
@@ -117,7 +118,8 @@ pub fn negotiate(rs: &mut RunState<'_>) -> Result<(), SimError> {
             if accepts {
                 let mut vetoed = false;
                 for (&m, &(yes, no)) in members.iter().zip(&member_values) {
-                    let in_favour = choose(rs, m, &[yes, no]) == 0;
+                    // Blocking a consensus has a diplomatic price.
+                    let in_favour = choose(rs, m, &[yes, no - rules.veto_cost]) == 0;
                     let vote = if in_favour { "yes" } else { "no" };
                     rs.event(
                         Event::new(EventKind::Vote, m)

@@ -74,14 +74,24 @@ pub fn forecast_change(
     let world = rs.world;
     let n = world.n_states();
     let now = rs.gains(next)?;
-    // Partners answer a tariff rise with an equal rise on s's goods (grim and
-    // tit-for-tat beliefs agree on this stationary outcome).
+    // Partners answer defection with defection, in kind: a tariff rise over the
+    // status quo, or a breach of a trade regime's bound toward them, is met by
+    // an equal rise on s's goods (grim and tit-for-tat beliefs agree on this
+    // stationary outcome).
+    let regimes: Vec<usize> = (0..world.institutions.len())
+        .filter(|&k| world.institutions[k].regime().is_some())
+        .collect();
     let mut answered = next.clone();
     let mut raised = false;
     for j in (0..n).filter(|&j| j != s) {
         let rise = next.tariff(world, s, j) - base.tariff(world, s, j);
-        if rise > 1e-12 {
-            let r = answered.retaliation.get(j, s) + rise;
+        let breach = regimes
+            .iter()
+            .map(|&k| next.violation(world, k, s, j))
+            .fold(0.0, f64::max);
+        let defection = rise.max(breach);
+        if defection > 1e-12 {
+            let r = answered.retaliation.get(j, s) + defection;
             answered.retaliation.set(j, s, r);
             raised = true;
         }

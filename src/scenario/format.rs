@@ -210,6 +210,7 @@ pub struct InstitutionSpec {
     pub monitoring: Option<f64>,
     pub nonmember_premium_percent: Option<f64>,
     pub filing_cost_percent: Option<f64>,
+    pub veto_cost_percent: Option<f64>,
     pub consultation_years: Option<i32>,
     pub panel_years: Option<i32>,
     pub challenge_prior: Option<[f64; 2]>,
