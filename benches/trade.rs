@@ -2,9 +2,10 @@
 //! regions (a tariff change by one state, as every tariff-game option is), and
 //! a cold solve of the same shock.
 
-use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use statecraft::trade::{Shock, Solver};
 use statecraft::world::Matrix;
+use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 

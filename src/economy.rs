@@ -39,6 +39,9 @@ impl Hasher for WordHasher {
 /// Welfare changes ĝ_n (percent of baseline real spending) of every state.
 pub type Gains = Box<[f64]>;
 
+/// A memoised equilibrium: its gains and wages (ŵ, for warm starts).
+type Solved = (Gains, Box<[f64]>);
+
 pub struct Economy<'w> {
     world: &'w World,
     model: &'w TradeModel,
@@ -49,7 +52,7 @@ pub struct Economy<'w> {
     warm: Vec<f64>,
     key: Vec<u64>,
     /// Gains and wages of every policy solved in this run.
-    cache: HashMap<Box<[u64]>, (Gains, Box<[f64]>), BuildHasherDefault<WordHasher>>,
+    cache: HashMap<Box<[u64]>, Solved, BuildHasherDefault<WordHasher>>,
     /// Equilibria solved (cache misses) in this run.
     pub solves: u64,
 }

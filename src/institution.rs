@@ -81,14 +81,16 @@ impl Belief {
 pub struct Policy {
     pub year: i32,
     pub stance: Vec<Stance>,
-    /// Membership, state × institution.
-    pub member: Vec<Vec<bool>>,
+    /// Membership, state × institution (row-major; see [`Policy::is_member`]).
+    member: Vec<bool>,
+    institutions: usize,
     /// Bound tariff of each state in each trade regime (fraction; NaN if none).
     pub bound: Matrix,
-    /// Per institution and measure: adopted (and so in force within its years).
-    pub adopted: Vec<Vec<bool>>,
-    /// Per state, per institution and measure: waived by that member.
-    pub waived: Vec<Vec<Vec<bool>>>,
+    /// Per common measure (all unions' measures, in institution order):
+    /// adopted, and so in force within its years.
+    adopted: Vec<bool>,
+    /// Per state × measure: waived by that member.
+    waived: Vec<bool>,
     /// Authorised or reciprocal retaliation: extra tariff of importer n on exporter i.
     pub retaliation: Matrix,
     /// Per state: the customs union whose leader is raising costs on its
@@ -103,7 +105,7 @@ impl Policy {
     pub fn initial(world: &World, year: i32) -> Policy {
         let n = world.n_states();
         let k = world.institutions.len();
-        let mut member = vec![vec![false; k]; n];
+        let mut member = vec![false; n * k];
         let mut bound = Matrix::new(n, k, f64::NAN);
         for (i, inst) in world.institutions.iter().enumerate() {
             let joined = inst
@@ -112,7 +114,7 @@ impl Policy {
                 .filter(|&&(_, y)| y <= year)
                 .map(|&(s, _)| s);
             for s in inst.members.iter().copied().chain(joined) {
-                member[s][i] = true;
+                member[s * k + i] = true;
             }
             if let Some(r) = inst.regime() {
                 for s in 0..n {
@@ -120,24 +122,15 @@ impl Policy {
                 }
             }
         }
-        let adopted = world
-            .institutions
-            .iter()
-            .map(|inst| {
-                inst.union()
-                    .map_or_else(Vec::new, |u| vec![true; u.measures.len()])
-            })
-            .collect::<Vec<_>>();
-        let waived = (0..n)
-            .map(|_| adopted.iter().map(|a| vec![false; a.len()]).collect())
-            .collect();
+        let measures = measure_slot(world, k, 0);
         let mut p = Policy {
             year,
             stance: vec![Stance::Own; n],
             member,
+            institutions: k,
             bound,
-            adopted,
-            waived,
+            adopted: vec![true; measures],
+            waived: vec![false; n * measures],
             retaliation: Matrix::new(n, n, 0.0),
             coerced: vec![None; n],
         };
@@ -149,9 +142,47 @@ impl Policy {
         p
     }
 
+    /// Is `s` a member of institution `inst` (in force or not)?
+    pub fn is_member(&self, s: usize, inst: usize) -> bool {
+        self.member[s * self.institutions + inst]
+    }
+
+    pub fn set_member(&mut self, s: usize, inst: usize, member: bool) {
+        self.member[s * self.institutions + inst] = member;
+    }
+
     /// Is `s` a member of institution `inst` with the institution in force?
     pub fn active(&self, world: &World, s: usize, inst: usize) -> bool {
-        self.member[s][inst] && world.institutions[inst].in_force(self.year)
+        self.is_member(s, inst) && world.institutions[inst].in_force(self.year)
+    }
+
+    /// Has union `u` adopted its measure `m`?
+    pub fn is_adopted(&self, world: &World, u: usize, m: usize) -> bool {
+        self.adopted[measure_slot(world, u, m)]
+    }
+
+    pub fn set_adopted(&mut self, world: &World, u: usize, m: usize, adopted: bool) {
+        self.adopted[measure_slot(world, u, m)] = adopted;
+    }
+
+    /// Does member `s` waive measure `m` of union `u`?
+    pub fn is_waived(&self, world: &World, s: usize, u: usize, m: usize) -> bool {
+        self.waived[s * self.adopted.len() + measure_slot(world, u, m)]
+    }
+
+    pub fn set_waived(&mut self, world: &World, s: usize, u: usize, m: usize, waived: bool) {
+        let slot = s * self.adopted.len() + measure_slot(world, u, m);
+        self.waived[slot] = waived;
+    }
+
+    /// Set whether `s` waives every measure of union `u`.
+    pub fn set_all_waived(&mut self, world: &World, s: usize, u: usize, waived: bool) {
+        for m in 0..world.institutions[u]
+            .union()
+            .map_or(0, |r| r.measures.len())
+        {
+            self.set_waived(world, s, u, m, waived);
+        }
     }
 
     /// The customs union `s` belongs to (in force), if any.
@@ -204,7 +235,7 @@ impl Policy {
             .filter(|&(m, measure)| {
                 measure.target == i
                     && self.measure_in_force(world, u, m)
-                    && !self.waived[n][u][m]
+                    && !self.is_waived(world, n, u, m)
                     && !(wto_inconsistent_only && measure.wto_consistent)
             })
             .map(|(_, measure)| measure.tariff_equivalent())
@@ -300,13 +331,24 @@ impl Policy {
     /// Is measure `m` of union `u` adopted and within its years?
     pub fn measure_in_force(&self, world: &World, u: usize, m: usize) -> bool {
         let measure = &world.institutions[u].union().expect("a union").measures[m];
-        self.adopted[u][m] && (measure.from..=measure.until).contains(&self.year)
+        self.is_adopted(world, u, m) && (measure.from..=measure.until).contains(&self.year)
     }
 
     /// Does member `s` honour customs union `u`: the CET and every common measure?
     pub fn complies_with_union(&self, world: &World, u: usize, s: usize) -> bool {
         self.stance[s] == Stance::Cet
-            && !(0..self.waived[s][u].len())
-                .any(|m| self.waived[s][u][m] && self.measure_in_force(world, u, m))
+            && !(0..world.institutions[u]
+                .union()
+                .map_or(0, |r| r.measures.len()))
+                .any(|m| self.is_waived(world, s, u, m) && self.measure_in_force(world, u, m))
     }
+}
+
+/// Position of measure `m` of institution `u` among all unions' measures.
+fn measure_slot(world: &World, u: usize, m: usize) -> usize {
+    world.institutions[..u]
+        .iter()
+        .map(|i| i.union().map_or(0, |r| r.measures.len()))
+        .sum::<usize>()
+        + m
 }

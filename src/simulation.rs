@@ -106,7 +106,8 @@ impl<'w> RunState<'w> {
         // Measures voted on before the timeline starts count as adopted.
         for (u, inst) in world.institutions.iter().enumerate() {
             for m in 0..inst.union().map_or(0, |r| r.measures.len()) {
-                policy.adopted[u][m] = union::decided_before(world, u, m, world.start);
+                let decided = union::decided_before(world, u, m, world.start);
+                policy.set_adopted(world, u, m, decided);
             }
         }
         let beliefs = world
@@ -226,8 +227,8 @@ impl<'w> RunState<'w> {
         self.policy.coerced.iter_mut().for_each(|c| *c = None);
         for (k, inst) in world.institutions.iter().enumerate() {
             for &(s, year) in &inst.joined {
-                if year == self.year && !self.policy.member[s][k] {
-                    self.policy.member[s][k] = true;
+                if year == self.year && !self.policy.is_member(s, k) {
+                    self.policy.set_member(s, k, true);
                     self.record.joined[s * world.institutions.len() + k] = year as f64;
                     self.event(Event::new(EventKind::Join, s).institution(k));
                 }
@@ -442,13 +443,13 @@ fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: Measure) -> 
         Measure::Affinity(j) => rs.affinity.get(state, j),
         Measure::Norm(i) => rs.norms.get(state, i),
         Measure::AccessionYear(i) => rs.record.joined[state * k + i],
-        Measure::MemberAtEnd(i) => f64::from(u8::from(rs.policy.member[state][i])),
+        Measure::MemberAtEnd(i) => f64::from(u8::from(rs.policy.is_member(state, i))),
         Measure::ComplianceShare(i) => ratio(
             f64::from(rs.record.compliant_rounds[state * k + i]),
             f64::from(rs.record.member_rounds[state * k + i]),
         ),
         Measure::BoundTariff(i) => {
-            if rs.policy.member[state][i] {
+            if rs.policy.is_member(state, i) {
                 100.0 * rs.policy.bound.get(state, i)
             } else {
                 f64::NAN

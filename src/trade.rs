@@ -31,6 +31,11 @@ pub enum TradeError {
         "the trade equilibrium did not converge after {iterations} iterations (largest excess demand {residual:.3e} of output); the shock may be too large for the deficits held fixed"
     )]
     NonConvergence { iterations: usize, residual: f64 },
+    /// A counterfactual with no equilibrium (deficits that do not sum to
+    /// zero, or spending driven below zero): an error rather than a number
+    /// that does not clear every market.
+    #[error("the trade counterfactual has no equilibrium: {0}")]
+    InvalidShock(String),
 }
 
 /// How a counterfactual treats trade deficits.
@@ -79,13 +84,12 @@ impl Baseline {
             )));
         }
         let mut spend = Matrix::new(n, n, 0.0);
-        for i in 0..n {
+        for (i, &output) in gdp.iter().enumerate() {
             let exports: f64 = (0..n).filter(|&m| m != i).map(|m| flows.get(i, m)).sum();
-            let absorption = gdp[i] - exports;
-            if !(absorption > 0.0) {
+            let absorption = output - exports;
+            if absorption.is_nan() || absorption <= 0.0 {
                 return Err(TradeError::Calibration(format!(
-                    "region {i} exports {exports:.1} but its GDP is {:.1}: domestic absorption (GDP − exports) must be positive",
-                    gdp[i]
+                    "region {i} exports {exports:.1} but its GDP is {output:.1}: domestic absorption (GDP − exports) must be positive"
                 )));
             }
             spend.set(i, i, absorption);
@@ -178,12 +182,17 @@ pub struct Solver {
     pub max_iterations: usize,
     /// λ_mk κ̂_mk^(−ε) (0 where no trade is possible), fixed for one solve.
     weight: Vec<f64>,
-    /// The tariffs and costs `weight` was computed for, and the baseline's
-    /// address: consecutive shocks differ in few entries, so only those are
-    /// recomputed.
+    /// The tariffs and costs `weight` was computed for, and the baseline's ε,
+    /// shares and tariffs: consecutive shocks differ in few entries, so only
+    /// those are recomputed. The baseline is compared by value, not by
+    /// address: a baseline changed in place, or another one built at the same
+    /// address, must not reuse stale weights (tests/trade.rs,
+    /// a_reused_solver_keeps_no_stale_state).
     last_tariff: Vec<f64>,
     last_cost: Vec<f64>,
-    last_base: usize,
+    last_epsilon: f64,
+    last_share: Vec<f64>,
+    last_base_tariff: Vec<f64>,
     /// t′/(1+t′).
     tau: Vec<f64>,
     x: Vec<f64>,
@@ -213,7 +222,9 @@ impl Solver {
             weight: vec![0.0; n * n],
             last_tariff: vec![f64::NAN; n * n],
             last_cost: vec![f64::NAN; n * n],
-            last_base: 0,
+            last_epsilon: f64::NAN,
+            last_share: vec![f64::NAN; n * n],
+            last_base_tariff: vec![f64::NAN; n * n],
             tau: vec![0.0; n * n],
             x: vec![0.0; n],
             trial: vec![0.0; n],
@@ -249,21 +260,24 @@ impl Solver {
         let n = self.n;
         assert_eq!(base.n, n, "solver built for another number of regions");
         let eps = base.epsilon;
-        let base_id = std::ptr::from_ref(base) as usize;
-        let same_base = base_id == self.last_base;
-        self.last_base = base_id;
+        let same_epsilon = eps.to_bits() == self.last_epsilon.to_bits();
+        self.last_epsilon = eps;
         for idx in 0..n * n {
             let (t1, d) = (shock.tariff.data[idx], shock.cost.data[idx]);
-            if same_base
+            let (t0, share) = (base.tariff.data[idx], base.shares.data[idx]);
+            if same_epsilon
                 && t1.to_bits() == self.last_tariff[idx].to_bits()
                 && d.to_bits() == self.last_cost[idx].to_bits()
+                && t0.to_bits() == self.last_base_tariff[idx].to_bits()
+                && share.to_bits() == self.last_share[idx].to_bits()
             {
                 continue;
             }
             self.last_tariff[idx] = t1;
             self.last_cost[idx] = d;
-            let kappa = (1.0 + t1) / (1.0 + base.tariff.data[idx]) * d;
-            let share = base.shares.data[idx];
+            self.last_base_tariff[idx] = t0;
+            self.last_share[idx] = share;
+            let kappa = (1.0 + t1) / (1.0 + t0) * d;
             self.weight[idx] = if share > 0.0 && kappa.is_finite() {
                 share * kappa.powf(-eps)
             } else {
@@ -280,6 +294,14 @@ impl Solver {
             None => self.x.iter_mut().for_each(|x| *x = 0.0),
         }
         let world: f64 = base.output.iter().sum();
+        // Walras' law: one region's deficit is the others' surplus. The market
+        // the numeraire replaces below would otherwise silently not clear.
+        let total_deficit: f64 = shock.deficit.iter().sum();
+        if total_deficit.abs() > self.tolerance * world {
+            return Err(TradeError::InvalidShock(format!(
+                "the new trade deficits sum to {total_deficit:.3e} US$ million, not zero (one region's deficit is the others' surplus)"
+            )));
+        }
         let mut norm = self.evaluate(base, shock, world);
         let mut iterations = 0;
         while norm > self.tolerance {
@@ -316,6 +338,14 @@ impl Solver {
             }
         }
         let s = &mut self.solution;
+        // E′ = (ŵY + D′)/(1 − τ̄) solves the equations for any D′, but a
+        // region cannot spend a negative amount: its surplus exceeds its income.
+        if let Some(m) = (0..n).find(|&m| s.spending[m] <= 0.0) {
+            return Err(TradeError::InvalidShock(format!(
+                "region {m} would spend {:.1} US$ million: its trade surplus {:.1} exceeds its income",
+                s.spending[m], -shock.deficit[m]
+            )));
+        }
         s.iterations = iterations;
         for m in 0..n {
             s.wage[m] = self.wage[m];
@@ -425,7 +455,8 @@ fn lu_solve(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
         let pivot = (col..n)
             .max_by(|&r, &s| a[r * n + col].abs().total_cmp(&a[s * n + col].abs()))
             .unwrap_or(col);
-        if !(a[pivot * n + col].abs() > 1e-300) {
+        let p = a[pivot * n + col].abs();
+        if p.is_nan() || p <= 1e-300 {
             return false;
         }
         if pivot != col {

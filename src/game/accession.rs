@@ -48,7 +48,7 @@ fn best_move(rs: &mut RunState<'_>, a: usize, base: &Policy) -> Result<(f64, Pol
 /// What membership at bound `b` is worth to the applicant, and the policy then.
 fn as_member(rs: &mut RunState<'_>, t: &Talks, b: f64) -> Result<(f64, Policy), SimError> {
     let mut p = rs.policy.clone();
-    p.member[t.applicant][t.regime] = true;
+    p.set_member(t.applicant, t.regime, true);
     p.bound.set(t.applicant, t.regime, b);
     best_move(rs, t.applicant, &p)
 }
@@ -78,7 +78,7 @@ pub fn negotiate(rs: &mut RunState<'_>) -> Result<(), SimError> {
             continue;
         }
         for &(a, applied) in &rules.applicants {
-            if rs.year < applied || rs.policy.member[a][r] {
+            if rs.year < applied || rs.policy.is_member(a, r) {
                 continue;
             }
             if rs.year == applied || !rs.talks.iter().any(|t| t.regime == r && t.applicant == a) {
@@ -130,7 +130,7 @@ pub fn negotiate(rs: &mut RunState<'_>) -> Result<(), SimError> {
                     vetoed |= !in_favour;
                 }
                 if !vetoed {
-                    rs.policy.member[a][r] = true;
+                    rs.policy.set_member(a, r, true);
                     rs.policy.bound.set(a, r, t.offer);
                     rs.record.joined[a * world.institutions.len() + r] = rs.year as f64;
                     rs.event(

@@ -37,7 +37,7 @@ fn compliant(world: &crate::world::World, p: &Policy, respondent: usize) -> Poli
     let mut q = p.clone();
     q.stance[respondent] = Stance::Bound;
     if let Some(u) = q.union_of(world, respondent) {
-        q.waived[respondent][u].iter_mut().for_each(|w| *w = true);
+        q.set_all_waived(world, respondent, u, true);
     }
     q
 }

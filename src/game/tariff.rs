@@ -92,10 +92,12 @@ pub fn apply(world: &World, p: &mut Policy, s: usize, c: &Choice) {
     p.stance[s] = c.stance;
     if let Some(u) = p.union_of(world, s) {
         if c.exit {
-            p.member[s][u] = false;
-            p.waived[s][u].iter_mut().for_each(|w| *w = false);
+            p.set_member(s, u, false);
+            p.set_all_waived(world, s, u, false);
         } else {
-            p.waived[s][u].clone_from(&c.waive);
+            for (m, &w) in c.waive.iter().enumerate() {
+                p.set_waived(world, s, u, m, w);
+            }
         }
     }
 }

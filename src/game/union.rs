@@ -36,9 +36,9 @@ pub fn vote_measures(rs: &mut RunState<'_>) -> Result<(), SimError> {
                 continue;
             }
             let mut with = rs.policy.clone();
-            with.adopted[u][m] = true;
+            with.set_adopted(world, u, m, true);
             let mut without = rs.policy.clone();
-            without.adopted[u][m] = false;
+            without.set_adopted(world, u, m, false);
             let (yes, no) = (
                 Forecast::stationary(rs.gains(&with)?),
                 Forecast::stationary(rs.gains(&without)?),
@@ -64,7 +64,7 @@ pub fn vote_measures(rs: &mut RunState<'_>) -> Result<(), SimError> {
                 DecisionRule::Weighted => weight_all > 0.0 && weight_yes > 0.5 * weight_all,
                 DecisionRule::Consensus => all_yes && !members.is_empty(),
             };
-            rs.policy.adopted[u][m] = adopted;
+            rs.policy.set_adopted(world, u, m, adopted);
             let kind = if adopted {
                 EventKind::MeasureAdopted
             } else {
@@ -101,7 +101,7 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
             // and the common measures.
             let mut complying = rs.policy.clone();
             complying.stance[m] = Stance::Cet;
-            complying.waived[m][u].iter_mut().for_each(|w| *w = false);
+            complying.set_all_waived(world, m, u, false);
             let act = Forecast {
                 now: rs.gains(&coerced)?,
                 cont: rs.gains(&complying)?,

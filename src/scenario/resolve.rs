@@ -797,8 +797,18 @@ fn resolve_trade(
     let shown = file.display().to_string();
     let codes: Vec<String> = world.states.iter().map(|s| s.code.clone()).collect();
     let flows = super::data::read_flows(&file, &shown, &codes)?;
-    let policy = Policy::initial(world, t.baseline_year);
     let n = world.n_states();
+    // Domestic absorption is GDP − exports: a state cannot export more than it makes.
+    for (i, st) in world.states.iter().enumerate() {
+        let exports: f64 = (0..n).map(|m| flows.get(i, m)).sum();
+        r.require(
+            st.gdp_musd > exports,
+            &path("states").key(&st.code).key("gdp_musd"),
+            st.gdp_musd,
+            &format!("more than the state's goods exports in {} ({exports:.1}): domestic absorption is GDP − exports", t.flows),
+        )?;
+    }
+    let policy = Policy::initial(world, t.baseline_year);
     let (mut tariff, mut cost) = (Matrix::new(n, n, 0.0), Matrix::new(n, n, 1.0));
     policy.shock(world, &mut tariff, &mut cost);
     let gdp: Vec<f64> = world.states.iter().map(|s| s.gdp_musd).collect();
