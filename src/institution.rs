@@ -84,7 +84,8 @@ pub struct Policy {
     /// Membership, state × institution (row-major; see [`Policy::is_member`]).
     member: Vec<bool>,
     institutions: usize,
-    /// Bound tariff of each state in each trade regime (fraction; NaN if none).
+    /// Bound tariff negotiated by accession, state × institution (fraction;
+    /// NaN: the scenario's schedule applies, see [`Policy::bound_rate`]).
     pub bound: Matrix,
     /// Per common measure (all unions' measures, in institution order):
     /// adopted, and so in force within its years.
@@ -106,7 +107,7 @@ impl Policy {
         let n = world.n_states();
         let k = world.institutions.len();
         let mut member = vec![false; n * k];
-        let mut bound = Matrix::new(n, k, f64::NAN);
+        let bound = Matrix::new(n, k, f64::NAN);
         for (i, inst) in world.institutions.iter().enumerate() {
             let joined = inst
                 .joined
@@ -115,11 +116,6 @@ impl Policy {
                 .map(|&(s, _)| s);
             for s in inst.members.iter().copied().chain(joined) {
                 member[s * k + i] = true;
-            }
-            if let Some(r) = inst.regime() {
-                for s in 0..n {
-                    bound.set(s, i, r.bound[s].unwrap_or(world.states[s].tariff));
-                }
             }
         }
         let measures = measure_slot(world, k, 0);
@@ -140,6 +136,20 @@ impl Policy {
             }
         }
         p
+    }
+
+    /// The bound tariff of `s` in trade regime `r` this year: negotiated at
+    /// accession, else the scenario's schedule, else the state's own tariff.
+    pub fn bound_rate(&self, world: &World, s: usize, r: usize) -> f64 {
+        let negotiated = self.bound.get(s, r);
+        if !negotiated.is_nan() {
+            return negotiated;
+        }
+        world.institutions[r]
+            .regime()
+            .and_then(|rules| rules.bound[s].as_deref())
+            .and_then(|steps| crate::world::step_rate(steps, self.year))
+            .unwrap_or(world.states[s].tariff)
     }
 
     /// Is `s` a member of institution `inst` (in force or not)?
@@ -207,7 +217,7 @@ impl Policy {
                 .map_or(own, |u| u.cet(self.year)),
             Stance::Bound => self
                 .regime_of(world, s)
-                .map_or(own, |r| self.bound.get(s, r)),
+                .map_or(own, |r| self.bound_rate(world, s, r)),
             Stance::Own => own,
             Stance::Unilateral => world.states[s].unilateral_tariff,
         }
@@ -318,7 +328,8 @@ impl Policy {
         if union.is_some() && union == self.union_of(world, j) {
             return 0.0;
         }
-        let excess = (self.stance_rate(world, n, self.stance[n]) - self.bound.get(n, r)).max(0.0);
+        let excess =
+            (self.stance_rate(world, n, self.stance[n]) - self.bound_rate(world, n, r)).max(0.0);
         let excess = if excess > 1e-12 { excess } else { 0.0 };
         excess + self.measures_on(world, n, j, true)
     }

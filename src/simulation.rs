@@ -15,7 +15,7 @@ use crate::economy::{Economy, Gains};
 use crate::game::dispute::Dispute;
 use crate::game::matrix::MatrixRun;
 use crate::game::{accession, dispute, tariff, union};
-use crate::institution::{Belief, Policy};
+use crate::institution::{Belief, Policy, Stance};
 use crate::montecarlo::run_rng;
 use crate::outcome::{Catalogue, Event, EventKind, Measure, RunOutcome, Series, TimePoint};
 use crate::trade::TradeError;
@@ -237,6 +237,11 @@ impl<'w> RunState<'w> {
         for s in 0..world.n_states() {
             for i in 0..k {
                 if self.policy.active(world, s, i) {
+                    // Entering a customs union means adopting its CET.
+                    let entering = !self.record.ever_member[s * k + i];
+                    if entering && world.institutions[i].union().is_some() {
+                        self.policy.stance[s] = Stance::Cet;
+                    }
                     self.record.ever_member[s * k + i] = true;
                 }
             }
@@ -450,7 +455,7 @@ fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: Measure) -> 
         ),
         Measure::BoundTariff(i) => {
             if rs.policy.is_member(state, i) {
-                100.0 * rs.policy.bound.get(state, i)
+                100.0 * rs.policy.bound_rate(rs.world, state, i)
             } else {
                 f64::NAN
             }

@@ -147,8 +147,9 @@ pub enum Rules {
 pub struct RegimeRules {
     /// (applicant, year of application).
     pub applicants: Vec<(usize, i32)>,
-    /// Bound tariff of each state as a member (fraction); None: its own tariff.
-    pub bound: Vec<Option<f64>>,
+    /// Bound tariff schedule of each state as a member: (from year, fraction)
+    /// steps; None: its own tariff. A bound negotiated by accession replaces it.
+    pub bound: Vec<Option<Vec<(i32, f64)>>>,
     /// Probability that a violation is detected in a year.
     pub monitoring: f64,
     /// Extra tariff members apply to non-members' goods (fraction).
@@ -166,6 +167,17 @@ pub struct RegimeRules {
     pub initial_offer: f64,
     /// Concession step per year (fraction).
     pub concession: f64,
+}
+
+/// The rate of a step schedule in force in `year`: the latest step at or
+/// before it, or the first step before the schedule starts.
+pub fn step_rate(steps: &[(i32, f64)], year: i32) -> Option<f64> {
+    steps
+        .iter()
+        .rev()
+        .find(|(y, _)| *y <= year)
+        .or(steps.first())
+        .map(|s| s.1)
 }
 
 /// A customs union: common external tariff, internal free trade, common
@@ -188,12 +200,7 @@ impl UnionRules {
     /// The CET in force in `year`: the latest step at or before it (the first
     /// step before that).
     pub fn cet(&self, year: i32) -> f64 {
-        self.cet
-            .iter()
-            .rev()
-            .find(|(y, _)| *y <= year)
-            .or(self.cet.first())
-            .map_or(0.0, |c| c.1)
+        step_rate(&self.cet, year).unwrap_or(0.0)
     }
 }
 

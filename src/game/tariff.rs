@@ -34,6 +34,15 @@ pub struct Choice {
 pub fn options(world: &World, p: &Policy, s: usize) -> Vec<Choice> {
     let mut out = Vec::new();
     if let Some(u) = p.union_of(world, s) {
+        // The leader sets the common tariff: it applies the CET and every
+        // measure; its levers are votes and coercion.
+        if world.institutions[u].leader == Some(s) {
+            return vec![Choice {
+                stance: Stance::Cet,
+                waive: Vec::new(),
+                exit: false,
+            }];
+        }
         let rules = world.institutions[u].union().expect("a union");
         let second = if p.regime_of(world, s).is_some() {
             Stance::Bound

@@ -17,8 +17,14 @@ pub fn read_flows(path: &Path, shown: &str, codes: &[String]) -> Result<Matrix, 
         field: String::new(),
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| whole(format!("cannot read the trade data: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        whole(format!(
+            "cannot read the trade data: {e}; the scenario's `trade.flows` names a CSV file (exporter,importer,value_musd) relative to the scenario file's directory"
+        ))
+    })?;
+    // Spreadsheets often save CSV with a byte-order mark; it is invisible, so
+    // a header rejected because of it would look correct to the user.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut lines = text.split_inclusive('\n').scan(0usize, |offset, line| {
         let start = *offset;
         *offset += line.len();
@@ -27,7 +33,7 @@ pub fn read_flows(path: &Path, shown: &str, codes: &[String]) -> Result<Matrix, 
     let at =
         |start: usize, col_byte: usize, len: usize, field: &str, message: String| ScenarioError {
             file: shown.into(),
-            origin: locate(&text, start + col_byte..start + col_byte + len),
+            origin: locate(text, start + col_byte..start + col_byte + len),
             field: field.into(),
             message,
         };
@@ -48,6 +54,8 @@ pub fn read_flows(path: &Path, shown: &str, codes: &[String]) -> Result<Matrix, 
     }
     let n = codes.len();
     let mut flows = Matrix::new(n, n, f64::NAN);
+    // Byte offset of the row that set each pair, to name it if it repeats.
+    let mut first_row = vec![0usize; n * n];
     for (start, line) in lines {
         if line.trim().is_empty() {
             continue;
@@ -111,26 +119,36 @@ pub fn read_flows(path: &Path, shown: &str, codes: &[String]) -> Result<Matrix, 
             ));
         }
         if exporter == importer {
+            // Point at the importer cell, the field named.
+            let (pos, cell) = cells[1];
             return Err(at(
                 start,
-                0,
-                line.len(),
+                pos,
+                cell.len(),
                 "importer",
                 format!(
-                    "`{}` trades with itself; trade within a region is domestic absorption (GDP − exports), not a flow",
+                    "`{}` trades with itself; trade within a region is domestic absorption (GDP − exports), not a flow: delete this row",
                     codes[exporter]
                 ),
             ));
         }
         if !flows.get(exporter, importer).is_nan() {
+            let first = text[..first_row[exporter * n + importer]]
+                .matches('\n')
+                .count()
+                + 1;
             return Err(at(
                 start,
                 0,
                 line.len(),
                 "",
-                format!("a second row for {} → {}", codes[exporter], codes[importer]),
+                format!(
+                    "a second row for {} → {} (the first is line {first}); each ordered pair (exporter, importer) needs exactly one row",
+                    codes[exporter], codes[importer]
+                ),
             ));
         }
+        first_row[exporter * n + importer] = start;
         flows.set(exporter, importer, value);
     }
     let missing: Vec<String> = (0..n)

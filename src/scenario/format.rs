@@ -206,7 +206,7 @@ pub struct InstitutionSpec {
     #[serde(default)]
     pub applicants: IndexMap<String, i32>,
     #[serde(default)]
-    pub bound_percent: IndexMap<String, f64>,
+    pub bound_percent: IndexMap<String, RateSpec>,
     pub monitoring: Option<f64>,
     pub nonmember_premium_percent: Option<f64>,
     pub filing_cost_percent: Option<f64>,
@@ -325,6 +325,44 @@ impl<'de> Deserialize<'de> for PairsSpec {
                     pairs.push(p);
                 }
                 Ok(PairsSpec::List(pairs))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A rate in percent: one number, or a step schedule by year
+/// (`{ 2012 = 10.0, 2020 = 7.8 }`: each rate from its year until the next).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum RateSpec {
+    Fixed(f64),
+    ByYear(IndexMap<String, f64>),
+}
+
+impl<'de> Deserialize<'de> for RateSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RateSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a rate in percent, or rates by year like { 2012 = 10.0, 2020 = 7.8 }")
+            }
+            fn visit_f64<E: de::Error>(self, x: f64) -> Result<RateSpec, E> {
+                Ok(RateSpec::Fixed(x))
+            }
+            fn visit_i64<E: de::Error>(self, x: i64) -> Result<RateSpec, E> {
+                Ok(RateSpec::Fixed(x as f64))
+            }
+            fn visit_u64<E: de::Error>(self, x: u64) -> Result<RateSpec, E> {
+                Ok(RateSpec::Fixed(x as f64))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RateSpec, A::Error> {
+                let mut out = IndexMap::new();
+                while let Some((k, v)) = map.next_entry::<String, f64>()? {
+                    out.insert(k, v);
+                }
+                Ok(RateSpec::ByYear(out))
             }
         }
         d.deserialize_any(V)

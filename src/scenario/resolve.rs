@@ -5,7 +5,7 @@
 
 use super::format::{
     DecisionRule, FactKindSpec, FactSpec, GameSpec, InstitutionSpec, PairsSpec, ProfileBase,
-    ScenarioFile,
+    RateSpec, ScenarioFile,
 };
 use super::{FieldPath, Located, ScenarioError};
 use crate::doctrine::params::Range;
@@ -510,6 +510,44 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     Ok(world)
 }
 
+/// A rate (percent) or a step schedule of rates by year, as fractions sorted by year.
+fn rate_schedule(
+    r: &Resolver<'_, '_>,
+    at: &FieldPath,
+    rate: &RateSpec,
+    ok: fn(f64) -> bool,
+) -> Result<Vec<(i32, f64)>> {
+    let valid = "a tariff in percent, between 0 and 1000";
+    match rate {
+        RateSpec::Fixed(x) => {
+            r.require(ok(*x), at, x, valid)?;
+            Ok(vec![(i32::MIN, x / 100.0)])
+        }
+        RateSpec::ByYear(steps) => {
+            let mut out = Vec::with_capacity(steps.len());
+            for (year, &x) in steps {
+                let a = at.key(year);
+                let y: i32 = year.parse().map_err(|_| {
+                    r.at.key_error(
+                        &a,
+                        format!("`{year}` is not a year; write e.g. 2010 = 10.6"),
+                    )
+                })?;
+                r.require(ok(x), &a, x, valid)?;
+                out.push((y, x / 100.0));
+            }
+            if out.is_empty() {
+                return r.err(
+                    at,
+                    "an empty schedule; write a rate, or rates by year like { 2012 = 10.0 }",
+                );
+            }
+            out.sort_by_key(|c| c.0);
+            Ok(out)
+        }
+    }
+}
+
 fn within(start: i32, end: i32) -> String {
     format!("a year within the timeline ({start}–{end})")
 }
@@ -602,16 +640,10 @@ fn resolve_rules(
                 applicants.push((s, year));
             }
             let mut bound = vec![None; n];
-            for (code, &x) in &inst.bound_percent {
+            for (code, rate) in &inst.bound_percent {
                 let a = at.key("bound_percent").key(code);
                 let s = r.state_key(&a, code)?;
-                r.require(
-                    percent_ok(x),
-                    &a,
-                    x,
-                    "a tariff in percent, between 0 and 1000",
-                )?;
-                bound[s] = Some(x / 100.0);
+                bound[s] = Some(rate_schedule(r, &a, rate, percent_ok)?);
             }
             let acc = inst.accession.as_ref();
             let offer = fraction(
@@ -686,24 +718,12 @@ fn resolve_rules(
             if inst.cet_percent.is_empty() {
                 return r.err(at, "a customs union needs `cet_percent`, its common external tariff by year, e.g. { 2010 = 10.6 }");
             }
-            let mut cet = Vec::new();
-            for (year, &x) in &inst.cet_percent {
-                let a = at.key("cet_percent").key(year);
-                let y: i32 = year.parse().map_err(|_| {
-                    r.at.key_error(
-                        &a,
-                        format!("`{year}` is not a year; write e.g. 2010 = 10.6"),
-                    )
-                })?;
-                r.require(
-                    percent_ok(x),
-                    &a,
-                    x,
-                    "a tariff in percent, between 0 and 1000",
-                )?;
-                cet.push((y, x / 100.0));
-            }
-            cet.sort_by_key(|c| c.0);
+            let cet = rate_schedule(
+                r,
+                &at.key("cet_percent"),
+                &RateSpec::ByYear(inst.cet_percent.clone()),
+                percent_ok,
+            )?;
             let decision = inst.decision.unwrap_or(DecisionRule::Consensus);
             let mut votes = vec![0.0; n];
             for (code, &w) in &inst.votes {
