@@ -24,6 +24,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Run a scenario many times and write outcome CSVs.
     Run(RunArgs),
+    /// Run the same scenario under several doctrine profiles with common random
+    /// numbers; compare them and score each against the scenario's facts.
+    #[command(
+        after_help = "Examples:\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --focus KAZ --runs 1000\n  statecraft compare scenarios/classic_cooperation.toml --profiles neorealist,neoliberal --reference neoliberal"
+    )]
+    Compare(CompareArgs),
     /// Static what-if on the calibrated trade model: welfare, prices and trade shares.
     #[command(
         after_help = "Examples:\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff KAZ:*=20\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff '*:RUS=25' --cost KAZ:CHN=0.9\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
@@ -40,8 +46,9 @@ pub struct CheckArgs {
     pub set: Vec<Override>,
 }
 
+/// Flags shared by every command that runs Monte Carlo jobs.
 #[derive(Args, Debug)]
-pub struct RunArgs {
+pub struct JobArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
     /// Number of Monte Carlo runs [default: the scenario's run.runs].
@@ -50,10 +57,7 @@ pub struct RunArgs {
     /// Master seed; run r draws from stream r of it [default: the scenario's run.seed].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Doctrine profile: scenario, neorealist, neoliberal, constructivist, or one the scenario defines.
-    #[arg(long, default_value = "scenario")]
-    pub profile: String,
-    /// Results directory [default: results/<scenario>/run-<seed>].
+    /// Results directory [default: results/<scenario>/<command>-<seed>].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores]; results do not depend on it.
@@ -71,6 +75,31 @@ pub struct RunArgs {
     /// Replace results already in the output directory.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// Doctrine profile: scenario, neorealist, neoliberal, constructivist, or one the scenario defines.
+    #[arg(long, default_value = "scenario")]
+    pub profile: String,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// Profiles to compare, comma-separated [default: scenario, the three
+    /// all-one-doctrine profiles and the scenario's own mixes].
+    #[arg(long, value_delimiter = ',', conflicts_with = "focus")]
+    pub profiles: Vec<String>,
+    /// Vary one state's doctrine while every other state keeps the scenario's.
+    #[arg(long, value_name = "STATE")]
+    pub focus: Option<String>,
+    /// The profile paired differences are taken against [default: the first].
+    #[arg(long)]
+    pub reference: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -6,7 +6,7 @@
 use crate::montecarlo;
 use crate::outcome::{Catalogue, RunOutcome};
 use crate::output::manifest::Manifest;
-use crate::output::{self, OutputError, Results, SummaryRow};
+use crate::output::{self, ComparisonRow, OutputError, Results, RetrodictionRow, SummaryRow};
 use crate::scenario::Loaded;
 use crate::simulation::{self, RunOptions, SimError};
 use crate::world::Profile;
@@ -21,6 +21,8 @@ pub struct JobSpec {
     /// The command that asked, recorded in the manifest (`run`, `compare`, ...).
     pub command: String,
     pub profiles: Vec<Profile>,
+    /// Index of the reference profile for paired differences.
+    pub reference: usize,
     pub seed: u64,
     pub runs: Range<u64>,
     pub out: PathBuf,
@@ -48,6 +50,8 @@ pub struct JobReport {
     /// Whether `timeseries.csv` was written.
     pub timeseries: bool,
     pub summaries: Vec<SummaryRow>,
+    pub comparison: Vec<ComparisonRow>,
+    pub retrodiction: Vec<RetrodictionRow>,
     pub wall: Duration,
     /// Simulated runs (runs × profiles) per second of wall time.
     pub runs_per_second: f64,
@@ -72,6 +76,7 @@ pub fn run(
         world,
         &catalogue,
         &spec.profiles,
+        spec.reference,
         spec.timeseries,
     )?;
     let options = RunOptions {
@@ -92,14 +97,13 @@ pub fn run(
         spec.runs.clone(),
         simulate,
         |outcomes: Result<Vec<RunOutcome>, SimError>| {
-            for (p, o) in outcomes?.iter().enumerate() {
-                solves += o.solves;
-                results.write(p, o)?;
-            }
+            let outcomes = outcomes?;
+            solves += outcomes.iter().map(|o| o.solves).sum::<u64>();
+            results.write_run(&outcomes)?;
             Ok::<(), JobError>(())
         },
     )?;
-    let summaries = results.finish()?;
+    let written = results.finish()?;
     let wall = clock.elapsed();
     let threads = rayon::current_num_threads();
     let names = spec.profiles.iter().map(|p| p.name.as_str()).collect();
@@ -123,7 +127,9 @@ pub fn run(
         runs: spec.runs.end - spec.runs.start,
         profiles: spec.profiles.len() as u64,
         timeseries: spec.timeseries,
-        summaries,
+        summaries: written.summaries,
+        comparison: written.comparison,
+        retrodiction: written.retrodiction,
         wall,
         runs_per_second: manifest.runs_per_second,
         threads,

@@ -4,9 +4,12 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, RunArgs, TradeArgs};
+use cli::{Cli, Command, CompareArgs, JobArgs, RunArgs, TradeArgs};
+use statecraft::doctrine::Doctrine;
 use statecraft::job::{self, JobError, JobSpec};
 use statecraft::output::OutputError;
+use statecraft::scenario::Loaded;
+use statecraft::world::{Profile, World};
 use statecraft::{report, scenario};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args.scenario, &args.set),
         Command::Run(args) => run(args),
+        Command::Compare(args) => compare(args),
         Command::Trade(args) => trade(args),
     };
     match result {
@@ -61,9 +65,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// Print to standard output; a closed pipe (`statecraft ... | head`) is not an
+/// error worth a panic.
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 fn check(path: &std::path::Path, set: &[scenario::Override]) -> Result<(), Failure> {
     let loaded = scenario::load(path, set)?;
-    print!("{}", report::describe(&loaded.world));
+    emit(&report::describe(&loaded.world));
     Ok(())
 }
 
@@ -80,41 +91,107 @@ fn build_pool(threads: Option<usize>) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("cannot start worker threads: {e}")))
 }
 
-fn run(args: RunArgs) -> Result<(), Failure> {
-    let loaded = scenario::load(&args.scenario, &args.set)?;
-    let world = &loaded.world;
-    let profile = world.profile(&args.profile).ok_or_else(|| {
+/// Resolve a profile name against the scenario.
+fn profile(world: &World, name: &str) -> Result<Profile, Failure> {
+    world.profile(name).ok_or_else(|| {
         Failure::Input(format!(
-            "unknown profile `{}`; this scenario has: {}",
-            args.profile,
+            "unknown profile `{name}`; this scenario has: {}",
             world.profile_names().join(", ")
         ))
-    })?;
+    })
+}
+
+/// Run a job of `profiles` with the shared flags and print its summary.
+fn job(
+    command: &str,
+    args: &JobArgs,
+    loaded: &Loaded,
+    profiles: Vec<Profile>,
+    reference: usize,
+) -> Result<(), Failure> {
+    let world = &loaded.world;
     let seed = args.seed.unwrap_or(world.run.seed);
     let runs = args.runs.unwrap_or(world.run.runs);
     if runs == 0 {
         return Err(Failure::Input("--runs must be at least 1".into()));
     }
     build_pool(args.threads)?;
-    let out = args.out.unwrap_or_else(|| {
+    let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("results")
             .join(&world.name)
-            .join(format!("run-{seed}"))
+            .join(format!("{command}-{seed}"))
     });
     let spec = JobSpec {
-        command: "run".into(),
-        profiles: vec![profile],
+        command: command.into(),
+        profiles,
+        reference,
         seed,
         runs: 0..runs,
         out,
         force: args.force,
         timeseries: args.timeseries,
     };
-    let report = job::run(&loaded, &spec, &|_| {})?;
+    let report = job::run(loaded, &spec, &|_| {})?;
     if !args.quiet {
-        print!("{}", report::run_summary(world, &report));
+        emit(&report::run_summary(world, &report));
     }
     Ok(())
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let loaded = scenario::load(&args.job.scenario, &args.job.set)?;
+    let chosen = profile(&loaded.world, &args.profile)?;
+    job("run", &args.job, &loaded, vec![chosen], 0)
+}
+
+fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let loaded = scenario::load(&args.job.scenario, &args.job.set)?;
+    let world = &loaded.world;
+    let profiles: Vec<Profile> = if let Some(code) = &args.focus {
+        let s = world.state_index(code).ok_or_else(|| {
+            let codes: Vec<&str> = world.states.iter().map(|s| s.code.as_str()).collect();
+            Failure::Input(format!(
+                "unknown state `{code}` for --focus; the scenario's states are {}",
+                codes.join(", ")
+            ))
+        })?;
+        std::iter::once(world.scenario_profile())
+            .chain(Doctrine::ALL.iter().map(|&d| world.focus_profile(s, d)))
+            .collect()
+    } else if args.profiles.is_empty() {
+        world
+            .profile_names()
+            .iter()
+            .map(|n| profile(world, n))
+            .collect::<Result<_, _>>()?
+    } else {
+        args.profiles
+            .iter()
+            .map(|n| profile(world, n.trim()))
+            .collect::<Result<_, _>>()?
+    };
+    for (k, p) in profiles.iter().enumerate() {
+        if profiles[..k].iter().any(|q| q.name == p.name) {
+            return Err(Failure::Input(format!(
+                "profile `{}` is listed twice",
+                p.name
+            )));
+        }
+    }
+    let reference = match &args.reference {
+        Some(name) => profiles
+            .iter()
+            .position(|p| &p.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+                Failure::Input(format!(
+                    "--reference `{name}` is not among the compared profiles ({})",
+                    names.join(", ")
+                ))
+            })?,
+        None => 0,
+    };
+    job("compare", &args.job, &loaded, profiles, reference)
 }
 
 fn trade(args: TradeArgs) -> Result<(), Failure> {
@@ -137,9 +214,9 @@ fn trade(args: TradeArgs) -> Result<(), Failure> {
     });
     let files = result.write(&out, args.force)?;
     if !args.quiet {
-        print!("{}", result.table());
+        emit(&result.table());
         for f in files {
-            println!("wrote {}", f.display());
+            emit(&format!("wrote {}\n", f.display()));
         }
     }
     Ok(())

@@ -295,17 +295,21 @@ impl Catalogue {
                 let q = &inst.code;
                 push(Measure::AccessionYear(i), format!("accession_year:{q}"));
                 push(Measure::MemberAtEnd(i), format!("member_at_end:{q}"));
-                if inst.regime().is_some() || inst.union().is_some() {
+                // Rules act through tariffs: without a trade model there is
+                // nothing to comply with.
+                let trade = world.trade.is_some();
+                if trade && (inst.regime().is_some() || inst.union().is_some()) {
                     push(Measure::ComplianceShare(i), format!("compliance_share:{q}"));
                 }
-                if inst.regime().is_some() {
+                if trade && inst.regime().is_some() {
                     push(Measure::BoundTariff(i), format!("bound_tariff:{q}"));
                 }
             }
-            if world.trade.is_some() {
-                push(Measure::MeanTariff, "mean_tariff".into());
-                push(Measure::WelfareChange, "welfare_change".into());
+            if world.trade.is_none() {
+                continue;
             }
+            push(Measure::MeanTariff, "mean_tariff".into());
+            push(Measure::WelfareChange, "welfare_change".into());
             if world.institutions.iter().any(|i| i.regime().is_some()) {
                 push(Measure::DisputesFiled, "disputes_filed".into());
                 push(Measure::DisputesFaced, "disputes_faced".into());

@@ -187,11 +187,78 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
             );
         }
     }
+    facts_table(&mut s, report);
+    let mut files = vec!["outcomes.csv", "summary.csv", "events.csv"];
+    if report.timeseries {
+        files.push("timeseries.csv");
+    }
+    if !report.comparison.is_empty() {
+        files.push("comparison.csv");
+    }
+    if !report.retrodiction.is_empty() {
+        files.push("retrodiction.csv");
+    }
+    files.push("manifest.json");
+    let _ = writeln!(s, "\nfiles: {} (see results/README.md)", files.join(", "));
+    if let Some(r) = report.comparison.iter().find(|r| r.difference.is_none()) {
+        let _ = writeln!(
+            s,
+            "paired differences against `{}` (common random numbers) are in comparison.csv",
+            r.profile
+        );
+    }
+    s
+}
+
+/// Profiles per block of the facts table, so that it fits in 80 columns.
+const PROFILES_PER_BLOCK: usize = 5;
+
+/// The share of runs matching each fact, a column per profile.
+fn facts_table(s: &mut String, report: &JobReport) {
+    if report.retrodiction.is_empty() {
+        return;
+    }
+    let mut profiles: Vec<&str> = Vec::new();
+    for r in &report.retrodiction {
+        if !profiles.contains(&r.profile.as_str()) {
+            profiles.push(&r.profile);
+        }
+    }
+    let facts: Vec<&str> = report
+        .retrodiction
+        .iter()
+        .filter(|r| r.profile == profiles[0])
+        .map(|r| r.fact.as_str())
+        .collect();
     let _ = writeln!(
         s,
-        "\nfiles: outcomes.csv, summary.csv, events.csv, manifest.json (see results/README.md)"
+        "\nfacts: share of {} matching",
+        plural(report.runs, "run")
     );
-    s
+    for block in profiles.chunks(PROFILES_PER_BLOCK) {
+        let _ = write!(s, "  {:<28}", "");
+        for p in block {
+            let _ = write!(s, " {:>9}", truncate(p, 9));
+        }
+        let _ = writeln!(s);
+        for fact in &facts {
+            let label = if *fact == "all" {
+                "all facts jointly"
+            } else {
+                fact
+            };
+            let _ = write!(s, "  {:<28}", truncate(label, 28));
+            for p in block {
+                let share = report
+                    .retrodiction
+                    .iter()
+                    .find(|r| r.profile == *p && r.fact == *fact)
+                    .map_or(f64::NAN, |r| r.share);
+                let _ = write!(s, " {share:>9.2}");
+            }
+            let _ = writeln!(s);
+        }
+    }
 }
 
 fn plural(n: u64, word: &str) -> String {

@@ -71,8 +71,7 @@ pub struct RunState<'w> {
     pub affinity: Matrix,
     /// Current internalised norms, state × institution.
     pub norms: Matrix,
-    /// Membership, state × institution (1 = member).
-    pub member: Matrix,
+
     great_power: Vec<bool>,
     /// Affinity signals received this round: sum and count per (observer, about).
     signal_sum: Matrix,
@@ -96,13 +95,16 @@ impl<'w> RunState<'w> {
     fn new(world: &'w World, doctrines: &'w [Doctrine], rng: ChaCha8Rng, run: u64) -> Self {
         let n = world.n_states();
         let k = world.institutions.len();
-        let mut member = Matrix::new(n, k, 0.0);
+        let mut policy = Policy::initial(world, world.start);
+        // Historical joins in the first year happen in that year's events, so
+        // they are logged and dated like any other.
         for (i, inst) in world.institutions.iter().enumerate() {
-            for &s in &inst.members {
-                member.set(s, i, 1.0);
+            for &(s, year) in &inst.joined {
+                if year == world.start {
+                    policy.set_member(s, i, false);
+                }
             }
         }
-        let mut policy = Policy::initial(world, world.start);
         // Measures voted on before the timeline starts count as adopted.
         for (u, inst) in world.institutions.iter().enumerate() {
             for m in 0..inst.union().map_or(0, |r| r.measures.len()) {
@@ -147,7 +149,7 @@ impl<'w> RunState<'w> {
             rng,
             affinity: world.affinity.clone(),
             norms: world.norms.clone(),
-            member,
+
             great_power: world.states.iter().map(|s| s.great_power).collect(),
             signal_sum: Matrix::new(n, n, 0.0),
             signal_count: Matrix::new(n, n, 0.0),
@@ -248,12 +250,9 @@ impl<'w> RunState<'w> {
         }
     }
 
-    /// Steps 5–7 for the economy and institutions: welfare, compliance tallies,
-    /// violation events, compliance signals and norms.
-    fn observe_policies(&mut self) -> Result<(), SimError> {
-        let world = self.world;
-        let n = world.n_states();
-        let k = world.institutions.len();
+    /// Step 5: the economy of the policies in force (welfare, applied tariffs).
+    fn observe_economy(&mut self) -> Result<(), SimError> {
+        let n = self.world.n_states();
         if self.economy.is_some() {
             let gains = self.gains(&self.policy.clone())?;
             self.record.economy_rounds += 1;
@@ -266,6 +265,15 @@ impl<'w> RunState<'w> {
                 self.record.tariff_sum[s] += t;
             }
         }
+        Ok(())
+    }
+
+    /// Steps 6–7 for institutions: compliance tallies, violation events,
+    /// compliance signals and norms.
+    fn observe_policies(&mut self) {
+        let world = self.world;
+        let n = world.n_states();
+        let k = world.institutions.len();
         for s in 0..n {
             if self.policy.retaliation.data[..]
                 .chunks(n)
@@ -315,7 +323,6 @@ impl<'w> RunState<'w> {
                 }
             }
         }
-        Ok(())
     }
 
     /// Shuffle `order` (Fisher–Yates) with the run's stream.
@@ -350,7 +357,8 @@ impl<'w> RunState<'w> {
                 }
                 let peer = f64::from(complied) / f64::from(moves);
                 let norm = self.norms.get(i, inst);
-                let target = self.member.get(i, inst) * peer;
+                let member = f64::from(u8::from(self.policy.active(self.world, i, inst)));
+                let target = member * peer;
                 self.norms
                     .set(i, inst, norm + params.norm_learning * (target - norm));
             }
@@ -407,7 +415,10 @@ pub fn simulate(
         if institutions {
             union::coerce(&mut rs)?;
             dispute::enforce(&mut rs)?;
-            rs.observe_policies()?;
+            rs.observe_policies();
+        }
+        if world.trade.is_some() {
+            rs.observe_economy()?;
         }
         rs.learn();
         if options.timeseries {

@@ -332,6 +332,15 @@ impl World {
         self.profiles.iter().find(|p| p.name == name).cloned()
     }
 
+    /// The scenario's assignment with state `s` switched to `doctrine`
+    /// (`--focus`), named `CODE_doctrine`.
+    pub fn focus_profile(&self, s: usize, doctrine: Doctrine) -> Profile {
+        let mut p = self.scenario_profile();
+        p.doctrines[s] = doctrine;
+        p.name = format!("{}_{}", self.states[s].code, doctrine.as_str());
+        p
+    }
+
     /// Every profile name [`World::profile`] accepts.
     pub fn profile_names(&self) -> Vec<String> {
         let mut names = vec!["scenario".to_string()];

@@ -9,6 +9,7 @@
 pub mod manifest;
 
 use crate::outcome::{Catalogue, RunOutcome};
+use crate::retrodiction::Scorer;
 use crate::stats::{Accumulator, Summary};
 use crate::world::{Profile, World};
 use std::fmt::Write as _;
@@ -22,6 +23,8 @@ pub const RESULT_FILES: &[&str] = &[
     "summary.csv",
     "events.csv",
     "timeseries.csv",
+    "comparison.csv",
+    "retrodiction.csv",
     "manifest.json",
 ];
 
@@ -153,7 +156,64 @@ pub struct Results<'w> {
     timeseries: Option<CsvFile>,
     /// [profile][catalogue slot]
     accumulators: Vec<Vec<Accumulator>>,
+    /// Paired differences from the reference profile, [profile][slot] (only
+    /// with more than one profile).
+    differences: Vec<Vec<Accumulator>>,
+    reference: usize,
+    scorer: Scorer,
+    /// Runs matching each fact, [profile][fact], and all facts, [profile].
+    matched: Vec<Vec<u64>>,
+    matched_all: Vec<u64>,
+    runs: u64,
     scratch: (String, String, String),
+}
+
+/// One row of `comparison.csv`: a profile's mean of a metric and its paired
+/// difference from the reference profile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComparisonRow {
+    pub profile: String,
+    pub state: String,
+    pub metric: String,
+    pub summary: Summary,
+    /// Summary of the per-run differences (profile − reference); None for the
+    /// reference itself.
+    pub difference: Option<Summary>,
+}
+
+/// One row of `retrodiction.csv`: how often a profile's runs match a fact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetrodictionRow {
+    pub profile: String,
+    /// A fact's id, or `all` for all facts jointly.
+    pub fact: String,
+    pub description: String,
+    pub runs: u64,
+    pub matched: u64,
+    pub share: f64,
+    /// 95% Wilson score interval of the share.
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+/// What a finished job wrote, for the printed summary.
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    pub summaries: Vec<SummaryRow>,
+    pub comparison: Vec<ComparisonRow>,
+    pub retrodiction: Vec<RetrodictionRow>,
+}
+
+/// 95% Wilson score interval for `k` successes in `n` trials.
+pub fn wilson(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let z = 1.959_963_984_540_054;
+    let (n, p) = (n as f64, k as f64 / n as f64);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
 impl<'w> Results<'w> {
@@ -163,9 +223,22 @@ impl<'w> Results<'w> {
         world: &'w World,
         catalogue: &'w Catalogue,
         profiles: &'w [Profile],
+        reference: usize,
         timeseries: bool,
     ) -> Result<Self, OutputError> {
+        let scorer = Scorer::new(world, catalogue);
+        let compared = if profiles.len() > 1 {
+            profiles.len()
+        } else {
+            0
+        };
         Ok(Results {
+            differences: vec![vec![Accumulator::default(); catalogue.len()]; compared],
+            reference,
+            matched: vec![vec![0; scorer.len()]; profiles.len()],
+            matched_all: vec![0; profiles.len()],
+            scorer,
+            runs: 0,
             world,
             catalogue,
             profiles,
@@ -203,8 +276,33 @@ impl<'w> Results<'w> {
         })
     }
 
-    /// Record one run of profile `p`; runs must arrive in order.
-    pub fn write(&mut self, p: usize, outcome: &RunOutcome) -> Result<(), OutputError> {
+    /// Record one run under every profile (in profile order); runs must
+    /// arrive in order.
+    pub fn write_run(&mut self, outcomes: &[RunOutcome]) -> Result<(), OutputError> {
+        self.runs += 1;
+        for (p, outcome) in outcomes.iter().enumerate() {
+            self.write(p, outcome)?;
+            let mut all = true;
+            for k in 0..self.scorer.len() {
+                let ok = self.scorer.matches(k, outcome);
+                self.matched[p][k] += u64::from(ok);
+                all &= ok;
+            }
+            self.matched_all[p] += u64::from(all && !self.scorer.is_empty());
+            if !self.differences.is_empty() {
+                let reference = &outcomes[self.reference].values;
+                for (slot, (&x, &r)) in outcome.values.iter().zip(reference).enumerate() {
+                    // Common random numbers: run r of every profile drew the
+                    // same stream, so differences are paired by run.
+                    self.differences[p][slot].push(x - r);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Record one run of profile `p`.
+    fn write(&mut self, p: usize, outcome: &RunOutcome) -> Result<(), OutputError> {
         let world = self.world;
         let profile = self.profiles[p].name.as_str();
         let (run, num, year) = &mut self.scratch;
@@ -262,13 +360,9 @@ impl<'w> Results<'w> {
         Ok(())
     }
 
-    /// Finish the streamed files and write `summary.csv`; returns the summaries.
-    pub fn finish(mut self) -> Result<Vec<SummaryRow>, OutputError> {
-        self.outcomes.finish()?;
-        self.events.finish()?;
-        if let Some(ts) = self.timeseries {
-            ts.finish()?;
-        }
+    /// Finish the streamed files and write `summary.csv`, and — with several
+    /// profiles — `comparison.csv`, and — with facts — `retrodiction.csv`.
+    pub fn finish(mut self) -> Result<Written, OutputError> {
         let mut summary = CsvFile::create(
             &self.dir,
             "summary.csv",
@@ -306,6 +400,137 @@ impl<'w> Results<'w> {
             }
         }
         summary.finish()?;
-        Ok(rows)
+        let comparison = self.write_comparison(&rows)?;
+        let retrodiction = self.write_retrodiction()?;
+        self.outcomes.finish()?;
+        self.events.finish()?;
+        if let Some(ts) = self.timeseries {
+            ts.finish()?;
+        }
+        Ok(Written {
+            summaries: rows,
+            comparison,
+            retrodiction,
+        })
+    }
+
+    fn write_comparison(&mut self, rows: &[SummaryRow]) -> Result<Vec<ComparisonRow>, OutputError> {
+        if self.differences.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut file = CsvFile::create(
+            &self.dir,
+            "comparison.csv",
+            &[
+                "profile",
+                "state",
+                "metric",
+                "n",
+                "mean",
+                "ci_low",
+                "ci_high",
+                "reference",
+                "diff_n",
+                "diff_mean",
+                "diff_ci_low",
+                "diff_ci_high",
+            ],
+        )?;
+        let reference = self.profiles[self.reference].name.clone();
+        let slots = self.catalogue.len();
+        let mut out = Vec::with_capacity(rows.len());
+        let mut bufs: [String; 6] = Default::default();
+        for (p, diffs) in self.differences.iter_mut().enumerate() {
+            for (slot, acc) in diffs.iter_mut().enumerate() {
+                let row = &rows[p * slots + slot];
+                let difference = (p != self.reference).then(|| acc.summary());
+                let nan = f64::NAN;
+                let d = difference.map_or((String::new(), nan, nan, nan), |d| {
+                    (d.n.to_string(), d.mean, d.ci_low, d.ci_high)
+                });
+                let [a, b, c, e, f, g] = &mut bufs;
+                file.row([
+                    row.profile.as_str(),
+                    row.state.as_str(),
+                    row.metric.as_str(),
+                    &row.summary.n.to_string(),
+                    number(a, row.summary.mean),
+                    number(b, row.summary.ci_low),
+                    number(c, row.summary.ci_high),
+                    reference.as_str(),
+                    d.0.as_str(),
+                    number(e, d.1),
+                    number(f, d.2),
+                    number(g, d.3),
+                ])?;
+                out.push(ComparisonRow {
+                    profile: row.profile.clone(),
+                    state: row.state.clone(),
+                    metric: row.metric.clone(),
+                    summary: row.summary,
+                    difference,
+                });
+            }
+        }
+        file.finish()?;
+        Ok(out)
+    }
+
+    fn write_retrodiction(&mut self) -> Result<Vec<RetrodictionRow>, OutputError> {
+        if self.scorer.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut file = CsvFile::create(
+            &self.dir,
+            "retrodiction.csv",
+            &[
+                "profile",
+                "fact",
+                "description",
+                "runs",
+                "matched",
+                "share",
+                "ci_low",
+                "ci_high",
+            ],
+        )?;
+        let mut out = Vec::new();
+        let mut bufs: [String; 3] = Default::default();
+        for (p, profile) in self.profiles.iter().enumerate() {
+            let facts = self
+                .world
+                .facts
+                .iter()
+                .zip(&self.matched[p])
+                .map(|(f, &m)| (f.id.as_str(), f.description.as_str(), m));
+            let joint = std::iter::once(("all", "all facts jointly", self.matched_all[p]));
+            for (fact, description, matched) in facts.chain(joint) {
+                let share = matched as f64 / self.runs.max(1) as f64;
+                let (lo, hi) = wilson(matched, self.runs);
+                let [a, b, c] = &mut bufs;
+                file.row([
+                    profile.name.as_str(),
+                    fact,
+                    description,
+                    &self.runs.to_string(),
+                    &matched.to_string(),
+                    number(a, share),
+                    number(b, lo),
+                    number(c, hi),
+                ])?;
+                out.push(RetrodictionRow {
+                    profile: profile.name.clone(),
+                    fact: fact.to_string(),
+                    description: description.to_string(),
+                    runs: self.runs,
+                    matched,
+                    share,
+                    ci_low: lo,
+                    ci_high: hi,
+                });
+            }
+        }
+        file.finish()?;
+        Ok(out)
     }
 }

@@ -213,7 +213,7 @@ pub struct InstitutionSpec {
     pub veto_cost_percent: Option<f64>,
     pub consultation_years: Option<i32>,
     pub panel_years: Option<i32>,
-    pub challenge_prior: Option<[f64; 2]>,
+    pub challenge_prior: Option<Vec<f64>>,
     pub accession: Option<AccessionSpec>,
     // Customs union.
     #[serde(default)]
@@ -222,7 +222,7 @@ pub struct InstitutionSpec {
     #[serde(default)]
     pub votes: IndexMap<String, f64>,
     pub coercion_cost_percent: Option<f64>,
-    pub coercion_prior: Option<[f64; 2]>,
+    pub coercion_prior: Option<Vec<f64>>,
     #[serde(default)]
     pub measures: Vec<MeasureSpec>,
 }

@@ -601,15 +601,17 @@ fn resolve_rules(
             None => Ok(()),
         }
     };
-    let prior = |key: &str, p: Option<[f64; 2]>| -> Result<[f64; 2]> {
-        let p = p.unwrap_or([1.0, 1.0]);
-        r.require(
-            p.iter().all(|x| x.is_finite() && *x > 0.0),
-            &at.key(key),
-            format!("{p:?}"),
-            "two positive counts [yes, no]",
-        )?;
-        Ok(p)
+    let prior = |key: &str, p: &Option<Vec<f64>>| -> Result<[f64; 2]> {
+        match p.as_deref() {
+            None => Ok([1.0, 1.0]),
+            Some(&[yes, no]) if [yes, no].iter().all(|x| x.is_finite() && *x > 0.0) => {
+                Ok([yes, no])
+            }
+            Some(other) => r.err(
+                &at.key(key),
+                format!("must be two positive counts [yes, no], got {other:?}"),
+            ),
+        }
     };
     let fraction = |key: &str,
                     x: Option<f64>,
@@ -705,7 +707,7 @@ fn resolve_rules(
                     "a number of years in [0, 50]",
                     years_ok,
                 )? as i32,
-                challenge_prior: prior("challenge_prior", inst.challenge_prior)?,
+                challenge_prior: prior("challenge_prior", &inst.challenge_prior)?,
                 initial_offer: offer / 100.0,
                 concession: concession / 100.0,
             }))
@@ -738,6 +740,9 @@ fn resolve_rules(
             let mut measures = Vec::new();
             for (k, m) in inst.measures.iter().enumerate() {
                 let a = at.key("measures").index(k);
+                if inst.measures[..k].iter().any(|other| other.name == m.name) {
+                    return r.err(&a.key("name"), format!("another measure is already named `{}`; names identify measures in events", m.name));
+                }
                 let target = r.state(&a.key("target"), &m.target)?;
                 r.require(
                     percent_ok(m.duty_percent),
@@ -786,7 +791,7 @@ fn resolve_rules(
                     "a percentage between 0 and 1000",
                     percent_ok,
                 )? / 100.0,
-                coercion_prior: prior("coercion_prior", inst.coercion_prior)?,
+                coercion_prior: prior("coercion_prior", &inst.coercion_prior)?,
                 measures,
             }))
         }
@@ -1101,6 +1106,13 @@ fn resolve_fact(
         }
         FactKindSpec::ComplianceShare => {
             let (state, institution) = (state(r)?, institution(r)?);
+            let inst = &world.institutions[institution];
+            if inst.regime().is_none() && inst.union().is_none() {
+                return r.err(
+                    &at.key("institution"),
+                    format!("`{}` is a {} and has no rules to comply with; compliance facts need a trade_regime or customs_union", inst.code, inst.kind.as_str()),
+                );
+            }
             let (min, max) = bounds(r)?;
             Fact::ComplianceShare {
                 state,
