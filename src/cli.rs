@@ -2,6 +2,7 @@
 //! library's ready-to-run values.
 
 use clap::{Args, Parser, Subcommand};
+use statecraft::job::Shard;
 use statecraft::scenario::Override;
 use statecraft::whatif::{CostRule, TariffRule};
 use std::path::PathBuf;
@@ -30,6 +31,11 @@ pub enum Command {
         after_help = "Examples:\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --focus KAZ --runs 1000\n  statecraft compare scenarios/classic_cooperation.toml --profiles neorealist,neoliberal --reference neoliberal"
     )]
     Compare(CompareArgs),
+    /// Join the directories of a job's shards into the results of the whole job.
+    #[command(
+        after_help = "Example:\n  statecraft merge results/x/shard-0 results/x/shard-1 --out results/x/merged"
+    )]
+    Merge(MergeArgs),
     /// Static what-if on the calibrated trade model: welfare, prices and trade shares.
     #[command(
         after_help = "Examples:\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff KAZ:*=20\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff '*:RUS=25' --cost KAZ:CHN=0.9\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
@@ -75,6 +81,32 @@ pub struct JobArgs {
     /// Replace results already in the output directory.
     #[arg(long)]
     pub force: bool,
+    /// Finish an interrupted job in --out, keeping the chunks already done.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard K of N (K from 0), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT;
+    /// join the shards' directories with `statecraft merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Shard directories written with --shard (any order).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the merged results.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The scenario the shards ran [default: the path recorded by the shards].
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Replace results already in the output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]

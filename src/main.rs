@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, CompareArgs, JobArgs, RunArgs, TradeArgs};
+use cli::{Cli, Command, CompareArgs, JobArgs, MergeArgs, RunArgs, TradeArgs};
 use statecraft::doctrine::Doctrine;
 use statecraft::job::{self, JobError, JobSpec};
 use statecraft::output::OutputError;
@@ -13,11 +13,14 @@ use statecraft::world::{Profile, World};
 use statecraft::{report, scenario};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A failure, with the exit code it maps to.
 enum Failure {
     Input(String),
     Runtime(String),
+    /// Stopped by Ctrl-C, with resumable results.
+    Interrupted(String),
 }
 
 impl From<scenario::ScenarioError> for Failure {
@@ -31,6 +34,7 @@ impl From<JobError> for Failure {
         match e {
             JobError::Output(o) => o.into(),
             JobError::Simulation(_) => Failure::Runtime(e.to_string()),
+            JobError::Interrupted { .. } => Failure::Interrupted(e.to_string()),
         }
     }
 }
@@ -38,8 +42,8 @@ impl From<JobError> for Failure {
 impl From<OutputError> for Failure {
     fn from(e: OutputError) -> Self {
         match e {
-            OutputError::Exists(_) => Failure::Input(e.to_string()),
-            OutputError::Io { .. } => Failure::Runtime(e.to_string()),
+            OutputError::Exists(_) | OutputError::Mismatch(_) => Failure::Input(e.to_string()),
+            OutputError::Io { .. } | OutputError::Corrupt { .. } => Failure::Runtime(e.to_string()),
         }
     }
 }
@@ -51,12 +55,17 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Compare(args) => compare(args),
         Command::Trade(args) => trade(args),
+        Command::Merge(args) => merge(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
             eprintln!("error: {msg}");
             ExitCode::from(2)
+        }
+        Err(Failure::Interrupted(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(130)
         }
         Err(Failure::Runtime(msg)) => {
             eprintln!("error: {msg}");
@@ -126,14 +135,74 @@ fn job(
         profiles,
         reference,
         seed,
-        runs: 0..runs,
+        runs,
+        shard: args.shard,
         out,
         force: args.force,
+        resume: args.resume,
         timeseries: args.timeseries,
     };
-    let report = job::run(loaded, &spec, &|_| {})?;
+    let shard_runs = args.shard.map_or(runs, |s| {
+        let total = statecraft::output::chunk::chunk_count(runs);
+        s.chunks(total)
+            .map(|c| statecraft::output::chunk::chunk_runs(c, runs).count() as u64)
+            .sum()
+    });
+    let bar = progress_bar(shard_runs, args.quiet);
+    let cancel = interrupt_flag();
+    let report = job::run(loaded, &spec, &|done| bar.set_position(done), cancel);
+    bar.finish_and_clear();
+    let report = report?;
     if !args.quiet {
         emit(&report::run_summary(world, &report));
+    }
+    Ok(())
+}
+
+/// A progress bar with rate and ETA on standard error, hidden when standard
+/// error is not a terminal or with --quiet.
+fn progress_bar(runs: u64, quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(runs);
+    let style =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// Ctrl-C asks the job to stop after the chunk in progress; a second Ctrl-C
+/// exits at once (the finished chunks are safe either way).
+fn interrupt_flag() -> &'static AtomicBool {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| {
+        if FLAG.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping after the chunk in progress (Ctrl-C again to quit now)…");
+    });
+    &FLAG
+}
+
+fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let (identity, _) = job::shards_of(&args.dirs)?;
+    let path = args
+        .scenario
+        .clone()
+        .unwrap_or_else(|| identity.scenario_path.clone());
+    let overrides: Vec<scenario::Override> = identity
+        .overrides
+        .iter()
+        .map(|o| o.parse())
+        .collect::<Result<_, _>>()
+        .map_err(Failure::Input)?;
+    let loaded = scenario::load(&path, &overrides)?;
+    let report = job::merge(&loaded, &args.dirs, &args.out, args.force)?;
+    if !args.quiet {
+        emit(&report::run_summary(&loaded.world, &report));
     }
     Ok(())
 }
@@ -155,8 +224,12 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
                 codes.join(", ")
             ))
         })?;
+        // The state's scenario doctrine is the `scenario` profile itself.
+        let others = Doctrine::ALL
+            .into_iter()
+            .filter(|&d| d != world.states[s].doctrine);
         std::iter::once(world.scenario_profile())
-            .chain(Doctrine::ALL.iter().map(|&d| world.focus_profile(s, d)))
+            .chain(others.map(|d| world.focus_profile(s, d)))
             .collect()
     } else if args.profiles.is_empty() {
         world

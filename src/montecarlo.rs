@@ -13,9 +13,6 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::ops::Range;
 
-/// Runs computed together before their outcomes are handed on.
-pub const CHUNK_RUNS: u64 = 256;
-
 /// The random stream of run `run` under master seed `seed`.
 pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -23,38 +20,40 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     rng
 }
 
-/// Split `runs` into consecutive chunks of at most `size` runs.
-pub fn chunks(runs: Range<u64>, size: u64) -> impl Iterator<Item = Range<u64>> {
-    let size = size.max(1);
-    (runs.start..runs.end)
-        .step_by(size as usize)
-        .map(move |s| s..(s + size).min(runs.end))
-}
-
-/// Simulate every run in `runs` in parallel and give the outcomes to `sink` in
-/// run order. Computing chunk k+1 overlaps with the sink consuming chunk k.
-pub fn execute<T, E, F, S>(runs: Range<u64>, simulate: F, mut sink: S) -> Result<(), E>
+/// Simulate the runs of each chunk in parallel and give each chunk's outcomes,
+/// in run order, to `sink` — chunks in the order given. Computing chunk k+1
+/// overlaps with the sink consuming chunk k. Before each chunk starts,
+/// `proceed()` is asked whether to go on (cancellation).
+pub fn execute<T, E, F, S>(
+    chunks: &[(u64, Range<u64>)],
+    simulate: F,
+    proceed: &(dyn Fn() -> bool + Sync),
+    mut sink: S,
+) -> Result<(), E>
 where
     T: Send,
     E: Send,
     F: Fn(u64) -> T + Sync,
-    S: FnMut(T) -> Result<(), E> + Send,
+    S: FnMut(u64, Vec<T>) -> Result<(), E> + Send,
 {
     let compute = |r: Range<u64>| -> Vec<T> { r.into_par_iter().map(&simulate).collect() };
-    let mut pending = chunks(runs, CHUNK_RUNS);
-    let Some(first) = pending.next() else {
+    let mut pending = chunks.iter().cloned();
+    let Some((mut index, first)) = pending.next() else {
         return Ok(());
     };
+    if !proceed() {
+        return Ok(());
+    }
     let mut current = compute(first);
     loop {
-        let next = pending.next();
+        let next = pending.next().filter(|_| proceed());
         let (computed, written) = rayon::join(
-            || next.map(compute),
-            || current.drain(..).try_for_each(&mut sink),
+            || next.map(|(i, r)| (i, compute(r))),
+            || sink(index, std::mem::take(&mut current)),
         );
         written?;
         match computed {
-            Some(c) => current = c,
+            Some((i, c)) => (index, current) = (i, c),
             None => return Ok(()),
         }
     }
@@ -64,13 +63,6 @@ where
 mod tests {
     use super::*;
     use rand::Rng;
-
-    #[test]
-    fn chunks_cover_the_range_in_order() {
-        let c: Vec<_> = chunks(3..10, 3).collect();
-        assert_eq!(c, vec![3..6, 6..9, 9..10]);
-        assert_eq!(chunks(5..5, 3).count(), 0);
-    }
 
     #[test]
     fn streams_differ_and_repeat() {

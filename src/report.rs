@@ -140,6 +140,23 @@ pub fn describe(world: &World) -> String {
 /// cooperation rate and mean payoff per state with 95% intervals.
 pub fn run_summary(world: &World, report: &JobReport) -> String {
     let mut s = String::new();
+    if let Some(shard) = report.shard {
+        let _ = writeln!(
+            s,
+            "shard {shard}: {} in {:.2} s → {}\njoin the shards with: statecraft merge <shard directories> --out <dir>",
+            plural(report.runs, "run"),
+            report.wall.as_secs_f64(),
+            report.out.display()
+        );
+        return s;
+    }
+    if report.reused_chunks > 0 {
+        let _ = writeln!(
+            s,
+            "{} chunks were already finished and kept",
+            report.reused_chunks
+        );
+    }
     let _ = writeln!(
         s,
         "{} in {:.2} s ({:.0} runs/s on {} threads) → {}",

@@ -88,7 +88,8 @@ fn run_writes_tidy_files_and_a_manifest() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["seed"], 3);
-    assert_eq!(manifest["runs"]["end"], 40);
+    assert_eq!(manifest["runs"], 40);
+    assert_eq!(manifest["runs_simulated"], 40);
     assert_eq!(manifest["threads"], 2);
     assert_eq!(manifest["scenario"]["name"], "classic_cooperation");
     assert_eq!(manifest["scenario"]["sha256"].as_str().unwrap().len(), 64);

@@ -26,12 +26,6 @@ pub struct ScenarioRef<'a> {
 }
 
 #[derive(Serialize)]
-pub struct RunRange {
-    pub start: u64,
-    pub end: u64,
-}
-
-#[derive(Serialize)]
 pub struct Manifest<'a> {
     pub program: &'static str,
     pub version: &'static str,
@@ -39,8 +33,19 @@ pub struct Manifest<'a> {
     pub command: &'a str,
     pub scenario: ScenarioRef<'a>,
     pub seed: u64,
-    pub runs: RunRange,
+    /// Runs of the whole job (every shard).
+    pub runs: u64,
+    /// Shard `K/N` this directory holds, if any.
     pub shard: Option<String>,
+    /// Runs simulated by this process (fewer than `runs` for a shard or a
+    /// resume; 0 for a merge).
+    pub runs_simulated: u64,
+    /// The profile paired differences in `comparison.csv` are taken against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<&'a str>,
+    /// Shard directories a merge joined.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
     pub profiles: Vec<&'a str>,
     pub timeseries: bool,
     pub threads: usize,
@@ -59,14 +64,15 @@ impl<'a> Manifest<'a> {
         command: &'a str,
         loaded: &'a Loaded,
         seed: u64,
-        runs: std::ops::Range<u64>,
+        runs: u64,
+        simulated: u64,
         profiles: Vec<&'a str>,
         timeseries: bool,
         threads: usize,
         started: SystemTime,
         wall: Duration,
     ) -> Self {
-        let simulated = (runs.end - runs.start) * profiles.len() as u64;
+        let per_second = simulated * profiles.len() as u64;
         let secs = wall.as_secs_f64();
         Manifest {
             program: "statecraft",
@@ -80,11 +86,11 @@ impl<'a> Manifest<'a> {
                 overrides: loaded.overrides.iter().map(|o| o.to_string()).collect(),
             },
             seed,
-            runs: RunRange {
-                start: runs.start,
-                end: runs.end,
-            },
+            runs,
             shard: None,
+            runs_simulated: simulated,
+            merged_from: Vec::new(),
+            reference: None,
             profiles,
             timeseries,
             threads,
@@ -96,7 +102,7 @@ impl<'a> Manifest<'a> {
             finished: humantime::format_rfc3339_seconds(started + wall).to_string(),
             wall_seconds: secs,
             runs_per_second: if secs > 0.0 {
-                simulated as f64 / secs
+                per_second as f64 / secs
             } else {
                 0.0
             },

@@ -1,11 +1,14 @@
 //! Result files: tidy CSVs and a manifest (PRODUCT.md, Outputs; every column is
 //! documented in `results/README.md`).
 //!
-//! Outcomes arrive one run at a time in run order; rows are streamed to disk and
-//! folded into per-metric accumulators, so memory does not grow with the number
-//! of runs. Files are written under a `.partial` name and renamed into place
-//! when complete, so a finished name always holds a finished file.
+//! Runs are persisted chunk by chunk ([`chunk`]); [`assemble`] joins the chunk
+//! files of a whole job — from one process, a resumed one, or several shards —
+//! into the final CSVs and folds them, run by run, into per-metric
+//! accumulators ([`Summariser`]), so memory does not grow with the number of
+//! runs. Files are written under a `.partial` name and renamed into place when
+//! complete, so a finished name always holds a finished file.
 
+pub mod chunk;
 pub mod manifest;
 
 use crate::outcome::{Catalogue, RunOutcome};
@@ -37,6 +40,10 @@ pub enum OutputError {
     Exists(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error("{path} is damaged ({what}); delete it and run again with --resume")]
+    Corrupt { path: PathBuf, what: String },
+    #[error("{0}")]
+    Mismatch(String),
 }
 
 impl OutputError {
@@ -48,6 +55,14 @@ impl OutputError {
     }
 }
 
+/// Does `dir` hold results or chunks of a job?
+pub fn holds_results(dir: &Path) -> bool {
+    dir.join(chunk::CHUNK_DIR).exists()
+        || RESULT_FILES
+            .iter()
+            .any(|f| dir.join(f).exists() || dir.join(format!("{f}.partial")).exists())
+}
+
 /// Prepare `dir` for new results: refuse if it holds any, unless `force`.
 pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), OutputError> {
     let existing: Vec<PathBuf> = RESULT_FILES
@@ -55,9 +70,13 @@ pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), OutputError> {
         .flat_map(|f| [dir.join(f), dir.join(format!("{f}.partial"))])
         .filter(|p| p.exists())
         .collect();
-    if !existing.is_empty() {
+    let chunks = dir.join(chunk::CHUNK_DIR);
+    if !existing.is_empty() || chunks.exists() {
         if !force {
             return Err(OutputError::Exists(dir.to_path_buf()));
+        }
+        if chunks.exists() {
+            fs::remove_dir_all(&chunks).map_err(|e| OutputError::io(&chunks, e))?;
         }
         for p in existing {
             fs::remove_file(&p).map_err(|e| OutputError::io(&p, e))?;
@@ -145,15 +164,12 @@ pub struct SummaryRow {
     pub summary: Summary,
 }
 
-/// The streaming writer of one job's outcomes, events and time series.
-pub struct Results<'w> {
+/// Folds every run's outcomes, in run order, into the summaries, paired
+/// differences and retrodiction counts of a job.
+pub struct Summariser<'w> {
     world: &'w World,
     catalogue: &'w Catalogue,
     profiles: &'w [Profile],
-    dir: PathBuf,
-    outcomes: CsvFile,
-    events: CsvFile,
-    timeseries: Option<CsvFile>,
     /// [profile][catalogue slot]
     accumulators: Vec<Vec<Accumulator>>,
     /// Paired differences from the reference profile, [profile][slot] (only
@@ -165,7 +181,6 @@ pub struct Results<'w> {
     matched: Vec<Vec<u64>>,
     matched_all: Vec<u64>,
     runs: u64,
-    scratch: (String, String, String),
 }
 
 /// One row of `comparison.csv`: a profile's mean of a metric and its paired
@@ -213,75 +228,55 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
     let (n, p) = (n as f64, k as f64 / n as f64);
     let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
     let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // The bounds at 0 and n successes are exactly 0 and 1 (no rounding residue).
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if k as f64 == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    (lo, hi)
 }
 
-impl<'w> Results<'w> {
-    /// Start writing into `dir` (already prepared with [`prepare_dir`]).
-    pub fn create(
-        dir: &Path,
+impl<'w> Summariser<'w> {
+    pub fn new(
         world: &'w World,
         catalogue: &'w Catalogue,
         profiles: &'w [Profile],
         reference: usize,
-        timeseries: bool,
-    ) -> Result<Self, OutputError> {
+    ) -> Self {
         let scorer = Scorer::new(world, catalogue);
         let compared = if profiles.len() > 1 {
             profiles.len()
         } else {
             0
         };
-        Ok(Results {
+        Summariser {
+            world,
+            catalogue,
+            profiles,
+            accumulators: vec![vec![Accumulator::default(); catalogue.len()]; profiles.len()],
             differences: vec![vec![Accumulator::default(); catalogue.len()]; compared],
             reference,
             matched: vec![vec![0; scorer.len()]; profiles.len()],
             matched_all: vec![0; profiles.len()],
             scorer,
             runs: 0,
-            world,
-            catalogue,
-            profiles,
-            dir: dir.to_path_buf(),
-            outcomes: CsvFile::create(
-                dir,
-                "outcomes.csv",
-                &["profile", "run", "state", "metric", "value"],
-            )?,
-            events: CsvFile::create(
-                dir,
-                "events.csv",
-                &[
-                    "profile",
-                    "run",
-                    "year",
-                    "kind",
-                    "actor",
-                    "target",
-                    "institution",
-                    "detail",
-                ],
-            )?,
-            timeseries: if timeseries {
-                Some(CsvFile::create(
-                    dir,
-                    "timeseries.csv",
-                    &["profile", "run", "year", "state", "metric", "value"],
-                )?)
-            } else {
-                None
-            },
-            accumulators: vec![vec![Accumulator::default(); catalogue.len()]; profiles.len()],
-            scratch: Default::default(),
-        })
+        }
     }
 
-    /// Record one run under every profile (in profile order); runs must
-    /// arrive in order.
-    pub fn write_run(&mut self, outcomes: &[RunOutcome]) -> Result<(), OutputError> {
+    /// Fold one run under every profile (in profile order); runs must arrive
+    /// in order.
+    pub fn push_run(&mut self, outcomes: &[RunOutcome]) {
         self.runs += 1;
         for (p, outcome) in outcomes.iter().enumerate() {
-            self.write(p, outcome)?;
+            for (acc, &x) in self.accumulators[p].iter_mut().zip(&outcome.values) {
+                acc.push(x);
+            }
             let mut all = true;
             for k in 0..self.scorer.len() {
                 let ok = self.scorer.matches(k, outcome);
@@ -298,73 +293,13 @@ impl<'w> Results<'w> {
                 }
             }
         }
-        Ok(())
     }
 
-    /// Record one run of profile `p`.
-    fn write(&mut self, p: usize, outcome: &RunOutcome) -> Result<(), OutputError> {
-        let world = self.world;
-        let profile = self.profiles[p].name.as_str();
-        let (run, num, year) = &mut self.scratch;
-        run.clear();
-        let _ = write!(run, "{}", outcome.run);
-        for (slot, (key, &value)) in self.catalogue.keys.iter().zip(&outcome.values).enumerate() {
-            self.accumulators[p][slot].push(value);
-            let state = world.states[key.state].code.as_str();
-            self.outcomes.row([
-                profile,
-                run.as_str(),
-                state,
-                key.name.as_str(),
-                number(num, value),
-            ])?;
-        }
-        for e in &outcome.events {
-            year.clear();
-            let _ = write!(year, "{}", e.year);
-            let code = |s: Option<usize>| s.map_or("", |s| world.states[s].code.as_str());
-            let institution = e
-                .institution
-                .or_else(|| e.game.and_then(|g| world.games[g].institution))
-                .map_or("", |i| world.institutions[i].code.as_str());
-            let detail = match e.game {
-                Some(g) if e.detail.is_empty() => world.games[g].name.as_str(),
-                _ => e.detail.as_str(),
-            };
-            self.events.row([
-                profile,
-                run.as_str(),
-                year.as_str(),
-                e.kind.as_str(),
-                world.states[e.actor].code.as_str(),
-                code(e.target),
-                institution,
-                detail,
-            ])?;
-        }
-        if let Some(ts) = &mut self.timeseries {
-            for t in &outcome.timeseries {
-                year.clear();
-                let _ = write!(year, "{}", t.year);
-                let name = t.series.name(world);
-                ts.row([
-                    profile,
-                    run.as_str(),
-                    year.as_str(),
-                    world.states[t.state].code.as_str(),
-                    &name,
-                    number(num, t.value),
-                ])?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Finish the streamed files and write `summary.csv`, and — with several
-    /// profiles — `comparison.csv`, and — with facts — `retrodiction.csv`.
-    pub fn finish(mut self) -> Result<Written, OutputError> {
+    /// Write `summary.csv`, and — with several profiles — `comparison.csv`,
+    /// and — with facts — `retrodiction.csv` into `dir`.
+    pub fn finish(mut self, dir: &Path) -> Result<Written, OutputError> {
         let mut summary = CsvFile::create(
-            &self.dir,
+            dir,
             "summary.csv",
             &[
                 "profile", "state", "metric", "n", "mean", "sd", "ci_low", "ci_high", "p05", "p50",
@@ -400,13 +335,8 @@ impl<'w> Results<'w> {
             }
         }
         summary.finish()?;
-        let comparison = self.write_comparison(&rows)?;
-        let retrodiction = self.write_retrodiction()?;
-        self.outcomes.finish()?;
-        self.events.finish()?;
-        if let Some(ts) = self.timeseries {
-            ts.finish()?;
-        }
+        let comparison = self.write_comparison(dir, &rows)?;
+        let retrodiction = self.write_retrodiction(dir)?;
         Ok(Written {
             summaries: rows,
             comparison,
@@ -414,12 +344,16 @@ impl<'w> Results<'w> {
         })
     }
 
-    fn write_comparison(&mut self, rows: &[SummaryRow]) -> Result<Vec<ComparisonRow>, OutputError> {
+    fn write_comparison(
+        &mut self,
+        dir: &Path,
+        rows: &[SummaryRow],
+    ) -> Result<Vec<ComparisonRow>, OutputError> {
         if self.differences.is_empty() {
             return Ok(Vec::new());
         }
         let mut file = CsvFile::create(
-            &self.dir,
+            dir,
             "comparison.csv",
             &[
                 "profile",
@@ -476,12 +410,12 @@ impl<'w> Results<'w> {
         Ok(out)
     }
 
-    fn write_retrodiction(&mut self) -> Result<Vec<RetrodictionRow>, OutputError> {
+    fn write_retrodiction(&mut self, dir: &Path) -> Result<Vec<RetrodictionRow>, OutputError> {
         if self.scorer.is_empty() {
             return Ok(Vec::new());
         }
         let mut file = CsvFile::create(
-            &self.dir,
+            dir,
             "retrodiction.csv",
             &[
                 "profile",
@@ -533,4 +467,47 @@ impl<'w> Results<'w> {
         file.finish()?;
         Ok(out)
     }
+}
+
+/// Join the chunk files of a whole job, `sources[c]` being the directory that
+/// holds chunk c, into the final CSVs in `out`, and compute every summary by
+/// reading them back in run order.
+pub fn assemble(
+    out: &Path,
+    sources: &[PathBuf],
+    world: &World,
+    catalogue: &Catalogue,
+    profiles: &[Profile],
+    reference: usize,
+    timeseries: bool,
+) -> Result<Written, OutputError> {
+    use std::io::Write;
+    for &stream in chunk::Stream::all(timeseries) {
+        let path = out.join(stream.file());
+        let partial = out.join(format!("{}.partial", stream.file()));
+        let fail = |e: io::Error| OutputError::io(&partial, e);
+        let mut w = BufWriter::with_capacity(1 << 16, File::create(&partial).map_err(fail)?);
+        let mut header = csv::Writer::from_writer(Vec::new());
+        header
+            .write_record(stream.header())
+            .map_err(|e| fail(e.into()))?;
+        w.write_all(&header.into_inner().map_err(|e| fail(e.into_error()))?)
+            .map_err(fail)?;
+        for (c, dir) in sources.iter().enumerate() {
+            let chunk = chunk::chunk_path(dir, c as u64, stream);
+            let mut reader = File::open(&chunk).map_err(|e| OutputError::io(&chunk, e))?;
+            io::copy(&mut reader, &mut w).map_err(fail)?;
+        }
+        let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
+        file.sync_all().map_err(fail)?;
+        fs::rename(&partial, &path).map_err(|e| OutputError::io(&path, e))?;
+    }
+    let mut summariser = Summariser::new(world, catalogue, profiles, reference);
+    for (c, dir) in sources.iter().enumerate() {
+        let mut reader = chunk::ChunkReader::open(dir, c as u64, world, catalogue, profiles)?;
+        while let Some(run) = reader.next_run()? {
+            summariser.push_run(&run);
+        }
+    }
+    summariser.finish(out)
 }

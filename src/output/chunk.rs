@@ -1,0 +1,365 @@
+//! Chunk files: the unit of crash-safe, resumable and shardable output.
+//!
+//! Runs are grouped into fixed chunks of [`CHUNK_RUNS`] (chunk c holds runs
+//! c·CHUNK_RUNS onwards). Each finished chunk's rows are persisted as files in
+//! the results directory's `.chunks/` folder, written under a temporary name and
+//! renamed into place, so a chunk file that exists is complete. The final CSVs
+//! are the chunk files concatenated in chunk order under a header, and every
+//! summary is computed by reading the chunk files back in order — one code path
+//! for an uninterrupted run, a resumed one and merged shards, which is why their
+//! outputs are byte-identical.
+
+use super::{OutputError, number};
+use crate::outcome::{Catalogue, Event, EventKind, RunOutcome};
+use crate::world::{Profile, World};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+/// Runs per chunk. Part of the output format: shards split work by chunks.
+pub const CHUNK_RUNS: u64 = 128;
+
+/// Folder of chunk files inside a results directory.
+pub const CHUNK_DIR: &str = ".chunks";
+
+/// The streamed CSV files, in the order they are assembled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Outcomes,
+    Events,
+    Timeseries,
+}
+
+impl Stream {
+    pub fn file(self) -> &'static str {
+        match self {
+            Stream::Outcomes => "outcomes.csv",
+            Stream::Events => "events.csv",
+            Stream::Timeseries => "timeseries.csv",
+        }
+    }
+
+    pub fn header(self) -> &'static [&'static str] {
+        match self {
+            Stream::Outcomes => &["profile", "run", "state", "metric", "value"],
+            Stream::Events => &[
+                "profile",
+                "run",
+                "year",
+                "kind",
+                "actor",
+                "target",
+                "institution",
+                "detail",
+            ],
+            Stream::Timeseries => &["profile", "run", "year", "state", "metric", "value"],
+        }
+    }
+
+    /// The streams a job writes.
+    pub fn all(timeseries: bool) -> &'static [Stream] {
+        if timeseries {
+            &[Stream::Outcomes, Stream::Events, Stream::Timeseries]
+        } else {
+            &[Stream::Outcomes, Stream::Events]
+        }
+    }
+}
+
+/// Number of chunks `runs` runs fill.
+pub fn chunk_count(runs: u64) -> u64 {
+    runs.div_ceil(CHUNK_RUNS)
+}
+
+/// The runs of chunk `index` among `runs` runs.
+pub fn chunk_runs(index: u64, runs: u64) -> std::ops::Range<u64> {
+    index * CHUNK_RUNS..((index + 1) * CHUNK_RUNS).min(runs)
+}
+
+pub fn chunk_path(dir: &Path, index: u64, stream: Stream) -> PathBuf {
+    dir.join(CHUNK_DIR)
+        .join(format!("{index:08}.{}", stream.file()))
+}
+
+/// Has chunk `index` been persisted completely?
+pub fn is_complete(dir: &Path, index: u64, timeseries: bool) -> bool {
+    Stream::all(timeseries)
+        .iter()
+        .all(|&s| chunk_path(dir, index, s).is_file())
+}
+
+/// Rows of one chunk, formatted in memory and then persisted.
+pub struct ChunkRows<'w> {
+    world: &'w World,
+    catalogue: &'w Catalogue,
+    profiles: &'w [Profile],
+    writers: Vec<(Stream, csv::Writer<Vec<u8>>)>,
+    scratch: (String, String, String),
+}
+
+impl<'w> ChunkRows<'w> {
+    pub fn new(
+        world: &'w World,
+        catalogue: &'w Catalogue,
+        profiles: &'w [Profile],
+        timeseries: bool,
+    ) -> Self {
+        let writers = Stream::all(timeseries)
+            .iter()
+            .map(|&s| (s, csv::Writer::from_writer(Vec::new())))
+            .collect();
+        ChunkRows {
+            world,
+            catalogue,
+            profiles,
+            writers,
+            scratch: Default::default(),
+        }
+    }
+
+    /// Format one run under every profile (profiles in order).
+    pub fn push_run(&mut self, outcomes: &[RunOutcome]) -> Result<(), OutputError> {
+        let world = self.world;
+        let (run, num, year) = &mut self.scratch;
+        let io = |e: csv::Error| OutputError::io(Path::new(CHUNK_DIR), e.into());
+        for (p, outcome) in outcomes.iter().enumerate() {
+            let profile = self.profiles[p].name.as_str();
+            run.clear();
+            let _ = write!(run, "{}", outcome.run);
+            for (stream, w) in &mut self.writers {
+                match stream {
+                    Stream::Outcomes => {
+                        for (key, &value) in self.catalogue.keys.iter().zip(&outcome.values) {
+                            let state = world.states[key.state].code.as_str();
+                            w.write_record([
+                                profile,
+                                run.as_str(),
+                                state,
+                                key.name.as_str(),
+                                number(num, value),
+                            ])
+                            .map_err(io)?;
+                        }
+                    }
+                    Stream::Events => {
+                        for e in &outcome.events {
+                            year.clear();
+                            let _ = write!(year, "{}", e.year);
+                            let code =
+                                |s: Option<usize>| s.map_or("", |s| world.states[s].code.as_str());
+                            let institution = e
+                                .institution
+                                .or_else(|| e.game.and_then(|g| world.games[g].institution))
+                                .map_or("", |i| world.institutions[i].code.as_str());
+                            let detail = match e.game {
+                                Some(g) if e.detail.is_empty() => world.games[g].name.as_str(),
+                                _ => e.detail.as_str(),
+                            };
+                            let actor = world.states[e.actor].code.as_str();
+                            w.write_record([
+                                profile,
+                                run.as_str(),
+                                year.as_str(),
+                                e.kind.as_str(),
+                                actor,
+                                code(e.target),
+                                institution,
+                                detail,
+                            ])
+                            .map_err(io)?;
+                        }
+                    }
+                    Stream::Timeseries => {
+                        for t in &outcome.timeseries {
+                            year.clear();
+                            let _ = write!(year, "{}", t.year);
+                            let name = t.series.name(world);
+                            let state = world.states[t.state].code.as_str();
+                            w.write_record([
+                                profile,
+                                run.as_str(),
+                                year.as_str(),
+                                state,
+                                &name,
+                                number(num, t.value),
+                            ])
+                            .map_err(io)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Write the chunk's files into `dir/.chunks/` (temporary name, then rename).
+    pub fn persist(self, dir: &Path, index: u64) -> Result<(), OutputError> {
+        let folder = dir.join(CHUNK_DIR);
+        fs::create_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
+        for (stream, w) in self.writers {
+            let path = chunk_path(dir, index, stream);
+            let bytes = w
+                .into_inner()
+                .map_err(|e| OutputError::io(&path, e.into_error().into()))?;
+            let partial = path.with_extension("csv.partial");
+            let write = || -> std::io::Result<()> {
+                use std::io::Write;
+                let mut f = File::create(&partial)?;
+                f.write_all(&bytes)?;
+                f.sync_all()
+            };
+            write().map_err(|e| OutputError::io(&partial, e))?;
+            fs::rename(&partial, &path).map_err(|e| OutputError::io(&path, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the outcomes and events of chunk files back, run by run.
+pub struct ChunkReader<'w> {
+    world: &'w World,
+    catalogue: &'w Catalogue,
+    profiles: &'w [Profile],
+    states: HashMap<&'w str, usize>,
+    institutions: HashMap<&'w str, usize>,
+    outcomes: csv::Reader<BufReader<File>>,
+    events: csv::Reader<BufReader<File>>,
+    next_event: Option<csv::StringRecord>,
+    path: PathBuf,
+}
+
+impl<'w> ChunkReader<'w> {
+    pub fn open(
+        dir: &Path,
+        index: u64,
+        world: &'w World,
+        catalogue: &'w Catalogue,
+        profiles: &'w [Profile],
+    ) -> Result<Self, OutputError> {
+        let open = |stream: Stream| -> Result<csv::Reader<BufReader<File>>, OutputError> {
+            let path = chunk_path(dir, index, stream);
+            let f = File::open(&path).map_err(|e| OutputError::io(&path, e))?;
+            Ok(csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(BufReader::new(f)))
+        };
+        let mut reader = ChunkReader {
+            world,
+            catalogue,
+            profiles,
+            states: world
+                .states
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.code.as_str(), i))
+                .collect(),
+            institutions: world
+                .institutions
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.code.as_str(), i))
+                .collect(),
+            outcomes: open(Stream::Outcomes)?,
+            events: open(Stream::Events)?,
+            next_event: None,
+            path: chunk_path(dir, index, Stream::Outcomes),
+        };
+        reader.advance_event()?;
+        Ok(reader)
+    }
+
+    fn corrupt(&self, what: String) -> OutputError {
+        OutputError::Corrupt {
+            path: self.path.clone(),
+            what,
+        }
+    }
+
+    fn advance_event(&mut self) -> Result<(), OutputError> {
+        let mut record = csv::StringRecord::new();
+        let more = self
+            .events
+            .read_record(&mut record)
+            .map_err(|e| self.corrupt(e.to_string()))?;
+        self.next_event = more.then_some(record);
+        Ok(())
+    }
+
+    /// The next run's outcomes under every profile (values and events), or
+    /// None at the end of the chunk.
+    pub fn next_run(&mut self) -> Result<Option<Vec<RunOutcome>>, OutputError> {
+        let mut record = csv::StringRecord::new();
+        let mut out = Vec::with_capacity(self.profiles.len());
+        for profile in self.profiles {
+            let mut values = Vec::with_capacity(self.catalogue.len());
+            let mut run = None;
+            for key in &self.catalogue.keys {
+                if !self
+                    .outcomes
+                    .read_record(&mut record)
+                    .map_err(|e| self.corrupt(e.to_string()))?
+                {
+                    if values.is_empty() && out.is_empty() {
+                        return Ok(None);
+                    }
+                    return Err(self.corrupt("the file ends in the middle of a run".into()));
+                }
+                if &record[0] != profile.name.as_str() || &record[3] != key.name.as_str() {
+                    return Err(self.corrupt(format!(
+                        "expected {} {}, found {} {}",
+                        profile.name, key.name, &record[0], &record[3]
+                    )));
+                }
+                let r: u64 = record[1]
+                    .parse()
+                    .map_err(|_| self.corrupt(format!("bad run `{}`", &record[1])))?;
+                run = Some(r);
+                let value = if record[4].is_empty() {
+                    f64::NAN
+                } else {
+                    record[4]
+                        .parse()
+                        .map_err(|_| self.corrupt(format!("bad value `{}`", &record[4])))?
+                };
+                values.push(value);
+            }
+            let run = run.unwrap_or(0);
+            let mut events = Vec::new();
+            while let Some(e) = self.next_event.take() {
+                if &e[0] != profile.name.as_str() || e[1].parse::<u64>().ok() != Some(run) {
+                    self.next_event = Some(e);
+                    break;
+                }
+                events.push(self.event(&e)?);
+                self.advance_event()?;
+            }
+            out.push(RunOutcome {
+                run,
+                values,
+                events,
+                timeseries: Vec::new(),
+                solves: 0,
+            });
+        }
+        Ok(Some(out))
+    }
+
+    fn event(&self, e: &csv::StringRecord) -> Result<Event, OutputError> {
+        let state = |code: &str| self.states.get(code).copied();
+        let kind = EventKind::parse(&e[3])
+            .ok_or_else(|| self.corrupt(format!("unknown event kind `{}`", &e[3])))?;
+        let actor =
+            state(&e[4]).ok_or_else(|| self.corrupt(format!("unknown state `{}`", &e[4])))?;
+        let mut event = Event::new(kind, actor);
+        event.year = e[2]
+            .parse()
+            .map_err(|_| self.corrupt(format!("bad year `{}`", &e[2])))?;
+        event.target = state(&e[5]);
+        event.institution = self.institutions.get(&e[6]).copied();
+        event.detail = e[7].to_string();
+        let _ = self.world;
+        Ok(event)
+    }
+}
