@@ -31,6 +31,12 @@ pub enum Command {
         after_help = "Examples:\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --focus KAZ --runs 1000\n  statecraft compare scenarios/classic_cooperation.toml --profiles neorealist,neoliberal --reference neoliberal"
     )]
     Compare(CompareArgs),
+    /// Run a scenario at many points of parameter space (common random numbers
+    /// across points) and summarise them in sweep.csv.
+    #[command(
+        after_help = "Examples:\n  statecraft sweep scenarios/classic_cooperation.toml --vary doctrines.neoliberal.discount=0.3:0.9:0.1 --runs 200\n  statecraft sweep scenarios/kazakhstan_wto_eaeu.toml --design lhs --points 40 --vary trade.elasticity=4:8 --vary institutions.WTO.monitoring=0.2:1"
+    )]
+    Sweep(SweepArgs),
     /// Join the directories of a job's shards into the results of the whole job.
     #[command(
         after_help = "Example:\n  statecraft merge results/x/shard-0 results/x/shard-1 --out results/x/merged"
@@ -88,6 +94,24 @@ pub struct JobArgs {
     /// join the shards' directories with `statecraft merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// A varied parameter, PATH=FROM:TO:STEP (repeatable) [default: the scenario's [sweep] table].
+    #[arg(long, value_name = "PATH=FROM:TO:STEP")]
+    pub vary: Vec<statecraft::sweep::Dimension>,
+    /// factorial (every grid combination) or lhs (Latin hypercube of --points).
+    #[arg(long)]
+    pub design: Option<statecraft::sweep::Design>,
+    /// Points of a Latin-hypercube design.
+    #[arg(long)]
+    pub points: Option<usize>,
+    /// Doctrine profile run at every point.
+    #[arg(long, default_value = "scenario")]
+    pub profile: String,
 }
 
 #[derive(Args, Debug)]

@@ -247,6 +247,8 @@ pub struct JobReport {
     pub solves: u64,
     /// Chunks found finished and reused (with --resume).
     pub reused_chunks: u64,
+    /// Shard directories joined (for `merge`; 0 otherwise).
+    pub merged_shards: usize,
 }
 
 /// Run the job. `progress` is called with the number of runs finished so far;
@@ -415,6 +417,7 @@ pub fn run(
         threads,
         solves,
         reused_chunks: reused,
+        merged_shards: 0,
     })
 }
 
@@ -562,6 +565,7 @@ pub fn merge(
         runs_per_second: 0.0,
         threads: 1,
         solves: 0,
-        reused_chunks: sources.len() as u64,
+        reused_chunks: 0,
+        merged_shards: dirs.len(),
     })
 }

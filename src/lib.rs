@@ -23,6 +23,7 @@ pub mod retrodiction;
 pub mod scenario;
 pub mod simulation;
 pub mod stats;
+pub mod sweep;
 pub mod trade;
 pub mod whatif;
 pub mod world;

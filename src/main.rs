@@ -4,11 +4,12 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, CompareArgs, JobArgs, MergeArgs, RunArgs, TradeArgs};
+use cli::{Cli, Command, CompareArgs, JobArgs, MergeArgs, RunArgs, SweepArgs, TradeArgs};
 use statecraft::doctrine::Doctrine;
 use statecraft::job::{self, JobError, JobSpec};
 use statecraft::output::OutputError;
 use statecraft::scenario::Loaded;
+use statecraft::sweep::{Design, SweepState};
 use statecraft::world::{Profile, World};
 use statecraft::{report, scenario};
 use std::path::PathBuf;
@@ -56,6 +57,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(args),
         Command::Trade(args) => trade(args),
         Command::Merge(args) => merge(args),
+        Command::Sweep(args) => sweep(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -188,6 +190,13 @@ fn interrupt_flag() -> &'static AtomicBool {
 }
 
 fn merge(args: MergeArgs) -> Result<(), Failure> {
+    if args
+        .dirs
+        .first()
+        .is_some_and(|d| d.join("sweep.json").exists())
+    {
+        return merge_sweep(args);
+    }
     let (identity, _) = job::shards_of(&args.dirs)?;
     let path = args
         .scenario
@@ -203,6 +212,205 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
     let report = job::merge(&loaded, &args.dirs, &args.out, args.force)?;
     if !args.quiet {
         emit(&report::run_summary(&loaded.world, &report));
+    }
+    Ok(())
+}
+
+/// A parameter sweep: every point a full job in `points/pNNNN/`, then sweep.csv.
+fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let base = scenario::load(&args.job.scenario, &args.job.set)?;
+    let world = &base.world;
+    let seed = args.job.seed.unwrap_or(world.run.seed);
+    let runs = args.job.runs.unwrap_or(world.run.runs);
+    let (dims, design, n) = match (&world.sweep, args.vary.is_empty()) {
+        (_, false) => (
+            args.vary.clone(),
+            args.design.unwrap_or(Design::Factorial),
+            args.points,
+        ),
+        (Some(s), true) => (
+            s.vary.clone(),
+            args.design.unwrap_or(s.design),
+            args.points.or(s.points),
+        ),
+        (None, true) => {
+            return Err(Failure::Input(
+                "nothing to vary: pass --vary PATH=FROM:TO:STEP or add a [sweep] table".into(),
+            ));
+        }
+    };
+    let points = statecraft::sweep::points(&dims, design, n, seed).map_err(Failure::Input)?;
+    let out = args.job.out.clone().unwrap_or_else(|| {
+        PathBuf::from("results")
+            .join(&world.name)
+            .join(format!("sweep-{seed}"))
+    });
+    let mine: Vec<usize> = match args.job.shard {
+        Some(s) => s.chunks(points.len() as u64).map(|k| k as usize).collect(),
+        None => (0..points.len()).collect(),
+    };
+    let state = SweepState {
+        scenario_sha256: base.sha256.clone(),
+        scenario_path: std::fs::canonicalize(&base.path).unwrap_or_else(|_| base.path.clone()),
+        overrides: base.overrides.iter().map(|o| o.to_string()).collect(),
+        seed,
+        runs,
+        profile: args.profile.clone(),
+        dimensions: dims.clone(),
+        points: points.clone(),
+        held: mine.clone(),
+    };
+    if out.join("sweep.json").exists() && args.job.resume {
+        if !SweepState::read(&out)?.same_sweep(&state) {
+            return Err(Failure::Input(format!(
+                "cannot resume {}: it holds a different sweep",
+                out.display()
+            )));
+        }
+    } else if out.join("sweep.json").exists() || out.join("points").exists() {
+        if !args.job.force {
+            return Err(OutputError::Exists(out.clone()).into());
+        }
+        for junk in [
+            out.join("points"),
+            out.join("sweep.csv"),
+            out.join("sweep.json"),
+        ] {
+            let _ = if junk.is_dir() {
+                std::fs::remove_dir_all(&junk)
+            } else {
+                std::fs::remove_file(&junk)
+            };
+        }
+    }
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", out.display())))?;
+    state.write(&out)?;
+    build_pool(args.job.threads)?;
+    let cancel = interrupt_flag();
+    let bar = progress_bar(mine.len() as u64 * runs, args.job.quiet);
+    for (i, &k) in mine.iter().enumerate() {
+        let dir = statecraft::sweep::point_dir(&out, k);
+        if dir.join("summary.csv").exists() && dir.join("manifest.json").exists() {
+            continue; // finished before an interruption
+        }
+        let mut overrides = args.job.set.clone();
+        let mut buf = String::new();
+        for (d, &x) in dims.iter().zip(&points[k]) {
+            overrides.push(scenario::Override {
+                path: d.path.clone(),
+                value: statecraft::output::number(&mut buf, x).to_string(),
+            });
+        }
+        let loaded = scenario::load(&args.job.scenario, &overrides)?;
+        let spec = JobSpec {
+            command: "sweep".into(),
+            profiles: vec![profile(&loaded.world, &args.profile)?],
+            reference: 0,
+            seed,
+            runs,
+            shard: None,
+            out: dir.clone(),
+            force: !args.job.resume,
+            resume: args.job.resume,
+            timeseries: args.job.timeseries,
+        };
+        let done = i as u64 * runs;
+        job::run(&loaded, &spec, &|r| bar.set_position(done + r), cancel)?;
+    }
+    bar.finish_and_clear();
+    if args.job.shard.is_none() {
+        statecraft::sweep::write_sweep_csv(&out, &dims, &points)?;
+    }
+    if !args.job.quiet {
+        let what = if args.job.shard.is_some() {
+            "shard of a sweep; merge the shards with statecraft merge"
+        } else {
+            "sweep.csv"
+        };
+        emit(&format!(
+            "{} points × {} runs → {} ({what})\n",
+            mine.len(),
+            runs,
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Join sweep shards: every point directory once, then sweep.csv.
+fn merge_sweep(args: MergeArgs) -> Result<(), Failure> {
+    let states = args
+        .dirs
+        .iter()
+        .map(|d| SweepState::read(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let first = &states[0];
+    let mut owner: Vec<Option<&PathBuf>> = vec![None; first.points.len()];
+    for (state, dir) in states.iter().zip(&args.dirs) {
+        if !state.same_sweep(first) {
+            return Err(Failure::Input(format!(
+                "cannot merge {}: it holds a different sweep than {}",
+                dir.display(),
+                args.dirs[0].display()
+            )));
+        }
+        for &k in &state.held {
+            if let Some(other) = owner[k] {
+                return Err(Failure::Input(format!(
+                    "point {k} is in both {} and {}: the shards overlap",
+                    other.display(),
+                    dir.display()
+                )));
+            }
+            if !statecraft::sweep::point_dir(dir, k)
+                .join("summary.csv")
+                .exists()
+            {
+                return Err(Failure::Input(format!(
+                    "{} has not finished point {k}; finish it with --resume first",
+                    dir.display()
+                )));
+            }
+            owner[k] = Some(dir);
+        }
+    }
+    if let Some(k) = owner.iter().position(Option::is_none) {
+        return Err(Failure::Input(format!(
+            "point {k} is in none of the directories: a shard is missing"
+        )));
+    }
+    if args.out.join("sweep.json").exists() && !args.force {
+        return Err(OutputError::Exists(args.out.clone()).into());
+    }
+    for (k, dir) in owner.iter().enumerate() {
+        let (from, to) = (
+            statecraft::sweep::point_dir(dir.expect("checked"), k),
+            statecraft::sweep::point_dir(&args.out, k),
+        );
+        std::fs::create_dir_all(&to)
+            .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", to.display())))?;
+        for entry in std::fs::read_dir(&from)
+            .map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", from.display())))?
+        {
+            let entry = entry.map_err(|e| Failure::Runtime(e.to_string()))?;
+            std::fs::copy(entry.path(), to.join(entry.file_name())).map_err(|e| {
+                Failure::Runtime(format!("cannot copy {}: {e}", entry.path().display()))
+            })?;
+        }
+    }
+    let merged = SweepState {
+        held: (0..first.points.len()).collect(),
+        ..first.clone()
+    };
+    merged.write(&args.out)?;
+    statecraft::sweep::write_sweep_csv(&args.out, &first.dimensions, &first.points)?;
+    if !args.quiet {
+        emit(&format!(
+            "{} points merged → {}\n",
+            first.points.len(),
+            args.out.display()
+        ));
     }
     Ok(())
 }

@@ -150,6 +150,25 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
         );
         return s;
     }
+    if report.merged_shards > 0 {
+        let _ = writeln!(
+            s,
+            "merged {} shards: {} → {}",
+            report.merged_shards,
+            plural(report.runs, "run"),
+            report.out.display()
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "{} in {:.2} s ({:.0} runs/s on {} threads) → {}",
+            plural(report.runs, "run"),
+            report.wall.as_secs_f64(),
+            report.runs_per_second,
+            report.threads,
+            report.out.display()
+        );
+    }
     if report.reused_chunks > 0 {
         let _ = writeln!(
             s,
@@ -157,15 +176,6 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
             report.reused_chunks
         );
     }
-    let _ = writeln!(
-        s,
-        "{} in {:.2} s ({:.0} runs/s on {} threads) → {}",
-        plural(report.runs, "run"),
-        report.wall.as_secs_f64(),
-        report.runs_per_second,
-        report.threads,
-        report.out.display()
-    );
     if report.solves > 0 {
         let per_run = report.solves as f64 / (report.runs.max(1) * report.profiles.max(1)) as f64;
         let _ = writeln!(

@@ -290,6 +290,8 @@ pub struct World {
     pub profiles: Vec<Profile>,
     pub model: ModelSettings,
     pub run: RunDefaults,
+    /// The scenario's own parameter sweep, if it defines one.
+    pub sweep: Option<crate::scenario::format::SweepSpec>,
 }
 
 impl World {

@@ -202,7 +202,7 @@ impl<'w> ChunkRows<'w> {
             let path = chunk_path(dir, index, stream);
             let bytes = w
                 .into_inner()
-                .map_err(|e| OutputError::io(&path, e.into_error().into()))?;
+                .map_err(|e| OutputError::io(&path, e.into_error()))?;
             let partial = path.with_extension("csv.partial");
             let write = || -> std::io::Result<()> {
                 use std::io::Write;

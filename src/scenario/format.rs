@@ -43,6 +43,22 @@ pub struct ScenarioFile {
     pub profiles: IndexMap<String, ProfileSpec>,
     #[serde(default)]
     pub expect: Vec<FactSpec>,
+    pub sweep: Option<SweepSpec>,
+}
+
+/// `[sweep]`: a parameter experiment for `statecraft sweep`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    #[serde(default = "factorial")]
+    pub design: crate::sweep::Design,
+    /// Points of a Latin-hypercube design.
+    pub points: Option<usize>,
+    pub vary: Vec<crate::sweep::Dimension>,
+}
+
+fn factorial() -> crate::sweep::Design {
+    crate::sweep::Design::Factorial
 }
 
 #[derive(Debug, Deserialize, Serialize)]

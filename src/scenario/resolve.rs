@@ -492,9 +492,23 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             runs: spec.run.runs,
             seed: spec.run.seed,
         },
+        sweep: None,
     };
     if let Some(t) = &spec.trade {
         world.trade = Some(resolve_trade(&r, t, &world, dir)?);
+    }
+    if let Some(sweep) = &spec.sweep {
+        for (k, d) in sweep.vary.iter().enumerate() {
+            d.check()
+                .map_err(|m| r.at.error(&path("sweep.vary").index(k), m))?;
+        }
+        if sweep.vary.is_empty() {
+            return r.err(
+                &path("sweep.vary"),
+                "a sweep needs at least one [[sweep.vary]] entry (path, from, to, step)",
+            );
+        }
+        world.sweep = Some(sweep.clone());
     }
     let catalogue = Catalogue::new(&world);
     for (k, f) in spec.expect.iter().enumerate() {
