@@ -39,17 +39,35 @@ pub enum Fact {
         min: f64,
         max: f64,
     },
-    /// An event of this kind (by this actor, against this target, in this
-    /// institution, where given) occurs by the year `by` — or, with
-    /// `occurs = false`, does not.
-    Event {
-        kind: EventKind,
-        actor: Option<usize>,
-        target: Option<usize>,
-        institution: Option<usize>,
-        by: i32,
-        occurs: bool,
-    },
+    /// An event happens (or, with `occurs = false`, does not) by a year.
+    Event(EventFact),
+}
+
+/// An event of this kind (by this actor, against this target, in this
+/// institution, where given) occurs by the year `by` — or, with
+/// `occurs = false`, does not.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventFact {
+    pub kind: EventKind,
+    pub actor: Option<usize>,
+    pub target: Option<usize>,
+    pub institution: Option<usize>,
+    pub by: i32,
+    pub occurs: bool,
+}
+
+impl EventFact {
+    /// Does this log satisfy the fact?
+    pub fn holds(&self, events: &[crate::outcome::Event]) -> bool {
+        let found = events.iter().any(|e| {
+            e.kind == self.kind
+                && e.year <= self.by
+                && self.actor.is_none_or(|a| e.actor == a)
+                && self.target.is_none_or(|t| e.target == Some(t))
+                && self.institution.is_none_or(|i| e.institution == Some(i))
+        });
+        found == self.occurs
+    }
 }
 
 /// A fact with its identifier and the historical claim it encodes.
@@ -65,15 +83,8 @@ pub struct FactDef {
 enum Check {
     /// The metric in this catalogue slot lies in [min, max].
     Range { slot: usize, min: f64, max: f64 },
-    /// An event of this kind (with these parties) occurs by `by`, or not.
-    Event {
-        kind: EventKind,
-        actor: Option<usize>,
-        target: Option<usize>,
-        institution: Option<usize>,
-        by: i32,
-        occurs: bool,
-    },
+    /// An event fact, checked against the run's log.
+    Event(EventFact),
 }
 
 /// Every fact of a world, ready to be checked against run outcomes.
@@ -138,21 +149,7 @@ impl Scorer {
                     min: *min,
                     max: *max,
                 },
-                Fact::Event {
-                    kind,
-                    actor,
-                    target,
-                    institution,
-                    by,
-                    occurs,
-                } => Check::Event {
-                    kind: *kind,
-                    actor: *actor,
-                    target: *target,
-                    institution: *institution,
-                    by: *by,
-                    occurs: *occurs,
-                },
+                Fact::Event(e) => Check::Event(e.clone()),
             })
             .collect();
         Scorer { checks }
@@ -174,23 +171,7 @@ impl Scorer {
                 let x = outcome.values[*slot];
                 !x.is_nan() && *min <= x && x <= *max
             }
-            Check::Event {
-                kind,
-                actor,
-                target,
-                institution,
-                by,
-                occurs,
-            } => {
-                let found = outcome.events.iter().any(|e| {
-                    e.kind == *kind
-                        && e.year <= *by
-                        && actor.is_none_or(|a| e.actor == a)
-                        && target.is_none_or(|t| e.target == Some(t))
-                        && institution.is_none_or(|i| e.institution == Some(i))
-                });
-                found == *occurs
-            }
+            Check::Event(e) => e.holds(&outcome.events),
         }
     }
 }

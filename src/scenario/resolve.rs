@@ -13,7 +13,7 @@ use crate::doctrine::{Doctrine, ParamOverrides, Params};
 use crate::game::matrix::{MatrixGame, Payoffs, Player};
 use crate::institution::Policy;
 use crate::outcome::{Catalogue, EventKind};
-use crate::retrodiction::{Fact, FactDef};
+use crate::retrodiction::{EventFact, Fact, FactDef};
 use crate::trade::{Baseline, Solver};
 use crate::world::{
     self, Institution, InstitutionKind, Matrix, Measure, ModelSettings, Profile, RegimeRules,
@@ -1190,14 +1190,14 @@ fn resolve_fact(
                 by,
                 &format!("a year within the timeline ({}–{})", world.start, world.end),
             )?;
-            Fact::Event {
+            Fact::Event(EventFact {
                 kind: event,
                 actor,
                 target,
                 institution,
                 by,
                 occurs: f.occurs.unwrap_or(true),
-            }
+            })
         }
     };
     Ok(FactDef {
