@@ -1,20 +1,31 @@
-//! The economy of one run: welfare changes for any policy, by the trade
+//! The economy of a run: welfare changes for any policy, by the trade
 //! equilibrium (MODEL.md §3 step 5, §7.1).
 //!
-//! Decisions compare many hypothetical policies, and most recur year after
-//! year, so solutions are memoised per run, keyed by the exact tariffs and
-//! trade costs they solve (a pure function of them, up to the solver's
-//! tolerance). Each solve warm-starts from the wages of an anchor — the round's
-//! status quo — since the policies a round compares are small departures from it.
+//! Decisions compare many hypothetical policies, and the same policies recur
+//! year after year and run after run, so solutions are memoised, keyed by the
+//! trade model and the exact tariffs and trade costs they solve. Every solve
+//! starts from the same point (ŵ = 1), so a solution is a deterministic function
+//! of its key alone: whether it comes from the cache or is solved afresh, on
+//! whichever thread, it is the same to the last bit — which is what lets the
+//! cache be shared by all runs a worker thread executes without touching
+//! reproducibility. The cache is bounded, so memory does not grow with runs.
 
 use crate::institution::Policy;
 use crate::trade::{Shock, Solver, TradeError};
 use crate::world::{Matrix, TradeModel, World};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// Welfare changes ĝ_n (percent of baseline real spending) of every state.
+pub type Gains = Box<[f64]>;
+
+/// Equilibria a worker thread keeps before it starts afresh (about 2.5 KB each
+/// for 12 regions).
+const CACHE_ENTRIES: usize = 20_000;
+
 /// A fast multiplicative hasher for the cache's keys (bit patterns of floats);
-/// the cache is per run and never iterated, so hashing cannot affect results.
+/// the cache is never iterated, so hashing cannot affect results.
 #[derive(Default)]
 struct WordHasher(u64);
 
@@ -36,11 +47,11 @@ impl Hasher for WordHasher {
     }
 }
 
-/// Welfare changes ĝ_n (percent of baseline real spending) of every state.
-pub type Gains = Box<[f64]>;
+type Cache = HashMap<Box<[u64]>, Gains, BuildHasherDefault<WordHasher>>;
 
-/// A memoised equilibrium: its gains and wages (ŵ, for warm starts).
-type Solved = (Gains, Box<[f64]>);
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
 
 pub struct Economy<'w> {
     world: &'w World,
@@ -49,11 +60,8 @@ pub struct Economy<'w> {
     tariff: Matrix,
     cost: Matrix,
     deficit: Vec<f64>,
-    warm: Vec<f64>,
     key: Vec<u64>,
-    /// Gains and wages of every policy solved in this run.
-    cache: HashMap<Box<[u64]>, Solved, BuildHasherDefault<WordHasher>>,
-    /// Equilibria solved (cache misses) in this run.
+    /// Equilibria solved (cache misses) by this economy.
     pub solves: u64,
 }
 
@@ -67,9 +75,7 @@ impl<'w> Economy<'w> {
             tariff: Matrix::new(n, n, 0.0),
             cost: Matrix::new(n, n, 1.0),
             deficit: model.baseline.deficit.clone(),
-            warm: vec![1.0; n],
-            key: Vec::with_capacity(2 * n * n),
-            cache: HashMap::default(),
+            key: Vec::with_capacity(2 * n * n + 1),
             solves: 0,
         }
     }
@@ -78,6 +84,7 @@ impl<'w> Economy<'w> {
     pub fn gains(&mut self, policy: &Policy) -> Result<Gains, TradeError> {
         policy.shock(self.world, &mut self.tariff, &mut self.cost);
         self.key.clear();
+        self.key.push(self.model.id);
         self.key.extend(
             self.tariff
                 .data
@@ -85,33 +92,24 @@ impl<'w> Economy<'w> {
                 .chain(&self.cost.data)
                 .map(|x| x.to_bits()),
         );
-        if let Some((g, _)) = self.cache.get(self.key.as_slice()) {
-            return Ok(g.clone());
+        if let Some(g) = CACHE.with_borrow(|c| c.get(self.key.as_slice()).cloned()) {
+            return Ok(g);
         }
         let shock = Shock {
             tariff: &self.tariff,
             cost: &self.cost,
             deficit: &self.deficit,
         };
-        let solution = self
-            .solver
-            .solve(&self.model.baseline, &shock, Some(&self.warm))?;
+        let solution = self.solver.solve(&self.model.baseline, &shock, None)?;
         self.solves += 1;
         let gains: Gains = solution.welfare.iter().map(|w| 100.0 * (w - 1.0)).collect();
-        self.cache.insert(
-            self.key.as_slice().into(),
-            (gains.clone(), solution.wage.as_slice().into()),
-        );
+        CACHE.with_borrow_mut(|c| {
+            if c.len() >= CACHE_ENTRIES {
+                c.clear();
+            }
+            c.insert(self.key.as_slice().into(), gains.clone());
+        });
         Ok(gains)
-    }
-
-    /// Solve `policy` and warm-start later solves from its wages.
-    pub fn anchor(&mut self, policy: &Policy) -> Result<(), TradeError> {
-        self.gains(policy)?;
-        if let Some((_, wages)) = self.cache.get(self.key.as_slice()) {
-            self.warm.copy_from_slice(wages);
-        }
-        Ok(())
     }
 
     /// Trade-weighted mean tariff (percent) importer `n` applies under `policy`,

@@ -205,17 +205,6 @@ impl<'w> RunState<'w> {
         }
     }
 
-    /// Warm-start this round's solves from the status quo's equilibrium.
-    fn anchor_economy(&mut self) -> Result<(), SimError> {
-        let (run, year) = (self.run, self.year);
-        match &mut self.economy {
-            Some(e) => e
-                .anchor(&self.policy)
-                .map_err(|source| SimError { run, year, source }),
-            None => Ok(()),
-        }
-    }
-
     /// Equilibria solved so far in this run.
     pub fn solves(&self) -> u64 {
         self.economy.as_ref().map_or(0, |e| e.solves)
@@ -397,7 +386,6 @@ pub fn simulate(
     for year in world.years() {
         rs.year = year;
         rs.timeline_events();
-        rs.anchor_economy()?;
         rs.draw_move_order(&mut order);
         if institutions {
             union::vote_measures(&mut rs)?;

@@ -236,6 +236,10 @@ pub enum Channel {
 /// The trade model of a world.
 #[derive(Clone, Debug, Serialize)]
 pub struct TradeModel {
+    /// Unique within the process: keys the shared equilibrium cache, so two
+    /// worlds (e.g. two points of a sweep) never share solutions.
+    #[serde(skip)]
+    pub id: u64,
     /// The CSV of flows, as written in the scenario.
     pub flows: String,
     pub baseline_year: i32,

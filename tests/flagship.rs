@@ -122,3 +122,40 @@ fn the_flagship_runs_and_reports_every_metric_and_mechanism() {
         assert!(series.contains(&format!(",{name},")), "no {name} series");
     }
 }
+
+#[test]
+fn a_run_is_the_same_whatever_its_thread_solved_before() {
+    // Equilibria are cached per worker thread across runs; a run must not
+    // depend on what the cache already holds.
+    use statecraft::outcome::Catalogue;
+    use statecraft::simulation::{RunOptions, simulate};
+    let loaded = statecraft::scenario::load(std::path::Path::new(FLAGSHIP), &[]).unwrap();
+    let world = std::sync::Arc::new(loaded.world);
+    let run = |warm_up: bool| {
+        let world = world.clone();
+        std::thread::spawn(move || {
+            let catalogue = Catalogue::new(&world);
+            let profile = world.profile("neoliberal").unwrap();
+            if warm_up {
+                for r in 10..16 {
+                    simulate(&world, &profile, &catalogue, 3, r, RunOptions::default()).unwrap();
+                }
+            }
+            simulate(&world, &profile, &catalogue, 3, 4, RunOptions::default()).unwrap()
+        })
+        .join()
+        .unwrap()
+    };
+    let (cold, warm) = (run(false), run(true));
+    assert_eq!(
+        cold.values.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        warm.values.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+    );
+    assert_eq!(cold.events, warm.events);
+    assert!(
+        warm.solves < cold.solves,
+        "the warmed-up cache should save solves ({} vs {})",
+        warm.solves,
+        cold.solves
+    );
+}

@@ -857,7 +857,9 @@ fn resolve_trade(
     if t.deficits == crate::trade::Deficits::Purged {
         baseline = baseline.purged(&mut Solver::new(n)).map_err(calibration)?;
     }
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(TradeModel {
+        id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         flows: t.flows.clone(),
         baseline_year: t.baseline_year,
         deficits: t.deficits,
