@@ -280,11 +280,22 @@ impl Policy {
         let n_states = world.n_states();
         let unions: Vec<Option<usize>> = (0..n_states).map(|s| self.union_of(world, s)).collect();
         let regimes: Vec<Option<usize>> = (0..n_states).map(|s| self.regime_of(world, s)).collect();
+        // Tariff equivalents of the measures each importer applies, by target.
+        let mut applied: Vec<(usize, f64)> = Vec::new();
         for n in 0..n_states {
             let rate = self.stance_rate(world, n, self.stance[n]);
             let premium = regimes[n]
                 .and_then(|r| world.institutions[r].regime())
                 .map_or(0.0, |r| r.nonmember_premium);
+            applied.clear();
+            if let Some(u) = unions[n] {
+                let measures = &world.institutions[u].union().expect("a union").measures;
+                for (m, measure) in measures.iter().enumerate() {
+                    if self.measure_in_force(world, u, m) && !self.is_waived(world, n, u, m) {
+                        applied.push((measure.target, measure.tariff_equivalent()));
+                    }
+                }
+            }
             for i in 0..n_states {
                 let t = if n == i {
                     0.0
@@ -296,9 +307,8 @@ impl Policy {
                     } else {
                         0.0
                     };
-                    rate + premium
-                        + self.measures_on(world, n, i, false)
-                        + self.retaliation.get(n, i)
+                    let measures: f64 = applied.iter().filter(|m| m.0 == i).map(|m| m.1).sum();
+                    rate + premium + measures + self.retaliation.get(n, i)
                 };
                 tariff.set(n, i, t);
                 cost.set(n, i, 1.0);
