@@ -13,8 +13,9 @@
 # Why 10,000 runs at the low end: each metric's quantile sketch keeps up to
 # 2,048 distinct values exactly (EXACT_DISTINCT in src/stats.rs) and then holds
 # a fixed number of centroids. Below a few thousand runs the sketches are still
-# filling, so memory rises with --runs until they are full (about 9 MiB at 2,000
-# runs, 14 MiB at 20,000 and 15 MiB at 100,000 for the teaching scenario); the
+# filling, so memory rises with --runs until they are full (measured on a 2-core
+# machine: about 11 MiB at 10,000 runs and 12 MiB at 100,000 for the teaching
+# scenario); the
 # check compares two counts past that warm-up.
 #
 # Usage:

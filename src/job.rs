@@ -182,7 +182,12 @@ impl Identity {
                 differs("set of profiles", names(self), names(other))
             })
             .or_else(|| {
-                (self != other).then(|| {
+                // The same scenario file may live at another path (another clone).
+                let moved = Identity {
+                    scenario_path: other.scenario_path.clone(),
+                    ..self.clone()
+                };
+                (&moved != other).then(|| {
                     "different settings (profiles' doctrines, reference, --timeseries)".into()
                 })
             })
@@ -245,6 +250,8 @@ pub struct JobReport {
     pub threads: usize,
     /// Trade equilibria solved, over all runs and profiles computed now.
     pub solves: u64,
+    /// Runs simulated now (fewer than `runs` after a resume).
+    pub simulated: u64,
     /// Chunks found finished and reused (with --resume).
     pub reused_chunks: u64,
     /// Shard directories joined (for `merge`; 0 otherwise).
@@ -416,6 +423,7 @@ pub fn run(
         runs_per_second: manifest.runs_per_second,
         threads,
         solves,
+        simulated,
         reused_chunks: reused,
         merged_shards: 0,
     })
@@ -536,7 +544,7 @@ pub fn merge(
     let wall = clock.elapsed();
     let names = profiles.iter().map(|p| p.name.as_str()).collect();
     let mut manifest = Manifest::new(
-        "merge",
+        &identity.command,
         loaded,
         identity.seed,
         identity.runs,
@@ -548,6 +556,9 @@ pub fn merge(
         wall,
     );
     manifest.merged_from = dirs.iter().map(|d| d.display().to_string()).collect();
+    if profiles.len() > 1 {
+        manifest.reference = Some(profiles[identity.reference].name.as_str());
+    }
     let json = manifest
         .to_json()
         .map_err(|e| OutputError::io(&out.join("manifest.json"), std::io::Error::other(e)))?;
@@ -565,6 +576,7 @@ pub fn merge(
         runs_per_second: 0.0,
         threads: 1,
         solves: 0,
+        simulated: 0,
         reused_chunks: 0,
         merged_shards: dirs.len(),
     })

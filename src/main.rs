@@ -249,6 +249,15 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
         Some(s) => s.chunks(points.len() as u64).map(|k| k as usize).collect(),
         None => (0..points.len()).collect(),
     };
+    // Every varied path must be a valid field before anything is written: try
+    // the first and the last point.
+    for k in [0, points.len() - 1] {
+        let loaded = scenario::load(
+            &args.job.scenario,
+            &point_overrides(&args.job.set, &dims, &points[k]),
+        )?;
+        profile(&loaded.world, &args.profile)?;
+    }
     let state = SweepState {
         scenario_sha256: base.sha256.clone(),
         scenario_path: std::fs::canonicalize(&base.path).unwrap_or_else(|_| base.path.clone()),
@@ -294,15 +303,10 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
         if dir.join("summary.csv").exists() && dir.join("manifest.json").exists() {
             continue; // finished before an interruption
         }
-        let mut overrides = args.job.set.clone();
-        let mut buf = String::new();
-        for (d, &x) in dims.iter().zip(&points[k]) {
-            overrides.push(scenario::Override {
-                path: d.path.clone(),
-                value: statecraft::output::number(&mut buf, x).to_string(),
-            });
-        }
-        let loaded = scenario::load(&args.job.scenario, &overrides)?;
+        let loaded = scenario::load(
+            &args.job.scenario,
+            &point_overrides(&args.job.set, &dims, &points[k]),
+        )?;
         let spec = JobSpec {
             command: "sweep".into(),
             profiles: vec![profile(&loaded.world, &args.profile)?],
@@ -316,7 +320,11 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
             timeseries: args.job.timeseries,
         };
         let done = i as u64 * runs;
-        job::run(&loaded, &spec, &|r| bar.set_position(done + r), cancel)?;
+        let result = job::run(&loaded, &spec, &|r| bar.set_position(done + r), cancel);
+        if result.is_err() {
+            bar.finish_and_clear();
+        }
+        result?;
     }
     bar.finish_and_clear();
     if args.job.shard.is_none() {
@@ -336,6 +344,23 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
         ));
     }
     Ok(())
+}
+
+/// The `--set` overrides of one sweep point: the user's, then the point's values.
+fn point_overrides(
+    set: &[scenario::Override],
+    dims: &[statecraft::sweep::Dimension],
+    values: &[f64],
+) -> Vec<scenario::Override> {
+    let mut overrides = set.to_vec();
+    let mut buf = String::new();
+    for (d, &x) in dims.iter().zip(values) {
+        overrides.push(scenario::Override {
+            path: d.path.clone(),
+            value: statecraft::output::number(&mut buf, x).to_string(),
+        });
+    }
+    overrides
 }
 
 /// Join sweep shards: every point directory once, then sweep.csv.

@@ -177,7 +177,8 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
         );
     }
     if report.solves > 0 {
-        let per_run = report.solves as f64 / (report.runs.max(1) * report.profiles.max(1)) as f64;
+        let per_run =
+            report.solves as f64 / (report.simulated.max(1) * report.profiles.max(1)) as f64;
         let _ = writeln!(
             s,
             "{} trade equilibria solved ({per_run:.0} per run)",
