@@ -112,20 +112,24 @@ impl<'w> Economy<'w> {
         Ok(gains)
     }
 
-    /// Trade-weighted mean tariff (percent) importer `n` applies under `policy`,
-    /// weighted by baseline import shares.
-    pub fn mean_tariff(&mut self, policy: &Policy, n: usize) -> f64 {
+    /// Trade-weighted mean tariff (percent) each importer applies under
+    /// `policy`, weighted by baseline import shares.
+    pub fn mean_tariffs(&mut self, policy: &Policy) -> Vec<f64> {
         policy.shock(self.world, &mut self.tariff, &mut self.cost);
-        let shares = self.model.baseline.shares.row(n);
-        let (mut num, mut den) = (0.0, 0.0);
-        for (i, &s) in shares.iter().enumerate().filter(|&(i, _)| i != n) {
-            num += s * self.tariff.get(n, i);
-            den += s;
-        }
-        if den > 0.0 {
-            100.0 * num / den
-        } else {
-            f64::NAN
-        }
+        (0..self.world.n_states())
+            .map(|n| {
+                let shares = self.model.baseline.shares.row(n);
+                let (mut num, mut den) = (0.0, 0.0);
+                for (i, &s) in shares.iter().enumerate().filter(|&(i, _)| i != n) {
+                    num += s * self.tariff.get(n, i);
+                    den += s;
+                }
+                if den > 0.0 {
+                    100.0 * num / den
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect()
     }
 }

@@ -302,7 +302,8 @@ impl Policy {
                 } else if unions[n].is_some() && unions[n] == unions[i] {
                     self.retaliation.get(n, i)
                 } else {
-                    let premium = if regimes[n].is_some() && regimes[i] != regimes[n] {
+                    // As in `tariff`: members charge the premium to non-members of their regime.
+                    let premium = if regimes[n].is_some_and(|r| !self.active(world, i, r)) {
                         premium
                     } else {
                         0.0
@@ -347,6 +348,18 @@ impl Policy {
     /// Does `s` break the rules of trade regime `r` toward anyone?
     pub fn violates(&self, world: &World, r: usize, s: usize) -> bool {
         (0..world.n_states()).any(|j| self.violation(world, r, s, j) > 0.0)
+    }
+
+    /// Does `s` honour institution `inst`'s rules (None: it has no rules)?
+    pub fn complies(&self, world: &World, inst: usize, s: usize) -> Option<bool> {
+        let institution = &world.institutions[inst];
+        if institution.regime().is_some() {
+            Some(!self.violates(world, inst, s))
+        } else if institution.union().is_some() {
+            Some(self.complies_with_union(world, inst, s))
+        } else {
+            None
+        }
     }
 
     /// Is measure `m` of union `u` adopted and within its years?

@@ -373,6 +373,7 @@ pub fn run(
         let w = output::assemble(
             out,
             &sources,
+            spec.runs,
             world,
             &catalogue,
             &spec.profiles,
@@ -530,11 +531,20 @@ pub fn merge(
             }
         })
         .collect::<Result<_, _>>()?;
+    if identity.reference >= profiles.len() {
+        return Err(OutputError::Mismatch(format!(
+            "the shards' job.json names reference profile {} of {}",
+            identity.reference,
+            profiles.len()
+        ))
+        .into());
+    }
     output::prepare_dir(out, force)?;
     let catalogue = Catalogue::new(world);
     let written = output::assemble(
         out,
         &sources,
+        identity.runs,
         world,
         &catalogue,
         &profiles,

@@ -44,7 +44,9 @@ impl From<OutputError> for Failure {
     fn from(e: OutputError) -> Self {
         match e {
             OutputError::Exists(_) | OutputError::Mismatch(_) => Failure::Input(e.to_string()),
-            OutputError::Io { .. } | OutputError::Corrupt { .. } => Failure::Runtime(e.to_string()),
+            OutputError::Io { .. } | OutputError::Read { .. } | OutputError::Corrupt { .. } => {
+                Failure::Runtime(e.to_string())
+            }
         }
     }
 }
@@ -249,9 +251,11 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
         Some(s) => s.chunks(points.len() as u64).map(|k| k as usize).collect(),
         None => (0..points.len()).collect(),
     };
-    // Every varied path must be a valid field before anything is written: try
-    // the first and the last point.
-    for k in [0, points.len() - 1] {
+    if runs == 0 {
+        return Err(Failure::Input("--runs must be at least 1".into()));
+    }
+    // Every point must be a valid scenario before anything is written.
+    for k in 0..points.len() {
         let loaded = scenario::load(
             &args.job.scenario,
             &point_overrides(&args.job.set, &dims, &points[k]),
@@ -381,6 +385,13 @@ fn merge_sweep(args: MergeArgs) -> Result<(), Failure> {
             )));
         }
         for &k in &state.held {
+            if k >= owner.len() {
+                return Err(Failure::Input(format!(
+                    "{}/sweep.json lists point {k} of a {}-point sweep",
+                    dir.display(),
+                    owner.len()
+                )));
+            }
             if let Some(other) = owner[k] {
                 return Err(Failure::Input(format!(
                     "point {k} is in both {} and {}: the shards overlap",

@@ -245,13 +245,14 @@ impl<'w> RunState<'w> {
         if self.economy.is_some() {
             let gains = self.gains(&self.policy.clone())?;
             self.record.economy_rounds += 1;
+            let tariffs = self
+                .economy
+                .as_mut()
+                .map(|e| e.mean_tariffs(&self.policy))
+                .unwrap_or_default();
             for s in 0..n {
                 self.record.welfare_sum[s] += gains[s];
-                let t = self
-                    .economy
-                    .as_mut()
-                    .map_or(0.0, |e| e.mean_tariff(&self.policy, s));
-                self.record.tariff_sum[s] += t;
+                self.record.tariff_sum[s] += tariffs[s];
             }
         }
         Ok(())
@@ -275,15 +276,7 @@ impl<'w> RunState<'w> {
             let members: Vec<usize> = (0..n)
                 .filter(|&s| self.policy.active(world, s, i))
                 .collect();
-            let complies = |p: &Policy, s: usize| -> Option<bool> {
-                if inst.regime().is_some() {
-                    Some(!p.violates(world, i, s))
-                } else if inst.union().is_some() {
-                    Some(p.complies_with_union(world, i, s))
-                } else {
-                    None
-                }
-            };
+            let complies = |p: &Policy, s: usize| p.complies(world, i, s);
             // A member that has left keeps counting, as non-compliant: exit is
             // the fullest breach of an institution's rules.
             for &s in &members {
@@ -481,6 +474,12 @@ fn record_year(rs: &mut RunState<'_>, games: &[MatrixRun], out: &mut Vec<TimePoi
     } else {
         None
     };
+    let policy = &rs.policy;
+    let tariffs = rs
+        .economy
+        .as_mut()
+        .map(|e| e.mean_tariffs(policy))
+        .unwrap_or_default();
     for state in 0..world.n_states() {
         let mut push = |series: Series, value: f64| {
             out.push(TimePoint {
@@ -508,28 +507,17 @@ fn record_year(rs: &mut RunState<'_>, games: &[MatrixRun], out: &mut Vec<TimePoi
                 push(Series::Affinity(j), rs.affinity.get(state, j));
             }
         }
-        for (i, inst) in world.institutions.iter().enumerate() {
+        for i in 0..world.institutions.len() {
             push(Series::Norm(i), rs.norms.get(state, i));
             if rs.policy.active(world, state, i) {
-                let ok = if inst.regime().is_some() {
-                    Some(!rs.policy.violates(world, i, state))
-                } else if inst.union().is_some() {
-                    Some(rs.policy.complies_with_union(world, i, state))
-                } else {
-                    None
-                };
-                if let Some(ok) = ok {
+                if let Some(ok) = rs.policy.complies(world, i, state) {
                     push(Series::Compliant(i), f64::from(u8::from(ok)));
                 }
             }
         }
         if let Some(g) = &gains {
             push(Series::WelfareChange, g[state]);
-            let t = rs
-                .economy
-                .as_mut()
-                .map_or(f64::NAN, |e| e.mean_tariff(&rs.policy, state));
-            push(Series::MeanTariff, t);
+            push(Series::MeanTariff, tariffs[state]);
         }
     }
 }

@@ -154,7 +154,10 @@ pub fn points(
                 .iter()
                 .map(Dimension::grid)
                 .collect::<Result<Vec<_>, _>>()?;
-            let total: usize = grids.iter().map(Vec::len).product();
+            let total = grids
+                .iter()
+                .try_fold(1usize, |acc, g| acc.checked_mul(g.len()))
+                .unwrap_or(usize::MAX);
             if total > 1_000_000 {
                 return Err(format!(
                     "the factorial design has {total} points; narrow the ranges or use --design lhs"
@@ -216,7 +219,7 @@ pub struct SweepState {
 impl SweepState {
     pub fn read(dir: &Path) -> Result<SweepState, OutputError> {
         let path = dir.join("sweep.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| OutputError::io(&path, e))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| OutputError::read(&path, e))?;
         serde_json::from_str(&text).map_err(|e| OutputError::Corrupt {
             path,
             what: e.to_string(),
@@ -257,7 +260,7 @@ pub fn write_sweep_csv(
     for (k, values) in points.iter().enumerate() {
         let path = point_dir(out, k).join("summary.csv");
         let mut reader = csv::Reader::from_path(&path)
-            .map_err(|e| OutputError::io(&path, std::io::Error::other(e)))?;
+            .map_err(|e| OutputError::read(&path, std::io::Error::other(e)))?;
         for record in reader.records() {
             let record = record.map_err(|e| OutputError::Corrupt {
                 path: path.clone(),

@@ -4,7 +4,8 @@
 //! a year); consultations, then a panel, then a ruling; a respondent still in
 //! violation at the ruling faces authorised retaliation equal to the harm (its
 //! violation margin, as an extra tariff), lifted when it complies. Everyone
-//! learns how often violations are challenged (Beta counts).
+//! learns how often violations are challenged (Beta counts: one observation
+//! per violating member and year).
 
 use super::forecast::{Forecast, choose, utility};
 use crate::institution::{Policy, Stance};
@@ -168,7 +169,15 @@ pub fn enforce(rs: &mut RunState<'_>) -> Result<(), SimError> {
                         );
                     }
                 }
-                let challenged = pending(rs);
+            }
+            // One observation per violator and year: is its breach under
+            // challenge? (Not one per harmed member, which would let a breach
+            // against many members weigh many times.)
+            if rs.policy.violates(world, k, respondent) {
+                let challenged = rs
+                    .disputes
+                    .iter()
+                    .any(|d| d.regime == k && d.respondent == respondent);
                 rs.beliefs[k].observe(challenged);
             }
         }

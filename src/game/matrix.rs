@@ -100,8 +100,7 @@ pub struct MatrixGame {
     pub until: i32,
     /// The player of every state (doctrine unless a strategy is assigned).
     pub players: Vec<Player>,
-    /// Per state: is it a member of `institution`?
-    pub member: Vec<bool>,
+
     /// Per state: its `(pair, side)` seats, side 0 or 1.
     pub seats: Vec<Vec<(usize, usize)>>,
 }
@@ -218,8 +217,9 @@ impl MatrixRun {
                 }
                 let partner = if side == 0 { b } else { a };
                 rs.signal(partner, me, if coop { 1.0 } else { -1.0 });
+                // Membership as it stands this round (joins and exits count).
                 if let Some(inst) = game.institution
-                    && game.member[me]
+                    && rs.policy.active(rs.world, me, inst)
                 {
                     rs.observe_compliance(inst, coop);
                 }
@@ -279,7 +279,9 @@ fn doctrine_move(
     // The partner is expected to repeat its last move; cooperation before any history.
     let expected = h.their_last.unwrap_or(Action::Cooperate);
     let grim_broken = broken && view.params.reciprocity == Reciprocity::Grim;
-    let institution = game.institution.filter(|_| game.member[me]);
+    let institution = game
+        .institution
+        .filter(|&i| rs.policy.active(rs.world, me, i));
     let mut utility = [0.0; 2];
     for (slot, action) in [Action::Cooperate, Action::Defect].into_iter().enumerate() {
         let gains = [

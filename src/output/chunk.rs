@@ -219,7 +219,6 @@ impl<'w> ChunkRows<'w> {
 
 /// Reads the outcomes and events of chunk files back, run by run.
 pub struct ChunkReader<'w> {
-    world: &'w World,
     catalogue: &'w Catalogue,
     profiles: &'w [Profile],
     states: HashMap<&'w str, usize>,
@@ -227,26 +226,34 @@ pub struct ChunkReader<'w> {
     outcomes: csv::Reader<BufReader<File>>,
     events: csv::Reader<BufReader<File>>,
     next_event: Option<csv::StringRecord>,
-    path: PathBuf,
+    outcomes_path: PathBuf,
+    events_path: PathBuf,
+    /// The runs the chunk holds, still to read.
+    runs: std::ops::Range<u64>,
 }
 
 impl<'w> ChunkReader<'w> {
+    /// Open chunk `index` of a job of `total_runs` runs.
     pub fn open(
         dir: &Path,
         index: u64,
+        total_runs: u64,
         world: &'w World,
         catalogue: &'w Catalogue,
         profiles: &'w [Profile],
     ) -> Result<Self, OutputError> {
-        let open = |stream: Stream| -> Result<csv::Reader<BufReader<File>>, OutputError> {
-            let path = chunk_path(dir, index, stream);
-            let f = File::open(&path).map_err(|e| OutputError::io(&path, e))?;
+        let open = |path: &Path| -> Result<csv::Reader<BufReader<File>>, OutputError> {
+            let f = File::open(path).map_err(|e| OutputError::read(path, e))?;
             Ok(csv::ReaderBuilder::new()
                 .has_headers(false)
+                .flexible(true)
                 .from_reader(BufReader::new(f)))
         };
+        let (outcomes_path, events_path) = (
+            chunk_path(dir, index, Stream::Outcomes),
+            chunk_path(dir, index, Stream::Events),
+        );
         let mut reader = ChunkReader {
-            world,
             catalogue,
             profiles,
             states: world
@@ -261,18 +268,20 @@ impl<'w> ChunkReader<'w> {
                 .enumerate()
                 .map(|(i, s)| (s.code.as_str(), i))
                 .collect(),
-            outcomes: open(Stream::Outcomes)?,
-            events: open(Stream::Events)?,
+            outcomes: open(&outcomes_path)?,
+            events: open(&events_path)?,
             next_event: None,
-            path: chunk_path(dir, index, Stream::Outcomes),
+            outcomes_path,
+            events_path,
+            runs: chunk_runs(index, total_runs),
         };
         reader.advance_event()?;
         Ok(reader)
     }
 
-    fn corrupt(&self, what: String) -> OutputError {
+    fn corrupt(path: &Path, what: String) -> OutputError {
         OutputError::Corrupt {
-            path: self.path.clone(),
+            path: path.to_path_buf(),
             what,
         }
     }
@@ -282,50 +291,79 @@ impl<'w> ChunkReader<'w> {
         let more = self
             .events
             .read_record(&mut record)
-            .map_err(|e| self.corrupt(e.to_string()))?;
+            .map_err(|e| Self::corrupt(&self.events_path, e.to_string()))?;
+        if more && record.len() != Stream::Events.header().len() {
+            return Err(Self::corrupt(
+                &self.events_path,
+                format!("a row with {} cells instead of 8", record.len()),
+            ));
+        }
         self.next_event = more.then_some(record);
         Ok(())
     }
 
     /// The next run's outcomes under every profile (values and events), or
-    /// None at the end of the chunk.
+    /// None once every run of the chunk has been read.
     pub fn next_run(&mut self) -> Result<Option<Vec<RunOutcome>>, OutputError> {
+        let Some(run) = self.runs.next() else {
+            // Every row must have been consumed by a run of this chunk.
+            let mut record = csv::StringRecord::new();
+            let extra = self
+                .outcomes
+                .read_record(&mut record)
+                .map_err(|e| Self::corrupt(&self.outcomes_path, e.to_string()))?;
+            if extra {
+                return Err(Self::corrupt(
+                    &self.outcomes_path,
+                    "rows after the chunk's last run".into(),
+                ));
+            }
+            if self.next_event.is_some() {
+                return Err(Self::corrupt(
+                    &self.events_path,
+                    "rows that belong to no run of the chunk".into(),
+                ));
+            }
+            return Ok(None);
+        };
         let mut record = csv::StringRecord::new();
         let mut out = Vec::with_capacity(self.profiles.len());
+        let path = self.outcomes_path.clone();
+        let bad = |what: String| Self::corrupt(&path, what);
         for profile in self.profiles {
             let mut values = Vec::with_capacity(self.catalogue.len());
-            let mut run = None;
             for key in &self.catalogue.keys {
                 if !self
                     .outcomes
                     .read_record(&mut record)
-                    .map_err(|e| self.corrupt(e.to_string()))?
+                    .map_err(|e| bad(e.to_string()))?
                 {
-                    if values.is_empty() && out.is_empty() {
-                        return Ok(None);
-                    }
-                    return Err(self.corrupt("the file ends in the middle of a run".into()));
+                    return Err(bad(format!("the file ends before run {run}")));
                 }
-                if &record[0] != profile.name.as_str() || &record[3] != key.name.as_str() {
-                    return Err(self.corrupt(format!(
-                        "expected {} {}, found {} {}",
-                        profile.name, key.name, &record[0], &record[3]
+                if record.len() != Stream::Outcomes.header().len() {
+                    return Err(bad(format!(
+                        "a row with {} cells instead of 5",
+                        record.len()
                     )));
                 }
-                let r: u64 = record[1]
-                    .parse()
-                    .map_err(|_| self.corrupt(format!("bad run `{}`", &record[1])))?;
-                run = Some(r);
+                if &record[0] != profile.name.as_str()
+                    || &record[3] != key.name.as_str()
+                    || record[1].parse::<u64>().ok() != Some(run)
+                {
+                    return Err(bad(format!(
+                        "expected run {run}, {} {}; found run {}, {} {}",
+                        profile.name, key.name, &record[1], &record[0], &record[3]
+                    )));
+                }
                 let value = if record[4].is_empty() {
                     f64::NAN
                 } else {
                     record[4]
                         .parse()
-                        .map_err(|_| self.corrupt(format!("bad value `{}`", &record[4])))?
+                        .map_err(|_| bad(format!("bad value `{}`", &record[4])))?
                 };
                 values.push(value);
             }
-            let run = run.unwrap_or(0);
             let mut events = Vec::new();
             while let Some(e) = self.next_event.take() {
                 if &e[0] != profile.name.as_str() || e[1].parse::<u64>().ok() != Some(run) {
@@ -347,19 +385,18 @@ impl<'w> ChunkReader<'w> {
     }
 
     fn event(&self, e: &csv::StringRecord) -> Result<Event, OutputError> {
+        let bad = |what: String| Self::corrupt(&self.events_path, what);
         let state = |code: &str| self.states.get(code).copied();
         let kind = EventKind::parse(&e[3])
-            .ok_or_else(|| self.corrupt(format!("unknown event kind `{}`", &e[3])))?;
-        let actor =
-            state(&e[4]).ok_or_else(|| self.corrupt(format!("unknown state `{}`", &e[4])))?;
+            .ok_or_else(|| bad(format!("unknown event kind `{}`", &e[3])))?;
+        let actor = state(&e[4]).ok_or_else(|| bad(format!("unknown state `{}`", &e[4])))?;
         let mut event = Event::new(kind, actor);
         event.year = e[2]
             .parse()
-            .map_err(|_| self.corrupt(format!("bad year `{}`", &e[2])))?;
+            .map_err(|_| bad(format!("bad year `{}`", &e[2])))?;
         event.target = state(&e[5]);
         event.institution = self.institutions.get(&e[6]).copied();
         event.detail = e[7].to_string();
-        let _ = self.world;
         Ok(event)
     }
 }

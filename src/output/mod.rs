@@ -40,13 +40,24 @@ pub enum OutputError {
     Exists(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
-    #[error("{path} is damaged ({what}); delete it and run again with --resume")]
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: io::Error },
+    #[error(
+        "{path} is damaged ({what}); if it is a chunk file, delete it and run again with --resume to recompute that chunk"
+    )]
     Corrupt { path: PathBuf, what: String },
     #[error("{0}")]
     Mismatch(String),
 }
 
 impl OutputError {
+    pub fn read(path: &Path, source: io::Error) -> Self {
+        OutputError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
     pub fn io(path: &Path, source: io::Error) -> Self {
         OutputError::Io {
             path: path.to_path_buf(),
@@ -472,9 +483,11 @@ impl<'w> Summariser<'w> {
 /// Join the chunk files of a whole job, `sources[c]` being the directory that
 /// holds chunk c, into the final CSVs in `out`, and compute every summary by
 /// reading them back in run order.
+#[allow(clippy::too_many_arguments)]
 pub fn assemble(
     out: &Path,
     sources: &[PathBuf],
+    runs: u64,
     world: &World,
     catalogue: &Catalogue,
     profiles: &[Profile],
@@ -495,7 +508,7 @@ pub fn assemble(
             .map_err(fail)?;
         for (c, dir) in sources.iter().enumerate() {
             let chunk = chunk::chunk_path(dir, c as u64, stream);
-            let mut reader = File::open(&chunk).map_err(|e| OutputError::io(&chunk, e))?;
+            let mut reader = File::open(&chunk).map_err(|e| OutputError::read(&chunk, e))?;
             io::copy(&mut reader, &mut w).map_err(fail)?;
         }
         let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
@@ -504,7 +517,7 @@ pub fn assemble(
     }
     let mut summariser = Summariser::new(world, catalogue, profiles, reference);
     for (c, dir) in sources.iter().enumerate() {
-        let mut reader = chunk::ChunkReader::open(dir, c as u64, world, catalogue, profiles)?;
+        let mut reader = chunk::ChunkReader::open(dir, c as u64, runs, world, catalogue, profiles)?;
         while let Some(run) = reader.next_run()? {
             summariser.push_run(&run);
         }

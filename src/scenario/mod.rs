@@ -254,16 +254,13 @@ impl<'a> Context<'a> {
     ) -> ScenarioError {
         // Values written by --set carry empty spans: they are not in the file.
         let span = span.filter(|s| !s.is_empty());
-        let within = self
-            .overrides
-            .iter()
-            .find(|(p, _)| path.0.starts_with(&p.0));
+        let within = self.overrides.iter().find(|(p, _)| prefix(&p.0, &path.0));
         // An override of part of this field (e.g. one state of a pair); the root
         // does not count, or any --set would take the blame for a missing table.
         let beneath = self
             .overrides
             .iter()
-            .find(|(p, _)| !path.0.is_empty() && p.0.starts_with(&path.0));
+            .find(|(p, _)| !path.0.is_empty() && prefix(&path.0, &p.0));
         let mut message = message;
         let origin = match (within, span, beneath) {
             (Some((_, o)), _, _) | (None, None, Some((_, o))) => Origin::Override(o.to_string()),
@@ -321,6 +318,16 @@ fn key_span(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> 
     table.get_key_value(last.as_str()).map(|(k, _)| k.span())
 }
 
+/// Is `short` a prefix of `long`? A number matches the same digits as a key,
+/// since `--set` reads `cet_percent.2010` as an index and serde reports a key.
+fn prefix(short: &[Seg], long: &[Seg]) -> bool {
+    let text = |s: &Seg| match s {
+        Seg::Key(k) => k.clone(),
+        Seg::Index(i) => i.to_string(),
+    };
+    short.len() <= long.len() && short.iter().zip(long).all(|(a, b)| text(a) == text(b))
+}
+
 /// The span of the deepest existing value along `path`.
 fn span_of(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> {
     let mut span = None;
@@ -330,6 +337,8 @@ fn span_of(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> {
         let next = match (seg, table, array) {
             (Seg::Key(k), Some(t), _) => t.get(k.as_str()),
             (Seg::Index(i), _, Some(a)) => a.get(*i),
+            // A number addresses a table's key too (year-keyed schedules).
+            (Seg::Index(i), Some(t), _) => t.get(i.to_string().as_str()),
             _ => None,
         };
         let Some(value) = next else { break };
@@ -370,6 +379,12 @@ fn set_in_value<'i>(
 ) -> Result<(), String> {
     match (current, &rest[0]) {
         (DeValue::Table(t), Seg::Key(_)) => set_path(t, rest, value),
+        // In a table a number is a key, e.g. cet_percent.2010 (a year).
+        (DeValue::Table(t), Seg::Index(i)) => {
+            let mut keyed = rest.to_vec();
+            keyed[0] = Seg::Key(i.to_string());
+            set_path(t, &keyed, value)
+        }
         (DeValue::Array(a), Seg::Index(i)) => {
             let len = a.len();
             let item = a

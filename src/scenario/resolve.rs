@@ -434,7 +434,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     // Games.
     let mut games = Vec::new();
     for (name, g) in &spec.games {
-        games.push(resolve_game(&r, name, g, spec, &institutions, n)?);
+        games.push(resolve_game(&r, name, g, spec, n)?);
     }
 
     // Profiles.
@@ -872,7 +872,6 @@ fn resolve_game(
     name: &str,
     g: &GameSpec,
     spec: &ScenarioFile,
-    institutions: &[Institution],
     n: usize,
 ) -> Result<MatrixGame> {
     let at = path("games").key(name);
@@ -991,9 +990,7 @@ fn resolve_game(
         }
         players[s] = Player::Strategy(strategy);
     }
-    let member = (0..n)
-        .map(|s| institution.is_some_and(|i| institutions[i].members.contains(&s)))
-        .collect();
+
     Ok(MatrixGame {
         name: name.to_string(),
         payoffs,
@@ -1005,7 +1002,7 @@ fn resolve_game(
         from,
         until,
         players,
-        member,
+
         seats,
     })
 }
@@ -1202,6 +1199,28 @@ fn resolve_fact(
             })
         }
     };
+    // Every fact is scored from a metric of the run; it must be reported.
+    let metric = match &fact {
+        Fact::MemberAtEnd {
+            state, institution, ..
+        } => Some((*state, "member_at_end", *institution)),
+        Fact::AccessionYear {
+            state, institution, ..
+        } => Some((*state, "accession_year", *institution)),
+        Fact::ComplianceShare {
+            state, institution, ..
+        } => Some((*state, "compliance_share", *institution)),
+        Fact::Metric { .. } | Fact::Event(_) => None,
+    };
+    if let Some((s, base, i)) = metric {
+        let name = format!("{base}:{}", world.institutions[i].code);
+        if catalogue.find(s, &name).is_none() {
+            return r.err(
+                &at.key("institution"),
+                format!("runs of this scenario report no `{name}` (institutions' rules act only in scenarios with a [trade] table)"),
+            );
+        }
+    }
     Ok(FactDef {
         id: f
             .id
