@@ -255,10 +255,10 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
         return Err(Failure::Input("--runs must be at least 1".into()));
     }
     // Every point must be a valid scenario before anything is written.
-    for k in 0..points.len() {
+    for point in &points {
         let loaded = scenario::load(
             &args.job.scenario,
-            &point_overrides(&args.job.set, &dims, &points[k]),
+            &point_overrides(&args.job.set, &dims, point),
         )?;
         profile(&loaded.world, &args.profile)?;
     }
