@@ -90,6 +90,8 @@ pub struct Identity {
     pub scenario: String,
     pub scenario_path: PathBuf,
     pub scenario_sha256: String,
+    /// SHA-256 of the trade data file, if the scenario has one.
+    pub data_sha256: Option<String>,
     pub overrides: Vec<String>,
     pub seed: u64,
     pub runs: u64,
@@ -109,6 +111,7 @@ impl Identity {
             scenario_path: std::fs::canonicalize(&loaded.path)
                 .unwrap_or_else(|_| loaded.path.clone()),
             scenario_sha256: loaded.sha256.clone(),
+            data_sha256: loaded.world.trade.as_ref().map(|t| t.flows_sha256.clone()),
             overrides: loaded.overrides.iter().map(|o| o.to_string()).collect(),
             seed: spec.seed,
             runs: spec.runs,
@@ -152,6 +155,9 @@ impl Identity {
         ];
         if let Some((what, _, a, b)) = fields.into_iter().find(|f| f.1) {
             return Some(format!("a different {what} ({a} vs {b})"));
+        }
+        if self.data_sha256 != other.data_sha256 {
+            return Some("a different trade data file (its SHA-256 differs)".into());
         }
         let differs = |what: &str, a: String, b: String| {
             (a != b).then(|| format!("a different {what} ({a} vs {b})"))
@@ -504,6 +510,13 @@ pub fn merge(
             loaded.path.display(),
             loaded.sha256,
             identity.scenario_sha256
+        ))
+        .into());
+    }
+    if identity.data_sha256 != loaded.world.trade.as_ref().map(|t| t.flows_sha256.clone()) {
+        return Err(OutputError::Mismatch(format!(
+            "the trade data of {} has changed since the shards ran",
+            loaded.path.display()
         ))
         .into());
     }

@@ -242,6 +242,8 @@ pub struct TradeModel {
     pub id: u64,
     /// The CSV of flows, as written in the scenario.
     pub flows: String,
+    /// SHA-256 of the flows file: results from different data never mix.
+    pub flows_sha256: String,
     pub baseline_year: i32,
     pub deficits: crate::trade::Deficits,
     pub baseline: crate::trade::Baseline,

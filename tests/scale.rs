@@ -278,3 +278,45 @@ fn a_run_killed_mid_way_resumes_to_the_same_bytes() {
         "chunk files are removed once the results are assembled"
     );
 }
+
+#[test]
+fn shards_calibrated_on_different_trade_data_are_not_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("s");
+    std::fs::create_dir_all(copy.join("data")).unwrap();
+    std::fs::copy("scenarios/kazakhstan_wto_eaeu.toml", copy.join("kz.toml")).unwrap();
+    let csv = std::fs::read_to_string("scenarios/data/trade_2019.csv").unwrap();
+    std::fs::write(copy.join("data/trade_2019.csv"), &csv).unwrap();
+    let shard = |k: u64| {
+        statecraft()
+            .arg("run")
+            .arg(copy.join("kz.toml"))
+            .args([
+                "--runs",
+                "130",
+                "--quiet",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+            ])
+            .arg(dir.path().join(format!("k{k}")))
+            .assert()
+            .success();
+    };
+    shard(0);
+    std::fs::write(
+        copy.join("data/trade_2019.csv"),
+        csv.replace("KAZ,RUS,5602.5", "KAZ,RUS,5700"),
+    )
+    .unwrap();
+    shard(1);
+    statecraft()
+        .arg("merge")
+        .arg(dir.path().join("k0"))
+        .arg(dir.path().join("k1"))
+        .arg("--out")
+        .arg(dir.path().join("m"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("different trade data file"));
+}

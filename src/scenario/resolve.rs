@@ -19,6 +19,7 @@ use crate::world::{
     self, Institution, InstitutionKind, Matrix, Measure, ModelSettings, Profile, RegimeRules,
     Rules, RunDefaults, State, TradeModel, UnionRules, World,
 };
+use sha2::Digest;
 use std::path::Path;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -836,6 +837,9 @@ fn resolve_trade(
     let shown = file.display().to_string();
     let codes: Vec<String> = world.states.iter().map(|s| s.code.clone()).collect();
     let flows = super::data::read_flows(&file, &shown, &codes)?;
+    let flows_sha256 = std::fs::read(&file)
+        .map(|b| super::hex(&sha2::Sha256::digest(&b)))
+        .unwrap_or_default();
     let n = world.n_states();
     // Domestic absorption is GDP − exports: a state cannot export more than it makes.
     for (i, st) in world.states.iter().enumerate() {
@@ -859,6 +863,7 @@ fn resolve_trade(
     }
     static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     Ok(TradeModel {
+        flows_sha256,
         id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         flows: t.flows.clone(),
         baseline_year: t.baseline_year,
