@@ -97,6 +97,25 @@ pub struct Policy {
     /// Per state: the customs union whose leader is raising costs on its
     /// transit exports this round, if any.
     pub coerced: Vec<Option<usize>>,
+    /// Year each state joined each institution (state × institution; the
+    /// founding year or earlier for original members): a lag runs from it.
+    pub since: Vec<i32>,
+    /// Each state's stance toward each sanctions regime (state × sanction).
+    pub sanction: Vec<SanctionStance>,
+    /// Secondary sanctions on a state by a regime's senders this round (state × sanction).
+    pub secondary: Vec<bool>,
+}
+
+/// A third state's answer to sanctions (MODEL.md §7.2 Sanctions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SanctionStance {
+    /// Trade as usual.
+    Ignore,
+    /// Apply the senders' trade-cost increase to one's own trade with the target.
+    Comply,
+    /// Join a counter-response: raise trade costs with the senders.
+    Counter,
 }
 
 impl Policy {
@@ -129,7 +148,15 @@ impl Policy {
             waived: vec![false; n * measures],
             retaliation: Matrix::new(n, n, 0.0),
             coerced: vec![None; n],
+            since: vec![i32::MIN; n * k],
+            sanction: vec![SanctionStance::Ignore; n * world.sanctions.len()],
+            secondary: vec![false; n * world.sanctions.len()],
         };
+        for (i, inst) in world.institutions.iter().enumerate() {
+            for &(s, y) in inst.joined.iter().filter(|&&(_, y)| y <= year) {
+                p.since[s * k + i] = y;
+            }
+        }
         for s in 0..n {
             if p.union_of(world, s).is_some() {
                 p.stance[s] = Stance::Cet;
@@ -315,6 +342,8 @@ impl Policy {
                 cost.set(n, i, 1.0);
             }
         }
+        self.apply_initiatives(world, cost);
+        self.apply_sanctions(world, cost);
         for (i, u) in self.coerced.iter().enumerate() {
             let Some(u) = *u else { continue };
             let inst = &world.institutions[u];
@@ -324,6 +353,74 @@ impl Policy {
             let transit = world.dependence[Channel::Transit as usize].get(i, leader);
             for n in (0..n_states).filter(|&n| n != i && n != leader) {
                 cost.set(n, i, 1.0 + rules.coercion_cost * transit);
+            }
+        }
+    }
+
+    /// Does participant `s` of initiative `u` enjoy its cost cut this year (the
+    /// lag since joining has passed)?
+    pub fn corridor_open(&self, world: &World, s: usize, u: usize) -> bool {
+        let Some(rules) = world.institutions[u].initiative() else {
+            return false;
+        };
+        let since = self.since[s * world.institutions.len() + u];
+        self.active(world, s, u) && (since == i32::MIN || self.year - since >= rules.lag_years)
+    }
+
+    /// Investment initiatives: each pair of a participant (past the lag) and a
+    /// corridor partner trades at `cost_cut` times the cost, in both directions,
+    /// once however many participants share the corridor.
+    fn apply_initiatives(&self, world: &World, cost: &mut Matrix) {
+        let n = world.n_states();
+        for (u, inst) in world.institutions.iter().enumerate() {
+            let Some(rules) = inst.initiative() else {
+                continue;
+            };
+            if !inst.in_force(self.year) {
+                continue;
+            }
+            let open: Vec<bool> = (0..n).map(|s| self.corridor_open(world, s, u)).collect();
+            for a in 0..n {
+                for b in (0..n).filter(|&b| b != a) {
+                    let cut = (open[a] && rules.corridor.contains(&b))
+                        || (open[b] && rules.corridor.contains(&a));
+                    if cut {
+                        cost.set(a, b, cost.get(a, b) * rules.cost_cut);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sanctions in force: senders and target, compliers and target, counter-
+    /// responders and senders, and senders and the targets of secondary
+    /// sanctions trade at (1 + cost_increase) times the cost, both ways.
+    fn apply_sanctions(&self, world: &World, cost: &mut Matrix) {
+        let n = world.n_states();
+        let k = world.sanctions.len();
+        for (j, s) in world.sanctions.iter().enumerate() {
+            if !s.active(self.year) {
+                continue;
+            }
+            let mut raise = |a: usize, b: usize| {
+                for (x, y) in [(a, b), (b, a)] {
+                    cost.set(x, y, cost.get(x, y) * (1.0 + s.cost_increase));
+                }
+            };
+            for &sender in &s.senders {
+                raise(sender, s.target);
+            }
+            for state in 0..n {
+                match self.sanction[state * k + j] {
+                    SanctionStance::Comply => raise(state, s.target),
+                    SanctionStance::Counter => {
+                        s.senders.iter().for_each(|&sender| raise(state, sender))
+                    }
+                    SanctionStance::Ignore => {}
+                }
+                if self.secondary[state * k + j] {
+                    s.senders.iter().for_each(|&sender| raise(state, sender));
+                }
             }
         }
     }

@@ -47,6 +47,16 @@ pub enum EventKind {
     MeasureAdopted,
     /// A customs union rejects a proposed measure.
     MeasureRejected,
+    /// Senders impose sanctions on a target (detail: the regime; `secondary` for secondary sanctions).
+    Sanction,
+    /// A third state applies a sanctions regime to its own trade with the target this year.
+    SanctionsCompliance,
+    /// A third state joins a counter-response against the senders this year.
+    CounterResponse,
+    /// A member of the target's customs union suffers the sanctions' contagion shock.
+    Contagion,
+    /// A customs union decides on a proposed joint counter-response (detail: adopted or rejected).
+    Proposal,
 }
 
 impl EventKind {
@@ -68,6 +78,11 @@ impl EventKind {
         EventKind::Exit,
         EventKind::MeasureAdopted,
         EventKind::MeasureRejected,
+        EventKind::Sanction,
+        EventKind::SanctionsCompliance,
+        EventKind::CounterResponse,
+        EventKind::Contagion,
+        EventKind::Proposal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +104,11 @@ impl EventKind {
             EventKind::Exit => "exit",
             EventKind::MeasureAdopted => "measure_adopted",
             EventKind::MeasureRejected => "measure_rejected",
+            EventKind::Sanction => "sanction",
+            EventKind::SanctionsCompliance => "sanctions_compliance",
+            EventKind::CounterResponse => "counter_response",
+            EventKind::Contagion => "contagion",
+            EventKind::Proposal => "proposal",
         }
     }
 
@@ -181,6 +201,33 @@ pub enum Measure {
     RoundsCoerced,
     /// Rounds in which the state faced authorised retaliation.
     RoundsRetaliated,
+    /// Share of an initiative's rounds in force the state took part.
+    ParticipationShare(usize),
+    /// Investment dependence on initiative sponsors at the end (the largest).
+    InvestmentDependence,
+    /// Share of the state's sanction-rounds (as a third state) it complied.
+    SanctionsComplianceShare,
+    /// Rounds the state joined a counter-response.
+    CounterRounds,
+    /// Welfare lost to sanctions' contagion, percent of spending (summed).
+    ContagionLoss,
+    /// Region-level (state `ALL`): mean affinity over all ordered pairs at the end.
+    RegionAffinity,
+    /// Region-level: the culture of anarchy at the end — −1 Hobbesian (mean
+    /// affinity below −1/3), 0 Lockean, +1 Kantian (above 1/3) (Wendt 1999).
+    CultureOfAnarchy,
+}
+
+/// The pseudo-state of region-level metrics, written as `ALL`.
+pub const REGION: usize = usize::MAX;
+
+/// A state's code, or `ALL` for region-level metrics.
+pub fn state_code(world: &World, state: usize) -> &str {
+    if state == REGION {
+        "ALL"
+    } else {
+        world.states[state].code.as_str()
+    }
 }
 
 /// Base names of all metrics with their meaning, for documentation and for
@@ -239,6 +286,30 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
     (
         "rounds_retaliated",
         "rounds in which the state faced authorised retaliation",
+    ),
+    (
+        "participation_share",
+        "share of initiative I's rounds in force the state took part",
+    ),
+    (
+        "investment_dependence",
+        "the state's investment dependence on initiative sponsors at the end",
+    ),
+    (
+        "sanctions_compliance_share",
+        "share of the state's rounds as a third state under sanctions in which it complied",
+    ),
+    (
+        "counter_rounds",
+        "rounds the state joined a counter-response to sanctions",
+    ),
+    (
+        "contagion_loss",
+        "welfare lost to sanctions' contagion, percent of spending",
+    ),
+    (
+        "culture_of_anarchy",
+        "region (state ALL): -1 Hobbesian, 0 Lockean, +1 Kantian by mean affinity at the end",
     ),
 ];
 
@@ -318,6 +389,40 @@ impl Catalogue {
             if world.institutions.iter().any(|i| i.union().is_some()) {
                 push(Measure::RoundsCoerced, "rounds_coerced".into());
             }
+            for (i, inst) in world.institutions.iter().enumerate() {
+                if inst.initiative().is_some() && inst.leader != Some(state) {
+                    push(
+                        Measure::ParticipationShare(i),
+                        format!("participation_share:{}", inst.code),
+                    );
+                }
+            }
+            if world.institutions.iter().any(|i| i.initiative().is_some()) {
+                push(
+                    Measure::InvestmentDependence,
+                    "investment_dependence".into(),
+                );
+            }
+            if !world.sanctions.is_empty() {
+                push(
+                    Measure::SanctionsComplianceShare,
+                    "sanctions_compliance_share".into(),
+                );
+                push(Measure::CounterRounds, "counter_rounds".into());
+                push(Measure::ContagionLoss, "contagion_loss".into());
+            }
+        }
+        if world.n_states() > 1 {
+            keys.push(MetricKey {
+                state: REGION,
+                measure: Measure::RegionAffinity,
+                name: "mean_affinity".into(),
+            });
+            keys.push(MetricKey {
+                state: REGION,
+                measure: Measure::CultureOfAnarchy,
+                name: "culture_of_anarchy".into(),
+            });
         }
         Catalogue { keys }
     }

@@ -14,7 +14,7 @@ use crate::doctrine::{Doctrine, Viewpoint};
 use crate::economy::{Economy, Gains};
 use crate::game::dispute::Dispute;
 use crate::game::matrix::MatrixRun;
-use crate::game::{accession, dispute, tariff, union};
+use crate::game::{accession, dispute, initiative, sanctions, tariff, union};
 use crate::institution::{Belief, Policy, Stance};
 use crate::montecarlo::run_rng;
 use crate::outcome::{Catalogue, Event, EventKind, Measure, RunOutcome, Series, TimePoint};
@@ -52,6 +52,16 @@ pub struct Record {
     violating: Vec<bool>,
     /// Has each state been a member of each institution (in force) in this run?
     ever_member: Vec<bool>,
+    /// Investment initiatives: rounds in force and rounds taking part (state × institution).
+    pub initiative_rounds: Vec<u32>,
+    pub participation_rounds: Vec<u32>,
+    /// Sanctions: rounds as a third state under sanctions, complied, countered.
+    pub sanction_rounds: Vec<u32>,
+    pub complied_rounds: Vec<u32>,
+    pub counter_rounds: Vec<u32>,
+    /// Welfare lost to contagion (percent, summed), and this round's shock.
+    pub contagion_loss: Vec<f64>,
+    pub shock: Vec<f64>,
 }
 
 /// Options of a run that do not change its results, only what is recorded.
@@ -88,6 +98,8 @@ pub struct RunState<'w> {
     pub disputes: Vec<Dispute>,
     pub talks: Vec<accession::Talks>,
     pub record: Record,
+    /// Current investment dependence of i on j (grows with initiative participation).
+    pub investment: Matrix,
     run: u64,
 }
 
@@ -134,6 +146,13 @@ impl<'w> RunState<'w> {
             rounds_retaliated: vec![0; n],
             violating: vec![false; n * k],
             ever_member: vec![false; n * k],
+            initiative_rounds: vec![0; n * k],
+            participation_rounds: vec![0; n * k],
+            sanction_rounds: vec![0; n],
+            complied_rounds: vec![0; n],
+            counter_rounds: vec![0; n],
+            contagion_loss: vec![0.0; n],
+            shock: vec![0.0; n],
         };
         RunState {
             policy,
@@ -142,6 +161,7 @@ impl<'w> RunState<'w> {
             disputes: Vec::new(),
             talks: Vec::new(),
             record,
+            investment: world.dependence[crate::world::Channel::Investment as usize].clone(),
             run,
             world,
             doctrines,
@@ -251,7 +271,8 @@ impl<'w> RunState<'w> {
                 .map(|e| e.mean_tariffs(&self.policy))
                 .unwrap_or_default();
             for s in 0..n {
-                self.record.welfare_sum[s] += gains[s];
+                // This round's contagion shock counts once, in its year.
+                self.record.welfare_sum[s] += gains[s] + std::mem::take(&mut self.record.shock[s]);
                 self.record.tariff_sum[s] += tariffs[s];
             }
         }
@@ -350,6 +371,12 @@ impl<'w> RunState<'w> {
         self.compliance.iter_mut().for_each(|c| *c = (0, 0));
     }
 
+    /// Mean affinity over all ordered pairs of distinct states.
+    fn region_affinity(&self) -> f64 {
+        let n = self.world.n_states();
+        (0..n).map(|i| self.mean_affinity(i)).sum::<f64>() / n as f64
+    }
+
     fn mean_affinity(&self, i: usize) -> f64 {
         let n = self.world.n_states();
         let row = self.affinity.row(i);
@@ -379,13 +406,19 @@ pub fn simulate(
     for year in world.years() {
         rs.year = year;
         rs.timeline_events();
+        let trade = world.trade.is_some();
+        if trade {
+            sanctions::impose(&mut rs);
+        }
         rs.draw_move_order(&mut order);
         if institutions {
             union::vote_measures(&mut rs)?;
             accession::negotiate(&mut rs)?;
+            initiative::play_round(&mut rs, &order)?;
         }
-        if world.trade.is_some() {
+        if trade {
             tariff::play_round(&mut rs, &order)?;
+            sanctions::play_round(&mut rs, &order)?;
         }
 
         for (g, game) in world.games.iter().enumerate() {
@@ -397,8 +430,10 @@ pub fn simulate(
             union::coerce(&mut rs)?;
             dispute::enforce(&mut rs)?;
             rs.observe_policies();
+            initiative::learn(&mut rs);
         }
-        if world.trade.is_some() {
+        if trade {
+            sanctions::enforce(&mut rs);
             rs.observe_economy()?;
         }
         rs.learn();
@@ -419,6 +454,19 @@ pub fn simulate(
         timeseries,
         solves,
     })
+}
+
+/// Wendt's (1999) three cultures of anarchy from the region's mean affinity:
+/// −1 Hobbesian (enemies, below −1/3), 0 Lockean (rivals), +1 Kantian (friends,
+/// above 1/3).
+pub fn culture(mean_affinity: f64) -> f64 {
+    if mean_affinity < -1.0 / 3.0 {
+        -1.0
+    } else if mean_affinity > 1.0 / 3.0 {
+        1.0
+    } else {
+        0.0
+    }
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -464,6 +512,27 @@ fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: Measure) -> 
         Measure::DisputesFaced => f64::from(rs.record.disputes_faced[state]),
         Measure::RoundsCoerced => f64::from(rs.record.rounds_coerced[state]),
         Measure::RoundsRetaliated => f64::from(rs.record.rounds_retaliated[state]),
+        Measure::ParticipationShare(i) => ratio(
+            f64::from(rs.record.participation_rounds[state * k + i]),
+            f64::from(rs.record.initiative_rounds[state * k + i]),
+        ),
+        Measure::InvestmentDependence => rs
+            .world
+            .institutions
+            .iter()
+            .filter(|i| i.initiative().is_some())
+            .filter_map(|i| i.leader)
+            .filter(|&sponsor| sponsor != state)
+            .map(|sponsor| rs.investment.get(state, sponsor))
+            .fold(0.0, f64::max),
+        Measure::SanctionsComplianceShare => ratio(
+            f64::from(rs.record.complied_rounds[state]),
+            f64::from(rs.record.sanction_rounds[state]),
+        ),
+        Measure::CounterRounds => f64::from(rs.record.counter_rounds[state]),
+        Measure::ContagionLoss => rs.record.contagion_loss[state],
+        Measure::RegionAffinity => rs.region_affinity(),
+        Measure::CultureOfAnarchy => culture(rs.region_affinity()),
     }
 }
 

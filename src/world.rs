@@ -131,6 +131,13 @@ impl Institution {
             _ => None,
         }
     }
+
+    pub fn initiative(&self) -> Option<&InitiativeRules> {
+        match &self.rules {
+            Rules::InvestmentInitiative(i) => Some(i),
+            _ => None,
+        }
+    }
 }
 
 /// Mechanics of an institution, by kind.
@@ -140,6 +147,48 @@ pub enum Rules {
     Declared,
     TradeRegime(RegimeRules),
     CustomsUnion(UnionRules),
+    InvestmentInitiative(InitiativeRules),
+}
+
+/// An investment initiative (the Belt and Road): a sponsor (the institution's
+/// leader) cuts trade costs on participants' corridors after a lag; taking part
+/// builds investment dependence on the sponsor and, with public suspicion,
+/// weighs on the participant's view of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct InitiativeRules {
+    /// Iceberg trade-cost factor d̂ on a participant's corridor pairs.
+    pub cost_cut: f64,
+    pub lag_years: i32,
+    /// Partners whose trade with a participant gets cheaper (both directions).
+    pub corridor: Vec<usize>,
+    pub dependence_per_year: f64,
+    /// Signal to a participant's affinity toward the sponsor each year:
+    /// 1 − 2·public_suspicion.
+    pub public_suspicion: f64,
+}
+
+/// Sanctions of senders on a target (MODEL.md §7.2 Sanctions).
+#[derive(Clone, Debug, Serialize)]
+pub struct Sanction {
+    pub name: String,
+    pub senders: Vec<usize>,
+    pub target: usize,
+    pub from: i32,
+    pub until: i32,
+    /// Trade costs between the parties are multiplied by 1 + cost_increase.
+    pub cost_increase: f64,
+    /// Chance a third state in a counter-response is itself sanctioned.
+    pub secondary_risk: f64,
+    /// First-year welfare loss (percent) of the target's union partners per
+    /// unit of exposure (trade with the target / GDP).
+    pub contagion_percent: f64,
+    pub counter_response_year: Option<i32>,
+}
+
+impl Sanction {
+    pub fn active(&self, year: i32) -> bool {
+        (self.from..=self.until).contains(&year)
+    }
 }
 
 /// A trade regime (the WTO): bound tariffs, accession, dispute settlement.
@@ -296,6 +345,7 @@ pub struct World {
     pub profiles: Vec<Profile>,
     pub model: ModelSettings,
     pub run: RunDefaults,
+    pub sanctions: Vec<Sanction>,
     /// The scenario's own parameter sweep, if it defines one.
     pub sweep: Option<crate::scenario::format::SweepSpec>,
 }

@@ -77,13 +77,13 @@ fn run_writes_tidy_files_and_a_manifest() {
         header("timeseries.csv"),
         "profile,run,year,state,metric,value"
     );
-    // 40 runs × 66 metrics, plus the header.
+    // 40 runs × (66 per-state + 2 region-level metrics), plus the header.
     assert_eq!(
         std::fs::read_to_string(out.join("outcomes.csv"))
             .unwrap()
             .lines()
             .count(),
-        40 * 66 + 1
+        40 * 68 + 1
     );
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();

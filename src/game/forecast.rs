@@ -22,6 +22,8 @@ pub struct Forecast {
     pub expected_coercion: f64,
     /// (institution, complies).
     pub compliance: Vec<(usize, bool)>,
+    /// Change in the state's dependence on each listed state.
+    pub dependence: Vec<(usize, f64)>,
 }
 
 impl Forecast {
@@ -49,6 +51,7 @@ pub fn utility(rs: &RunState<'_>, s: usize, f: &Forecast) -> f64 {
             expected_retaliation: f.expected_retaliation,
             expected_coercion: f.expected_coercion,
             compliance: &f.compliance,
+            dependence: &f.dependence,
             ..Consequences::default()
         },
     )

@@ -8,7 +8,9 @@
 pub mod accession;
 pub mod dispute;
 pub mod forecast;
+pub mod initiative;
 pub mod matrix;
+pub mod sanctions;
 pub mod strategy;
 pub mod tariff;
 pub mod union;

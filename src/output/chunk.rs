@@ -132,7 +132,7 @@ impl<'w> ChunkRows<'w> {
                 match stream {
                     Stream::Outcomes => {
                         for (key, &value) in self.catalogue.keys.iter().zip(&outcome.values) {
-                            let state = world.states[key.state].code.as_str();
+                            let state = crate::outcome::state_code(world, key.state);
                             w.write_record([
                                 profile,
                                 run.as_str(),

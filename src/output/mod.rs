@@ -324,7 +324,7 @@ impl<'w> Summariser<'w> {
                 let s = acc.summary();
                 let row = SummaryRow {
                     profile: self.profiles[p].name.clone(),
-                    state: self.world.states[key.state].code.clone(),
+                    state: crate::outcome::state_code(self.world, key.state).to_string(),
                     metric: key.name.clone(),
                     summary: s,
                 };

@@ -44,6 +44,25 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub expect: Vec<FactSpec>,
     pub sweep: Option<SweepSpec>,
+    #[serde(default)]
+    pub sanctions: Vec<SanctionSpec>,
+}
+
+/// `[[sanctions]]`: trade-cost sanctions of senders on a target.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanctionSpec {
+    pub name: String,
+    pub senders: Vec<String>,
+    pub target: String,
+    pub from: i32,
+    pub until: Option<i32>,
+    pub cost_increase: f64,
+    #[serde(default)]
+    pub secondary_risk: f64,
+    #[serde(default)]
+    pub contagion_percent: f64,
+    pub counter_response_year: Option<i32>,
 }
 
 /// `[sweep]`: a parameter experiment for `statecraft sweep`.
@@ -241,6 +260,13 @@ pub struct InstitutionSpec {
     pub coercion_prior: Option<Vec<f64>>,
     #[serde(default)]
     pub measures: Vec<MeasureSpec>,
+    // Investment initiative.
+    pub cost_cut: Option<f64>,
+    pub lag_years: Option<i32>,
+    #[serde(default)]
+    pub corridor: Vec<String>,
+    pub dependence_per_year: Option<f64>,
+    pub public_suspicion: Option<f64>,
 }
 
 /// How a customs union decides on common measures.

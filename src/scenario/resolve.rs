@@ -16,8 +16,8 @@ use crate::outcome::{Catalogue, EventKind};
 use crate::retrodiction::{EventFact, Fact, FactDef};
 use crate::trade::{Baseline, Solver};
 use crate::world::{
-    self, Institution, InstitutionKind, Matrix, Measure, ModelSettings, Profile, RegimeRules,
-    Rules, RunDefaults, State, TradeModel, UnionRules, World,
+    self, InitiativeRules, Institution, InstitutionKind, Matrix, Measure, ModelSettings, Profile,
+    RegimeRules, Rules, RunDefaults, Sanction, State, TradeModel, UnionRules, World,
 };
 use sha2::Digest;
 use std::path::Path;
@@ -494,9 +494,74 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             seed: spec.run.seed,
         },
         sweep: None,
+        sanctions: Vec::new(),
     };
     if let Some(t) = &spec.trade {
         world.trade = Some(resolve_trade(&r, t, &world, dir)?);
+    }
+    for (k, s) in spec.sanctions.iter().enumerate() {
+        let at = path("sanctions").index(k);
+        let senders = r.state_list(&at.key("senders"), &s.senders)?;
+        if senders.is_empty() {
+            return r.err(&at.key("senders"), "sanctions need at least one sender");
+        }
+        let target = r.state(&at.key("target"), &s.target)?;
+        if senders.contains(&target) {
+            return r.err(
+                &at.key("target"),
+                format!("`{}` cannot sanction itself", s.target),
+            );
+        }
+        r.require(
+            (tl.start..=tl.end).contains(&s.from),
+            &at.key("from"),
+            s.from,
+            &within(tl.start, tl.end),
+        )?;
+        let until = s.until.unwrap_or(tl.end);
+        r.require(
+            until >= s.from,
+            &at.key("until"),
+            until,
+            "a year not before `from`",
+        )?;
+        r.require(
+            s.cost_increase.is_finite() && s.cost_increase >= 0.0,
+            &at.key("cost_increase"),
+            s.cost_increase,
+            "a number >= 0 (0.25 = trade costs up 25%)",
+        )?;
+        r.require(
+            (0.0..=1.0).contains(&s.secondary_risk),
+            &at.key("secondary_risk"),
+            s.secondary_risk,
+            "a probability in [0, 1]",
+        )?;
+        r.require(
+            s.contagion_percent.is_finite() && s.contagion_percent >= 0.0,
+            &at.key("contagion_percent"),
+            s.contagion_percent,
+            "a number >= 0",
+        )?;
+        if let Some(y) = s.counter_response_year {
+            r.require(
+                (s.from..=until).contains(&y),
+                &at.key("counter_response_year"),
+                y,
+                "a year while the sanctions are in force",
+            )?;
+        }
+        world.sanctions.push(Sanction {
+            name: s.name.clone(),
+            senders,
+            target,
+            from: s.from,
+            until,
+            cost_increase: s.cost_increase,
+            secondary_risk: s.secondary_risk,
+            contagion_percent: s.contagion_percent,
+            counter_response_year: s.counter_response_year,
+        });
     }
     if let Some(sweep) = &spec.sweep {
         for (k, d) in sweep.vary.iter().enumerate() {
@@ -604,6 +669,13 @@ fn resolve_rules(
         ("coercion_prior", inst.coercion_prior.is_some()),
         ("measures", !inst.measures.is_empty()),
     ];
+    let initiative_keys = [
+        ("cost_cut", inst.cost_cut.is_some()),
+        ("lag_years", inst.lag_years.is_some()),
+        ("corridor", !inst.corridor.is_empty()),
+        ("dependence_per_year", inst.dependence_per_year.is_some()),
+        ("public_suspicion", inst.public_suspicion.is_some()),
+    ];
     let misplaced = |keys: &[(&str, bool)], kind: &str| -> Result<()> {
         match keys.iter().find(|k| k.1) {
             Some((key, _)) => r.err(
@@ -643,6 +715,7 @@ fn resolve_rules(
     match inst.kind {
         InstitutionKind::TradeRegime => {
             misplaced(&union_keys, "customs union")?;
+            misplaced(&initiative_keys, "investment initiative")?;
             let mut applicants = Vec::new();
             for (code, &year) in &inst.applicants {
                 let a = at.key("applicants").key(code);
@@ -729,6 +802,7 @@ fn resolve_rules(
         }
         InstitutionKind::CustomsUnion => {
             misplaced(&regime_keys, "trade regime")?;
+            misplaced(&initiative_keys, "investment initiative")?;
             if inst.leader.is_none() {
                 return r.err(at, "a customs union needs a `leader` (one of its members), who may coerce deviating members");
             }
@@ -810,9 +884,52 @@ fn resolve_rules(
                 measures,
             }))
         }
-        InstitutionKind::InvestmentInitiative | InstitutionKind::Alliance => {
+        InstitutionKind::InvestmentInitiative => {
             misplaced(&regime_keys, "trade regime")?;
             misplaced(&union_keys, "customs union")?;
+            if inst.leader.is_none() {
+                return r.err(
+                    at,
+                    "an investment initiative needs a `leader`: its sponsor, one of its members",
+                );
+            }
+            let corridor = r.state_list(&at.key("corridor"), &inst.corridor)?;
+            Ok(Rules::InvestmentInitiative(InitiativeRules {
+                cost_cut: fraction(
+                    "cost_cut",
+                    inst.cost_cut,
+                    0.96,
+                    "a trade-cost factor in (0, 1]",
+                    |x| x > 0.0 && x <= 1.0,
+                )?,
+                lag_years: fraction(
+                    "lag_years",
+                    inst.lag_years.map(f64::from),
+                    2.0,
+                    "a number of years in [0, 50]",
+                    years_ok,
+                )? as i32,
+                corridor,
+                dependence_per_year: fraction(
+                    "dependence_per_year",
+                    inst.dependence_per_year,
+                    0.05,
+                    "a share in [0, 1]",
+                    |x| (0.0..=1.0).contains(&x),
+                )?,
+                public_suspicion: fraction(
+                    "public_suspicion",
+                    inst.public_suspicion,
+                    0.0,
+                    "a share in [0, 1]",
+                    |x| (0.0..=1.0).contains(&x),
+                )?,
+            }))
+        }
+        InstitutionKind::Alliance => {
+            misplaced(&regime_keys, "trade regime")?;
+            misplaced(&union_keys, "customs union")?;
+            misplaced(&initiative_keys, "investment initiative")?;
             Ok(Rules::Declared)
         }
     }

@@ -1,0 +1,114 @@
+//! Investment initiatives (MODEL.md §7.2 Belt and Road): the sponsor offers;
+//! each other state joins, stays, declines or leaves by its doctrine.
+//! Participation cuts trade costs on the participant's corridor pairs after a
+//! lag (de Soyres et al. 2020 for the size of the cut), builds investment
+//! dependence on the sponsor, and — through the public's suspicion of the
+//! sponsor — moves the participant's affinity toward it (seed 004).
+//!
+//! The forecast: taking part now changes nothing this year; the continuation is
+//! the corridor's equilibrium, reached after `lag_years` (so it is discounted by
+//! δ^lag, as for a dispute's ruling), with the added dependence on the sponsor
+//! valued by the neorealist's autonomy term and the constructivist's
+//! enemy-dependence term.
+
+use super::forecast::{Forecast, choose, utility};
+use crate::outcome::{Event, EventKind};
+use crate::simulation::{RunState, SimError};
+
+/// Every non-sponsor decides whether to take part this year.
+pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError> {
+    let world = rs.world;
+    let k = world.institutions.len();
+    for (u, inst) in world.institutions.iter().enumerate() {
+        let (Some(rules), Some(sponsor)) = (inst.initiative(), inst.leader) else {
+            continue;
+        };
+        if !inst.in_force(rs.year) {
+            continue;
+        }
+        let base = rs.policy.clone();
+        let status = rs.gains(&base)?;
+        let mut moves = Vec::new();
+        for &s in order.iter().filter(|&&s| s != sponsor) {
+            let member = base.is_member(s, u);
+            // The world once the corridor is open for s.
+            let mut open = base.clone();
+            open.set_member(s, u, true);
+            open.since[s * k + u] = open.since[s * k + u].min(rs.year - rules.lag_years);
+            let mut closed = base.clone();
+            closed.set_member(s, u, false);
+            let (with, without) = (rs.gains(&open)?, rs.gains(&closed)?);
+            let delta = world.states[s].params_for(rs.doctrines[s]).discount;
+            let wait = if member && base.corridor_open(world, s, u) {
+                0
+            } else {
+                rules.lag_years
+            };
+            let later = delta.powi(wait);
+            let join = Forecast {
+                now: if member {
+                    status.clone()
+                } else {
+                    without.clone()
+                },
+                cont: with
+                    .iter()
+                    .zip(without.iter())
+                    .map(|(w, o)| later * w + (1.0 - later) * o)
+                    .collect(),
+                dependence: vec![(sponsor, rules.dependence_per_year)],
+                ..Forecast::default()
+            };
+            let stay_out = Forecast::stationary(without);
+            let takes_part =
+                choose(rs, s, &[utility(rs, s, &join), utility(rs, s, &stay_out)]) == 0;
+            if takes_part != member {
+                moves.push((s, takes_part));
+            }
+        }
+        for (s, joins) in moves {
+            rs.policy.set_member(s, u, joins);
+            if joins {
+                rs.policy.since[s * k + u] = rs.year;
+                if rs.record.joined[s * k + u].is_nan() {
+                    rs.record.joined[s * k + u] = f64::from(rs.year);
+                }
+                rs.event(Event::new(EventKind::Join, s).institution(u));
+            } else {
+                rs.event(Event::new(EventKind::Exit, s).institution(u));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// After the year's moves: participants' investment dependence on the sponsor
+/// grows (non-participants' fades back toward the scenario's baseline), and
+/// each participant's affinity toward the sponsor receives the signal
+/// 1 − 2·public_suspicion (investment as cooperation, suspicion as threat).
+pub fn learn(rs: &mut RunState<'_>) {
+    let world = rs.world;
+    for (u, inst) in world.institutions.iter().enumerate() {
+        let (Some(rules), Some(sponsor)) = (inst.initiative(), inst.leader) else {
+            continue;
+        };
+        if !inst.in_force(rs.year) {
+            continue;
+        }
+        for s in (0..world.n_states()).filter(|&s| s != sponsor) {
+            let baseline =
+                world.dependence[crate::world::Channel::Investment as usize].get(s, sponsor);
+            let d = rs.investment.get(s, sponsor);
+            if rs.policy.active(world, s, u) {
+                rs.investment
+                    .set(s, sponsor, (d + rules.dependence_per_year).min(1.0));
+                rs.record.participation_rounds[s * world.institutions.len() + u] += 1;
+                rs.signal(s, sponsor, 1.0 - 2.0 * rules.public_suspicion);
+            } else {
+                rs.investment
+                    .set(s, sponsor, (d - rules.dependence_per_year).max(baseline));
+            }
+            rs.record.initiative_rounds[s * world.institutions.len() + u] += 1;
+        }
+    }
+}

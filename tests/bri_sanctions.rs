@@ -1,0 +1,205 @@
+//! Belt and Road participation, sanctions and contagion, and the culture of
+//! anarchy (MODEL.md §7.2, P3–P4): directions over many runs of small worlds.
+
+mod common;
+
+use statecraft::world::World;
+use std::path::Path;
+
+/// Flows of `value` between every pair of `codes`, except `special` pairs.
+fn write_flows(dir: &Path, codes: &[&str], special: &[(&str, &str, f64)]) {
+    let mut csv = String::from("exporter,importer,value_musd\n");
+    for a in codes {
+        for b in codes.iter().filter(|b| *b != a) {
+            let v = special
+                .iter()
+                .find(|s| s.0 == *a && s.1 == *b)
+                .map_or(100.0, |s| s.2);
+            csv += &format!("{a},{b},{v}\n");
+        }
+    }
+    std::fs::write(dir.join("flows.csv"), csv).unwrap();
+}
+
+fn load(dir: &Path, text: &str) -> World {
+    let path = dir.join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    statecraft::scenario::load(&path, &[])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .world
+}
+
+fn state(code: &str, doctrine: &str, params: &str) -> String {
+    format!(
+        "[states.{code}]\nname = \"{code}\"\ngdp_musd = 1000\nmilitary_musd = 10\ndoctrine = \"{doctrine}\"\ntariff_percent = 5\n\
+         unilateral_tariff_percent = 5\nparams = {{ precision = 300, {params} }}\n"
+    )
+}
+
+const HEAD: &str = "[scenario]\nname = \"b\"\n[timeline]\nstart = 2013\nend = 2030\n\
+    [trade]\nflows = \"flows.csv\"\nelasticity = 5\nbaseline_year = 2013\n";
+
+/// A sponsor SPN (a great power), a candidate KAZ, and corridor partner EUR.
+fn bri_world(dir: &Path, doctrine: &str, params: &str, cost_cut: f64, suspicion: f64) -> World {
+    write_flows(dir, &["SPN", "KAZ", "EUR", "OTH"], &[]);
+    let text = format!(
+        "{HEAD}{}{}{}{}\
+         [institutions.BRI]\nkind = \"investment_initiative\"\nmembers = [\"SPN\"]\nleader = \"SPN\"\nfounded = 2013\n\
+         cost_cut = {cost_cut}\nlag_years = 1\ncorridor = [\"SPN\", \"EUR\"]\ndependence_per_year = 0.05\npublic_suspicion = {suspicion}\n",
+        state("SPN", "neoliberal", "").replace(
+            "military_musd = 10",
+            "military_musd = 1000\ngreat_power = true"
+        ),
+        state("KAZ", doctrine, params),
+        state("EUR", "neoliberal", ""),
+        state("OTH", "neoliberal", ""),
+    );
+    load(dir, &text)
+}
+
+#[test]
+fn a_larger_trade_cost_cut_raises_participation() {
+    // A neorealist weighs the corridor's gains against dependence on a great power.
+    let dir = tempfile::tempdir().unwrap();
+    let share = |cut: f64| {
+        let w = bri_world(dir.path(), "neorealist", "autonomy = 10.0", cut, 0.0);
+        common::mean(&w, "KAZ", "participation_share:BRI", 30)
+    };
+    let (small, large) = (share(0.999), share(0.90));
+    assert!(
+        large > small + 0.3,
+        "participation with a 10% cut {large} vs a 0.1% cut {small}"
+    );
+}
+
+#[test]
+fn stronger_public_suspicion_lowers_a_constructivists_participation() {
+    // Suspicion turns investment into a hostile signal; as affinity toward the
+    // sponsor falls below zero, dependence on it becomes dependence on an enemy.
+    let dir = tempfile::tempdir().unwrap();
+    let share = |suspicion: f64| {
+        let w = bri_world(
+            dir.path(),
+            "constructivist",
+            "enemy_dependence = 20.0, affinity_learning = 0.3",
+            0.999,
+            suspicion,
+        );
+        common::mean(&w, "KAZ", "participation_share:BRI", 30)
+    };
+    let (trusting, suspicious) = (share(0.0), share(1.0));
+    assert!(
+        trusting > suspicious + 0.3,
+        "participation without suspicion {trusting} vs with {suspicious}"
+    );
+    // And the affinity toward the sponsor falls with suspicion.
+    let w = bri_world(
+        dir.path(),
+        "constructivist",
+        "enemy_dependence = 20.0, affinity_learning = 0.3",
+        0.999,
+        1.0,
+    );
+    assert!(common::mean(&w, "KAZ", "affinity:SPN", 10) < 0.0);
+}
+
+/// A target RUS in a customs union with KAZ and BLR; senders EUR. KAZ trades
+/// `kaz` with RUS each way, BLR 100.
+fn sanctions_world(dir: &Path, kaz: f64, contagion: f64) -> World {
+    write_flows(
+        dir,
+        &["RUS", "KAZ", "BLR", "EUR"],
+        &[("KAZ", "RUS", kaz), ("RUS", "KAZ", kaz)],
+    );
+    let text = format!(
+        "{HEAD}{}{}{}{}\
+         [institutions.EAEU]\nkind = \"customs_union\"\nmembers = [\"RUS\", \"KAZ\", \"BLR\"]\nleader = \"RUS\"\ncet_percent = {{ 2013 = 5 }}\n\
+         [[sanctions]]\nname = \"s\"\nsenders = [\"EUR\"]\ntarget = \"RUS\"\nfrom = 2014\ncost_increase = 0.3\ncontagion_percent = {contagion}\n\
+         counter_response_year = 2016\nsecondary_risk = 0.5\n",
+        state("RUS", "neorealist", ""),
+        state("KAZ", "neoliberal", ""),
+        state("BLR", "neoliberal", ""),
+        state("EUR", "neoliberal", ""),
+    );
+    load(dir, &text)
+}
+
+#[test]
+fn exposure_to_a_sanctioned_partner_raises_contagion_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let loss = |kaz: f64| {
+        let w = sanctions_world(dir.path(), kaz, 10.0);
+        (
+            common::mean(&w, "KAZ", "contagion_loss", 1),
+            common::mean(&w, "BLR", "contagion_loss", 1),
+        )
+    };
+    let (low, _) = loss(50.0);
+    let (high, blr) = loss(300.0);
+    assert!(
+        high > low && low > 0.0,
+        "KAZ's loss with more trade with RUS {high} vs less {low}"
+    );
+    // Loss = contagion × exposure, exposure = (exports + imports with the target) / GDP.
+    assert!((high - 10.0 * 600.0 / 1000.0).abs() < 1e-9, "{high}");
+    assert!((blr - 10.0 * 200.0 / 1000.0).abs() < 1e-9, "{blr}");
+    // Senders and non-members suffer none.
+    assert_eq!(
+        common::mean(
+            &sanctions_world(dir.path(), 300.0, 10.0),
+            "EUR",
+            "contagion_loss",
+            1
+        ),
+        0.0
+    );
+}
+
+#[test]
+fn sanctions_raise_the_targets_trade_costs_and_third_states_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = sanctions_world(dir.path(), 100.0, 0.0);
+    // The target loses welfare relative to an unsanctioned world.
+    let sanctioned = common::mean(&w, "RUS", "welfare_change", 5);
+    let text = std::fs::read_to_string(dir.path().join("s.toml")).unwrap();
+    let calm = load(
+        dir.path(),
+        &text.replace("from = 2014", "from = 2030").replace(
+            "counter_response_year = 2016",
+            "counter_response_year = 2030",
+        ),
+    );
+    assert!(sanctioned < common::mean(&calm, "RUS", "welfare_change", 5));
+    // Every third state's stance is recorded each sanction-year.
+    let share = common::mean(&w, "KAZ", "sanctions_compliance_share", 5);
+    assert!((0.0..=1.0).contains(&share));
+}
+
+#[test]
+fn the_culture_of_anarchy_follows_mean_affinity() {
+    use statecraft::simulation::culture;
+    assert_eq!(culture(-0.5), -1.0);
+    assert_eq!(culture(0.0), 0.0);
+    assert_eq!(culture(0.34), 1.0);
+    assert_eq!(culture(1.0 / 3.0), 0.0);
+    // Friends throughout: a Kantian region.
+    let text = "[scenario]\nname = \"k\"\n[timeline]\nstart = 1\nend = 3\n\
+        [states.A]\nname = \"a\"\ngdp_musd = 1\nmilitary_musd = 1\ndoctrine = \"constructivist\"\n\
+        [states.B]\nname = \"b\"\ngdp_musd = 1\nmilitary_musd = 1\ndoctrine = \"constructivist\"\n\
+        [affinity.A]\nB = 0.9\n[affinity.B]\nA = 0.9\n";
+    let w = common::world(text);
+    let catalogue = statecraft::outcome::Catalogue::new(&w);
+    let slot = catalogue
+        .find(statecraft::outcome::REGION, "culture_of_anarchy")
+        .unwrap();
+    let out = statecraft::simulation::simulate(
+        &w,
+        &w.scenario_profile(),
+        &catalogue,
+        1,
+        0,
+        Default::default(),
+    )
+    .unwrap();
+    assert_eq!(out.values[slot], 1.0);
+}
