@@ -57,6 +57,8 @@ pub enum EventKind {
     Contagion,
     /// A customs union decides on a proposed joint counter-response (detail: adopted or rejected).
     Proposal,
+    /// A state changes its alignment (detail: the bloc, or `hedge`).
+    Alignment,
 }
 
 impl EventKind {
@@ -83,6 +85,7 @@ impl EventKind {
         EventKind::CounterResponse,
         EventKind::Contagion,
         EventKind::Proposal,
+        EventKind::Alignment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -109,6 +112,7 @@ impl EventKind {
             EventKind::CounterResponse => "counter_response",
             EventKind::Contagion => "contagion",
             EventKind::Proposal => "proposal",
+            EventKind::Alignment => "alignment",
         }
     }
 
@@ -211,6 +215,14 @@ pub enum Measure {
     CounterRounds,
     /// Welfare lost to sanctions' contagion, percent of spending (summed).
     ContagionLoss,
+    /// 1 if aligned with bloc B at the end, else 0.
+    Aligned(usize),
+    /// 1 if hedging at the end, else 0.
+    Hedging,
+    /// Times the state changed its alignment.
+    AlignmentSwitches,
+    /// Capability share the state can count on at the end (own plus bloc partners').
+    Security,
     /// Region-level (state `ALL`): mean affinity over all ordered pairs at the end.
     RegionAffinity,
     /// Region-level: the culture of anarchy at the end — −1 Hobbesian (mean
@@ -306,6 +318,19 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
     (
         "contagion_loss",
         "welfare lost to sanctions' contagion, percent of spending",
+    ),
+    ("aligned", "1 if aligned with bloc B at the end, else 0"),
+    (
+        "hedging",
+        "1 if hedging (aligned with no bloc) at the end, else 0",
+    ),
+    (
+        "alignment_switches",
+        "times the state changed its alignment",
+    ),
+    (
+        "security",
+        "capability share the state can count on at the end: its own plus its bloc partners'",
     ),
     (
         "culture_of_anarchy",
@@ -411,6 +436,30 @@ impl Catalogue {
                 push(Measure::CounterRounds, "counter_rounds".into());
                 push(Measure::ContagionLoss, "contagion_loss".into());
             }
+        }
+        for state in (0..world.n_states()).filter(|_| !world.blocs.is_empty()) {
+            for (b, bloc) in world.blocs.iter().enumerate() {
+                keys.push(MetricKey {
+                    state,
+                    measure: Measure::Aligned(b),
+                    name: format!("aligned:{}", bloc.code),
+                });
+            }
+            keys.push(MetricKey {
+                state,
+                measure: Measure::Hedging,
+                name: "hedging".into(),
+            });
+            keys.push(MetricKey {
+                state,
+                measure: Measure::AlignmentSwitches,
+                name: "alignment_switches".into(),
+            });
+            keys.push(MetricKey {
+                state,
+                measure: Measure::Security,
+                name: "security".into(),
+            });
         }
         if world.n_states() > 1 {
             keys.push(MetricKey {

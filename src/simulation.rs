@@ -14,7 +14,7 @@ use crate::doctrine::{Doctrine, Viewpoint};
 use crate::economy::{Economy, Gains};
 use crate::game::dispute::Dispute;
 use crate::game::matrix::MatrixRun;
-use crate::game::{accession, dispute, initiative, sanctions, tariff, union};
+use crate::game::{accession, alignment, dispute, initiative, sanctions, tariff, union};
 use crate::institution::{Belief, Policy, Stance};
 use crate::montecarlo::run_rng;
 use crate::outcome::{Catalogue, Event, EventKind, Measure, RunOutcome, Series, TimePoint};
@@ -59,6 +59,7 @@ pub struct Record {
     pub sanction_rounds: Vec<u32>,
     pub complied_rounds: Vec<u32>,
     pub counter_rounds: Vec<u32>,
+    pub alignment_switches: Vec<u32>,
     /// Welfare lost to contagion (percent, summed), and this round's shock.
     pub contagion_loss: Vec<f64>,
     pub shock: Vec<f64>,
@@ -100,6 +101,8 @@ pub struct RunState<'w> {
     pub record: Record,
     /// Current investment dependence of i on j (grows with initiative participation).
     pub investment: Matrix,
+    /// Each state's alignment (None: hedging).
+    pub alignment: Vec<Option<usize>>,
     run: u64,
 }
 
@@ -152,6 +155,7 @@ impl<'w> RunState<'w> {
             complied_rounds: vec![0; n],
             counter_rounds: vec![0; n],
             contagion_loss: vec![0.0; n],
+            alignment_switches: vec![0; n],
             shock: vec![0.0; n],
         };
         RunState {
@@ -162,6 +166,7 @@ impl<'w> RunState<'w> {
             talks: Vec::new(),
             record,
             investment: world.dependence[crate::world::Channel::Investment as usize].clone(),
+            alignment: world.alignment.clone(),
             run,
             world,
             doctrines,
@@ -421,6 +426,9 @@ pub fn simulate(
             sanctions::play_round(&mut rs, &order)?;
         }
 
+        if !world.blocs.is_empty() {
+            alignment::play_round(&mut rs, &order);
+        }
         for (g, game) in world.games.iter().enumerate() {
             if game.active(year) {
                 games[g].play_round(g, game, &mut rs, &order);
@@ -531,6 +539,10 @@ fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: Measure) -> 
         ),
         Measure::CounterRounds => f64::from(rs.record.counter_rounds[state]),
         Measure::ContagionLoss => rs.record.contagion_loss[state],
+        Measure::Aligned(b) => f64::from(u8::from(rs.alignment[state] == Some(b))),
+        Measure::Hedging => f64::from(u8::from(rs.alignment[state].is_none())),
+        Measure::AlignmentSwitches => f64::from(rs.record.alignment_switches[state]),
+        Measure::Security => alignment::security(rs, state),
         Measure::RegionAffinity => rs.region_affinity(),
         Measure::CultureOfAnarchy => culture(rs.region_affinity()),
     }

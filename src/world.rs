@@ -303,6 +303,16 @@ pub struct TradeModel {
 pub struct ModelSettings {
     /// Proximity weight of a non-neighbour in threat perception (a neighbour is 1).
     pub distant_proximity: f64,
+    /// Capability ratio of a neighbouring great power to a state above which a
+    /// neorealist bandwagons with it instead of balancing against it.
+    pub bandwagon_ratio: f64,
+}
+
+/// A coalition states may align with (MODEL.md §7.2 Alignment).
+#[derive(Clone, Debug, Serialize)]
+pub struct Bloc {
+    pub code: String,
+    pub name: String,
 }
 
 /// Defaults for the command line, from the scenario's `[run]` table.
@@ -346,6 +356,9 @@ pub struct World {
     pub model: ModelSettings,
     pub run: RunDefaults,
     pub sanctions: Vec<Sanction>,
+    pub blocs: Vec<Bloc>,
+    /// Each state's alignment at the start (None: hedging).
+    pub alignment: Vec<Option<usize>>,
     /// The scenario's own parameter sweep, if it defines one.
     pub sweep: Option<crate::scenario::format::SweepSpec>,
 }

@@ -69,7 +69,7 @@ fn the_flagship_runs_and_reports_every_metric_and_mechanism() {
             _ => assert!(x.is_finite(), "{metric} of {state} = {x}"),
         }
     }
-        // Twelve regions, plus the region-level metrics under `ALL`.
+    // Twelve regions, plus the region-level metrics under `ALL`.
     assert_eq!(metrics.len(), 13, "every region is a state");
     let region = metrics.remove("ALL").unwrap();
     assert!(region.contains("culture_of_anarchy") && region.contains("mean_affinity"));

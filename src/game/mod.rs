@@ -6,6 +6,7 @@
 //! validation.
 
 pub mod accession;
+pub mod alignment;
 pub mod dispute;
 pub mod forecast;
 pub mod initiative;

@@ -46,6 +46,19 @@ pub struct ScenarioFile {
     pub sweep: Option<SweepSpec>,
     #[serde(default)]
     pub sanctions: Vec<SanctionSpec>,
+    /// `[blocs.CODE]`: the coalitions states may align with.
+    #[serde(default)]
+    pub blocs: IndexMap<String, BlocSpec>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlocSpec {
+    #[serde(default)]
+    pub name: String,
+    /// States aligned with the bloc at the start (others hedge).
+    #[serde(default)]
+    pub members: Vec<String>,
 }
 
 /// `[[sanctions]]`: trade-cost sanctions of senders on a target.
@@ -134,12 +147,19 @@ fn default_distant_proximity() -> f64 {
 pub struct ModelSpec {
     #[serde(default = "default_distant_proximity")]
     pub distant_proximity: f64,
+    #[serde(default = "default_bandwagon_ratio")]
+    pub bandwagon_ratio: f64,
+}
+
+fn default_bandwagon_ratio() -> f64 {
+    10.0
 }
 
 impl Default for ModelSpec {
     fn default() -> Self {
         ModelSpec {
             distant_proximity: default_distant_proximity(),
+            bandwagon_ratio: default_bandwagon_ratio(),
         }
     }
 }

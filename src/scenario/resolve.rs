@@ -488,6 +488,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         profiles,
         model: ModelSettings {
             distant_proximity: dp,
+            bandwagon_ratio: spec.model.bandwagon_ratio,
         },
         run: RunDefaults {
             runs: spec.run.runs,
@@ -495,9 +496,40 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         },
         sweep: None,
         sanctions: Vec::new(),
+        blocs: Vec::new(),
+        alignment: vec![None; n],
     };
     if let Some(t) = &spec.trade {
         world.trade = Some(resolve_trade(&r, t, &world, dir)?);
+    }
+    r.require(
+        spec.model.bandwagon_ratio.is_finite() && spec.model.bandwagon_ratio >= 1.0,
+        &path("model.bandwagon_ratio"),
+        spec.model.bandwagon_ratio,
+        "a capability ratio >= 1",
+    )?;
+    for (code, b) in &spec.blocs {
+        let at = path("blocs").key(code);
+        r.require_key(is_code(code), &at, code, "an upper-case code (e.g. WEST)")?;
+        let index = world.blocs.len();
+        for (k, m) in b.members.iter().enumerate() {
+            let s = r.state(&at.key("members").index(k), m)?;
+            if let Some(other) = world.alignment[s] {
+                return r.err(
+                    &at.key("members").index(k),
+                    format!("`{m}` is already in bloc `{}`", world.blocs[other].code),
+                );
+            }
+            world.alignment[s] = Some(index);
+        }
+        world.blocs.push(crate::world::Bloc {
+            code: code.clone(),
+            name: if b.name.is_empty() {
+                code.clone()
+            } else {
+                b.name.clone()
+            },
+        });
     }
     for (k, s) in spec.sanctions.iter().enumerate() {
         let at = path("sanctions").index(k);
