@@ -363,6 +363,11 @@ impl Policy {
         let Some(rules) = world.institutions[u].initiative() else {
             return false;
         };
+        // The sponsor builds the corridors; its own trade gets cheaper only
+        // with participants.
+        if world.institutions[u].leader == Some(s) {
+            return false;
+        }
         let since = self.since[s * world.institutions.len() + u];
         self.active(world, s, u) && (since == i32::MIN || self.year - since >= rules.lag_years)
     }

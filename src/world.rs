@@ -161,6 +161,8 @@ pub struct InitiativeRules {
     pub lag_years: i32,
     /// Partners whose trade with a participant gets cheaper (both directions).
     pub corridor: Vec<usize>,
+    /// States that may take part (the sponsor's invitation).
+    pub invited: Vec<usize>,
     pub dependence_per_year: f64,
     /// Signal to a participant's affinity toward the sponsor each year:
     /// 1 − 2·public_suspicion.

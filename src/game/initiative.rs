@@ -29,7 +29,10 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
         let base = rs.policy.clone();
         let status = rs.gains(&base)?;
         let mut moves = Vec::new();
-        for &s in order.iter().filter(|&&s| s != sponsor) {
+        for &s in order
+            .iter()
+            .filter(|&&s| s != sponsor && rules.invited.contains(&s))
+        {
             let member = base.is_member(s, u);
             // The world once the corridor is open for s.
             let mut open = base.clone();

@@ -287,6 +287,9 @@ pub struct InstitutionSpec {
     pub corridor: Vec<String>,
     pub dependence_per_year: Option<f64>,
     pub public_suspicion: Option<f64>,
+    /// States the sponsor invites (default: every state).
+    #[serde(default)]
+    pub invited: Vec<String>,
 }
 
 /// How a customs union decides on common measures.

@@ -707,6 +707,7 @@ fn resolve_rules(
         ("corridor", !inst.corridor.is_empty()),
         ("dependence_per_year", inst.dependence_per_year.is_some()),
         ("public_suspicion", inst.public_suspicion.is_some()),
+        ("invited", !inst.invited.is_empty()),
     ];
     let misplaced = |keys: &[(&str, bool)], kind: &str| -> Result<()> {
         match keys.iter().find(|k| k.1) {
@@ -877,11 +878,12 @@ fn resolve_rules(
                     m.coverage,
                     "a share in [0, 1]",
                 )?;
+                // A measure may predate the timeline: it then counts as adopted.
                 r.require(
-                    (start..=end).contains(&m.from),
+                    m.from <= end,
                     &a.key("from"),
                     m.from,
-                    &within(start, end),
+                    &format!("a year not after the timeline's end ({end})"),
                 )?;
                 let until = m.until.unwrap_or(end);
                 r.require(
@@ -926,6 +928,11 @@ fn resolve_rules(
                 );
             }
             let corridor = r.state_list(&at.key("corridor"), &inst.corridor)?;
+            let invited = if inst.invited.is_empty() {
+                (0..n).collect()
+            } else {
+                r.state_list(&at.key("invited"), &inst.invited)?
+            };
             Ok(Rules::InvestmentInitiative(InitiativeRules {
                 cost_cut: fraction(
                     "cost_cut",
@@ -942,6 +949,7 @@ fn resolve_rules(
                     years_ok,
                 )? as i32,
                 corridor,
+                invited,
                 dependence_per_year: fraction(
                     "dependence_per_year",
                     inst.dependence_per_year,
