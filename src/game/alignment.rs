@@ -159,8 +159,10 @@ pub fn security(rs: &RunState<'_>, i: usize) -> f64 {
             .sum::<f64>()
 }
 
-/// Step 3: every state chooses its alignment on last year's configuration, by
-/// logit on −frustration.
+/// Step 3: states choose their alignments one after another in the round's
+/// random order, each seeing the choices made before it (the landscape's
+/// sequential dynamics; simultaneous moves on last year's configuration would
+/// let whole coalitions swap back and forth), by logit on −frustration.
 pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) {
     let world = rs.world;
     let p = propensities(rs);
@@ -171,7 +173,7 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) {
     for &i in order {
         let utilities: Vec<f64> = choices
             .iter()
-            .map(|&c| -frustration(i, c, &config, &sizes, &p))
+            .map(|&c| -frustration(i, c, &next, &sizes, &p))
             .collect();
         next[i] = choices[choose(rs, i, &utilities)];
     }

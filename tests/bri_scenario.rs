@@ -1,0 +1,95 @@
+//! The BRI–EAEU overlap scenario (2013–2030) loads, runs, and reports every
+//! metric and event of Belt and Road participation, sanctions, contagion,
+//! alignment and identity.
+
+use assert_cmd::Command;
+use std::collections::{BTreeMap, BTreeSet};
+
+const SCENARIO: &str = "scenarios/bri_eaeu_overlap.toml";
+
+#[test]
+fn the_overlap_scenario_runs_and_reports_every_metric_and_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    Command::cargo_bin("statecraft")
+        .unwrap()
+        .args(["check", SCENARIO])
+        .assert()
+        .success();
+    Command::cargo_bin("statecraft")
+        .unwrap()
+        .args([
+            "run",
+            SCENARIO,
+            "--runs",
+            "10",
+            "--seed",
+            "3",
+            "--timeseries",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let outcomes = std::fs::read_to_string(out.join("outcomes.csv")).unwrap();
+    let mut metrics: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in outcomes.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        metrics
+            .entry(cells[2].to_string())
+            .or_default()
+            .insert(cells[3].to_string());
+        if cells[3] == "culture_of_anarchy" {
+            assert!(["-1", "0", "1"].contains(&cells[4]), "{line}");
+        }
+    }
+    let kaz = &metrics["KAZ"];
+    for m in [
+        "participation_share:BRI",
+        "accession_year:BRI",
+        "member_at_end:BRI",
+        "investment_dependence",
+        "sanctions_compliance_share",
+        "counter_rounds",
+        "contagion_loss",
+        "aligned:CSTO",
+        "aligned:WEST",
+        "hedging",
+        "alignment_switches",
+        "security",
+        "affinity:CHN",
+        "affinity:RUS",
+        "welfare_change",
+    ] {
+        assert!(kaz.contains(m), "KAZ lacks {m}");
+    }
+    assert!(
+        !metrics["CHN"].contains("participation_share:BRI"),
+        "the sponsor does not 'take part'"
+    );
+    assert!(
+        metrics["ALL"].contains("culture_of_anarchy") && metrics["ALL"].contains("mean_affinity")
+    );
+    let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
+    let kinds: BTreeSet<&str> = events
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    for kind in [
+        "sanction",
+        "contagion",
+        "proposal",
+        "join",
+        "vote",
+        "alignment",
+    ] {
+        assert!(kinds.contains(kind), "no `{kind}` event; seen {kinds:?}");
+    }
+    let bri_joins = events
+        .lines()
+        .filter(|l| l.contains(",join,") && l.contains(",BRI,"))
+        .count();
+    assert!(bri_joins > 0, "somebody joins the Belt and Road");
+}
