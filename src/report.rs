@@ -120,6 +120,59 @@ pub fn describe(world: &World) -> String {
             }
         }
     }
+    let codes = |list: &[usize]| {
+        list.iter()
+            .map(|&j| world.states[j].code.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for inst in world
+        .institutions
+        .iter()
+        .filter(|i| i.initiative().is_some())
+    {
+        let r = inst.initiative().expect("filtered");
+        let sponsor = inst.leader.map_or("-", |l| world.states[l].code.as_str());
+        let _ = writeln!(
+            s,
+            "\n{}: sponsor {sponsor}, cost factor {} after {} years on corridors to {}; public suspicion {}",
+            inst.code,
+            r.cost_cut,
+            r.lag_years,
+            codes(&r.corridor),
+            r.public_suspicion
+        );
+    }
+    if !world.sanctions.is_empty() {
+        let _ = writeln!(s, "\nsanctions ({})", world.sanctions.len());
+        for x in &world.sanctions {
+            let _ = writeln!(
+                s,
+                "  {:<14} {} on {}, {}–{}, trade costs ×{}",
+                truncate(&x.name, 14),
+                codes(&x.senders),
+                world.states[x.target].code,
+                x.from,
+                x.until,
+                1.0 + x.cost_increase
+            );
+        }
+    }
+    if !world.blocs.is_empty() {
+        let _ = writeln!(s, "\nblocs ({})", world.blocs.len());
+        for (b, bloc) in world.blocs.iter().enumerate() {
+            let members: Vec<usize> = (0..world.n_states())
+                .filter(|&i| world.alignment[i] == Some(b))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {:<6} {:<22} aligned: {}",
+                bloc.code,
+                truncate(&bloc.name, 22),
+                codes(&members)
+            );
+        }
+    }
     let _ = writeln!(s, "\nprofiles: {}", world.profile_names().join(", "));
     if !world.facts.is_empty() {
         let _ = writeln!(s, "\nexpected facts ({})", world.facts.len());
