@@ -351,8 +351,10 @@ impl Policy {
                 continue;
             };
             let transit = world.dependence[Channel::Transit as usize].get(i, leader);
+            // Compounds with the initiatives' cuts and the sanctions on the
+            // same pairs rather than replacing them.
             for n in (0..n_states).filter(|&n| n != i && n != leader) {
-                cost.set(n, i, 1.0 + rules.coercion_cost * transit);
+                cost.set(n, i, cost.get(n, i) * (1.0 + rules.coercion_cost * transit));
             }
         }
     }

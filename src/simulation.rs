@@ -241,12 +241,14 @@ impl<'w> RunState<'w> {
         let k = world.institutions.len();
         self.policy.year = self.year;
         self.policy.coerced.iter_mut().for_each(|c| *c = None);
-        for (k, inst) in world.institutions.iter().enumerate() {
+        for (i, inst) in world.institutions.iter().enumerate() {
             for &(s, year) in &inst.joined {
-                if year == self.year && !self.policy.is_member(s, k) {
-                    self.policy.set_member(s, k, true);
-                    self.record.joined[s * world.institutions.len() + k] = year as f64;
-                    self.event(Event::new(EventKind::Join, s).institution(k));
+                if year == self.year && !self.policy.is_member(s, i) {
+                    self.policy.set_member(s, i, true);
+                    // An initiative's corridor opens `lag_years` after this.
+                    self.policy.since[s * k + i] = year;
+                    self.record.joined[s * k + i] = year as f64;
+                    self.event(Event::new(EventKind::Join, s).institution(i));
                 }
             }
         }

@@ -579,3 +579,31 @@ fn run_refuses_to_overwrite_results_without_force() {
     after.sort();
     assert_eq!(before, after, "existing results must be left untouched");
 }
+
+#[test]
+fn a_state_coded_all_is_refused() {
+    let text = edit("[states.CCC]", "[states.ALL]").replace("[affinity.CCC]", "[affinity.ALL]");
+    assert_error_at(&text, "ALL]\nname", "states.ALL", &["`ALL` is reserved"]);
+}
+
+#[test]
+fn sanctions_regimes_need_distinct_names() {
+    let regime = |name: &str| {
+        format!(
+            "\n[[sanctions]]\nname = {name}\nsenders = [\"AAA\"]\ntarget = \"BBB\"\nfrom = 2001\ncost_increase = 0.1\n"
+        )
+    };
+    let text = format!(
+        "{VALID}{}{}",
+        regime("\"first\""),
+        regime("\"first\" # again")
+    );
+    assert_error_at(
+        &text,
+        "\"first\" # again",
+        "sanctions[1].name",
+        &["names an earlier", "distinct"],
+    );
+    let empty = format!("{VALID}{}", regime("\" \""));
+    assert_error_at(&empty, "\" \"", "sanctions[0].name", &["a non-empty name"]);
+}

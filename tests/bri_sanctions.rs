@@ -42,7 +42,11 @@ const HEAD: &str = "[scenario]\nname = \"b\"\n[timeline]\nstart = 2013\nend = 20
 /// A sponsor SPN (a great power), a candidate KAZ, and corridor partner EUR.
 fn bri_world(dir: &Path, doctrine: &str, params: &str, cost_cut: f64, suspicion: f64) -> World {
     write_flows(dir, &["SPN", "KAZ", "EUR", "OTH"], &[]);
-    let text = format!(
+    load(dir, &bri_text(doctrine, params, cost_cut, suspicion))
+}
+
+fn bri_text(doctrine: &str, params: &str, cost_cut: f64, suspicion: f64) -> String {
+    format!(
         "{HEAD}{}{}{}{}\
          [institutions.BRI]\nkind = \"investment_initiative\"\nmembers = [\"SPN\"]\nleader = \"SPN\"\nfounded = 2013\n\
          cost_cut = {cost_cut}\nlag_years = 1\ncorridor = [\"SPN\", \"EUR\"]\ndependence_per_year = 0.05\npublic_suspicion = {suspicion}\n",
@@ -53,8 +57,7 @@ fn bri_world(dir: &Path, doctrine: &str, params: &str, cost_cut: f64, suspicion:
         state("KAZ", doctrine, params),
         state("EUR", "neoliberal", ""),
         state("OTH", "neoliberal", ""),
-    );
-    load(dir, &text)
+    )
 }
 
 #[test]
@@ -101,6 +104,28 @@ fn stronger_public_suspicion_lowers_a_constructivists_participation() {
         1.0,
     );
     assert!(common::mean(&w, "KAZ", "affinity:SPN", 10) < 0.0);
+}
+
+#[test]
+fn a_state_entering_by_a_joined_year_waits_out_the_lag() {
+    // KAZ is not invited (it never chooses) but enters by `joined = 2015`; its
+    // corridor should open in 2015 + lag, so the longer the lag, the fewer
+    // years of cheaper trade in its mean welfare change over 2013–2030.
+    let dir = tempfile::tempdir().unwrap();
+    write_flows(dir.path(), &["SPN", "KAZ", "EUR", "OTH"], &[]);
+    let welfare = |lag: i32| {
+        let text = bri_text("neoliberal", "", 0.9, 0.0).replace(
+            "lag_years = 1",
+            &format!("lag_years = {lag}\ninvited = [\"OTH\"]\njoined = {{ KAZ = 2015 }}"),
+        );
+        let w = load(dir.path(), &text);
+        common::mean(&w, "KAZ", "welfare_change", 3)
+    };
+    let (none, four, eight) = (welfare(0), welfare(4), welfare(8));
+    assert!(
+        none > four && four > eight,
+        "KAZ's mean welfare change with lags 0, 4, 8: {none}, {four}, {eight}"
+    );
 }
 
 /// A target RUS in a customs union with KAZ and BLR; senders EUR. KAZ trades

@@ -42,10 +42,16 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
             closed.set_member(s, u, false);
             let (with, without) = (rs.gains(&open)?, rs.gains(&closed)?);
             let delta = world.states[s].params_for(rs.doctrines[s]).discount;
-            let wait = if member && base.corridor_open(world, s, u) {
+            // Years until the corridor opens: the rest of the lag for a
+            // participant still inside it (members from before the timeline,
+            // `since` = MIN, have it open), the whole lag for a newcomer.
+            let since = base.since[s * k + u];
+            let wait = if !member {
+                rules.lag_years
+            } else if since == i32::MIN {
                 0
             } else {
-                rules.lag_years
+                (since + rules.lag_years - rs.year).max(0)
             };
             let later = delta.powi(wait);
             let join = Forecast {

@@ -207,6 +207,14 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             code,
             "an upper-case code of up to 12 letters, digits or `_` (e.g. KAZ, EU27)",
         )?;
+        // `ALL` names the region in outputs; a state with that code would be
+        // indistinguishable from it.
+        if code == "ALL" {
+            return r.err_key(
+                &at,
+                "`ALL` is reserved for region-level metrics; pick another code",
+            );
+        }
         r.require(
             !s.name.trim().is_empty(),
             &at.key("name"),
@@ -533,6 +541,21 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     }
     for (k, s) in spec.sanctions.iter().enumerate() {
         let at = path("sanctions").index(k);
+        r.require(
+            !s.name.trim().is_empty(),
+            &at.key("name"),
+            "an empty name",
+            "a non-empty name",
+        )?;
+        if spec.sanctions[..k].iter().any(|o| o.name == s.name) {
+            return r.err(
+                &at.key("name"),
+                format!(
+                    "`{}` names an earlier [[sanctions]] entry; names must be distinct",
+                    s.name
+                ),
+            );
+        }
         let senders = r.state_list(&at.key("senders"), &s.senders)?;
         if senders.is_empty() {
             return r.err(&at.key("senders"), "sanctions need at least one sender");
