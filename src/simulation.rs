@@ -63,6 +63,12 @@ pub struct Record {
     /// Welfare lost to contagion (percent, summed), and this round's shock.
     pub contagion_loss: Vec<f64>,
     pub shock: Vec<f64>,
+    /// Bound by its union's adopted joint counter-response (state × regime).
+    pub committed: Vec<bool>,
+    /// This round's welfare change (contagion shock included) and mean
+    /// tariff, as summed into `welfare_sum` and `tariff_sum`.
+    pub year_welfare: Vec<f64>,
+    pub year_tariff: Vec<f64>,
 }
 
 /// Options of a run that do not change its results, only what is recorded.
@@ -157,6 +163,9 @@ impl<'w> RunState<'w> {
             contagion_loss: vec![0.0; n],
             alignment_switches: vec![0; n],
             shock: vec![0.0; n],
+            committed: vec![false; n * world.sanctions.len()],
+            year_welfare: vec![0.0; n],
+            year_tariff: vec![0.0; n],
         };
         RunState {
             policy,
@@ -279,7 +288,10 @@ impl<'w> RunState<'w> {
                 .unwrap_or_default();
             for s in 0..n {
                 // This round's contagion shock counts once, in its year.
-                self.record.welfare_sum[s] += gains[s] + std::mem::take(&mut self.record.shock[s]);
+                let welfare = gains[s] + std::mem::take(&mut self.record.shock[s]);
+                self.record.year_welfare[s] = welfare;
+                self.record.year_tariff[s] = tariffs[s];
+                self.record.welfare_sum[s] += welfare;
                 self.record.tariff_sum[s] += tariffs[s];
             }
         }
@@ -552,17 +564,6 @@ fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: Measure) -> 
 
 fn record_year(rs: &mut RunState<'_>, games: &[MatrixRun], out: &mut Vec<TimePoint>) {
     let world = rs.world;
-    let gains = if world.trade.is_some() {
-        rs.gains(&rs.policy.clone()).ok()
-    } else {
-        None
-    };
-    let policy = &rs.policy;
-    let tariffs = rs
-        .economy
-        .as_mut()
-        .map(|e| e.mean_tariffs(policy))
-        .unwrap_or_default();
     for state in 0..world.n_states() {
         let mut push = |series: Series, value: f64| {
             out.push(TimePoint {
@@ -598,9 +599,9 @@ fn record_year(rs: &mut RunState<'_>, games: &[MatrixRun], out: &mut Vec<TimePoi
                 }
             }
         }
-        if let Some(g) = &gains {
-            push(Series::WelfareChange, g[state]);
-            push(Series::MeanTariff, tariffs[state]);
+        if world.trade.is_some() {
+            push(Series::WelfareChange, rs.record.year_welfare[state]);
+            push(Series::MeanTariff, rs.record.year_tariff[state]);
         }
     }
 }

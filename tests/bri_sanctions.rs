@@ -201,6 +201,67 @@ fn sanctions_raise_the_targets_trade_costs_and_third_states_answer() {
 }
 
 #[test]
+fn an_adopted_joint_counter_response_binds_the_members() {
+    // Near-random choices (precision 0.01), sanctions from 2013 with the vote
+    // in 2013 and a 2013–2014 timeline: the union adopts a joint
+    // counter-response in some runs. Where adopted, KAZ and BLR counter in both
+    // years, while they stay in the union (leaving, also a near-random choice
+    // here, releases them; such runs are skipped). Unbound, each would counter
+    // both years with probability about 1/9.
+    use statecraft::outcome::{Catalogue, EventKind};
+    use statecraft::simulation::{RunOptions, simulate};
+    let dir = tempfile::tempdir().unwrap();
+    sanctions_world(dir.path(), 100.0, 0.0);
+    let text = std::fs::read_to_string(dir.path().join("s.toml"))
+        .unwrap()
+        .replace("precision = 300", "precision = 0.01")
+        .replace("end = 2030", "end = 2014")
+        .replace("from = 2014", "from = 2013")
+        .replace(
+            "counter_response_year = 2016",
+            "counter_response_year = 2013",
+        );
+    let w = load(dir.path(), &text);
+    let catalogue = Catalogue::new(&w);
+    let slot = |state: &str| {
+        let s = w.state_index(state).unwrap();
+        catalogue.find(s, "counter_rounds").unwrap()
+    };
+    let (kaz, blr) = (slot("KAZ"), slot("BLR"));
+    let mut bound_runs = 0;
+    for r in 0..1000 {
+        let out = simulate(
+            &w,
+            &w.scenario_profile(),
+            &catalogue,
+            1,
+            r,
+            RunOptions::default(),
+        )
+        .unwrap();
+        let has = |kind: EventKind, detail: &str| {
+            out.events
+                .iter()
+                .any(|e| e.kind == kind && e.detail.ends_with(detail))
+        };
+        if has(EventKind::Exit, "") || !has(EventKind::Proposal, "adopted") {
+            continue;
+        }
+        bound_runs += 1;
+        assert!(
+            out.values[kaz] == 2.0 && out.values[blr] == 2.0,
+            "run {r}: adopted, but KAZ countered {} and BLR {} years",
+            out.values[kaz],
+            out.values[blr]
+        );
+    }
+    assert!(
+        bound_runs >= 10,
+        "only {bound_runs} runs adopted the counter-response and kept the union"
+    );
+}
+
+#[test]
 fn the_culture_of_anarchy_follows_mean_affinity() {
     use statecraft::simulation::culture;
     assert_eq!(culture(-0.5), -1.0);

@@ -92,4 +92,31 @@ fn the_overlap_scenario_runs_and_reports_every_metric_and_event() {
         .filter(|l| l.contains(",join,") && l.contains(",BRI,"))
         .count();
     assert!(bri_joins > 0, "somebody joins the Belt and Road");
+
+    // The run metric `welfare_change` is the mean of its yearly series,
+    // contagion shock included (KAZ is hit in 2014).
+    let mut yearly: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let series = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    for line in series.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        if c[3] == "KAZ" && c[4] == "welfare_change" {
+            yearly
+                .entry(c[1].to_string())
+                .or_default()
+                .push(c[5].parse().unwrap());
+        }
+    }
+    for line in outcomes.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        if c[2] == "KAZ" && c[3] == "welfare_change" {
+            let years = &yearly[c[1]];
+            let mean = years.iter().sum::<f64>() / years.len() as f64;
+            let metric: f64 = c[4].parse().unwrap();
+            assert!(
+                (mean - metric).abs() < 1e-9,
+                "run {}: series mean {mean} vs metric {metric}",
+                c[1]
+            );
+        }
+    }
 }

@@ -74,10 +74,16 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
         }
         let base = rs.policy.clone();
         let mut moves = Vec::new();
+        let union = base.union_of(world, s.target);
         for &m in order
             .iter()
             .filter(|&&m| m != s.target && !s.senders.contains(&m))
         {
+            // A member bound by its union's joint counter-response keeps
+            // countering while it stays in the union.
+            if rs.record.committed[m * k + j] && union.is_some_and(|u| base.active(world, m, u)) {
+                continue;
+            }
             let mut options = vec![SanctionStance::Ignore, SanctionStance::Comply];
             if counter_open(rs, j, m) {
                 options.push(SanctionStance::Counter);
@@ -130,7 +136,8 @@ fn forecast(
 }
 
 /// The target's customs union votes (consensus) on a joint counter-response;
-/// each member votes for it if it prefers countering to its best alternative.
+/// each member votes for it if countering is its logit choice among the three
+/// stances. An adopted response binds the members (see `play_round`).
 fn propose_counter(rs: &mut RunState<'_>, j: usize) -> Result<(), SimError> {
     let world = rs.world;
     let s = &world.sanctions[j];
@@ -144,9 +151,15 @@ fn propose_counter(rs: &mut RunState<'_>, j: usize) -> Result<(), SimError> {
         .collect();
     let mut all = true;
     for &m in &members {
-        let counter = forecast(rs, &base, j, m, SanctionStance::Counter)?;
-        let ignore = forecast(rs, &base, j, m, SanctionStance::Ignore)?;
-        let utilities = [utility(rs, m, &counter), utility(rs, m, &ignore)];
+        let mut utilities = [0.0; 3];
+        for (u, stance) in utilities.iter_mut().zip([
+            SanctionStance::Counter,
+            SanctionStance::Ignore,
+            SanctionStance::Comply,
+        ]) {
+            let f = forecast(rs, &base, j, m, stance)?;
+            *u = utility(rs, m, &f);
+        }
         let yes = choose(rs, m, &utilities) == 0;
         let vote = if yes { "yes" } else { "no" };
         rs.event(
@@ -172,6 +185,7 @@ fn propose_counter(rs: &mut RunState<'_>, j: usize) -> Result<(), SimError> {
     if adopted {
         for m in members {
             rs.policy.sanction[m * k + j] = SanctionStance::Counter;
+            rs.record.committed[m * k + j] = true;
         }
     }
     Ok(())
