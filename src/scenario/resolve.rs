@@ -79,6 +79,16 @@ impl Resolver<'_, '_> {
     }
 
     /// Like [`Self::require`], for a name written as a key.
+    /// `at.name` must not be blank.
+    fn require_name(&self, at: &FieldPath, name: &str) -> Result<()> {
+        self.require(
+            !name.trim().is_empty(),
+            &at.key("name"),
+            "an empty name",
+            "a non-empty name",
+        )
+    }
+
     fn require_key(&self, ok: bool, at: &FieldPath, name: &str, valid: &str) -> Result<()> {
         if ok {
             Ok(())
@@ -215,12 +225,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
                 "`ALL` is reserved for region-level metrics; pick another code",
             );
         }
-        r.require(
-            !s.name.trim().is_empty(),
-            &at.key("name"),
-            "an empty name",
-            "a non-empty name",
-        )?;
+        r.require_name(&at, &s.name)?;
         r.require(
             s.gdp_musd.is_finite() && s.gdp_musd > 0.0,
             &at.key("gdp_musd"),
@@ -541,12 +546,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     }
     for (k, s) in spec.sanctions.iter().enumerate() {
         let at = path("sanctions").index(k);
-        r.require(
-            !s.name.trim().is_empty(),
-            &at.key("name"),
-            "an empty name",
-            "a non-empty name",
-        )?;
+        r.require_name(&at, &s.name)?;
         if spec.sanctions[..k].iter().any(|o| o.name == s.name) {
             return r.err(
                 &at.key("name"),
