@@ -542,17 +542,22 @@ fn run_refuses_to_overwrite_results_without_force() {
     let run = ["run", FILE, "--runs", "2", "--out", "out", "--quiet"];
     statecraft(dir.path()).args(run).assert().success();
     let out = dir.path().join("out");
-    let mut before: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    before.sort();
+    // Every file's name and bytes, in name order.
+    let snapshot = || {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
     assert!(
         before.iter().any(|(name, _)| name == "outcomes.csv"),
         "the first run writes outcomes.csv"
@@ -566,17 +571,7 @@ fn run_refuses_to_overwrite_results_without_force() {
         ],
     );
     assert_has(&stderr, &["already holds results", "--force"]);
-    let mut after: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    after.sort();
+    let after = snapshot();
     assert_eq!(before, after, "existing results must be left untouched");
 }
 

@@ -3,31 +3,9 @@
 
 mod common;
 
+use common::{load, write_flows};
 use statecraft::world::World;
 use std::path::Path;
-
-/// Flows of `value` between every pair of `codes`, except `special` pairs.
-fn write_flows(dir: &Path, codes: &[&str], special: &[(&str, &str, f64)]) {
-    let mut csv = String::from("exporter,importer,value_musd\n");
-    for a in codes {
-        for b in codes.iter().filter(|b| *b != a) {
-            let v = special
-                .iter()
-                .find(|s| s.0 == *a && s.1 == *b)
-                .map_or(100.0, |s| s.2);
-            csv += &format!("{a},{b},{v}\n");
-        }
-    }
-    std::fs::write(dir.join("flows.csv"), csv).unwrap();
-}
-
-fn load(dir: &Path, text: &str) -> World {
-    let path = dir.join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    statecraft::scenario::load(&path, &[])
-        .unwrap_or_else(|e| panic!("{e}"))
-        .world
-}
 
 fn state(code: &str, doctrine: &str, params: &str) -> String {
     format!(

@@ -3,29 +3,11 @@
 
 mod common;
 
+use common::{load, write_flows};
 use statecraft::institution::Policy;
 use statecraft::trade::{Shock, Solver};
 use statecraft::world::{Matrix, World};
 use std::path::Path;
-
-/// Four symmetric economies trading 100 with each other, GDP 1000 each.
-fn write_flows(dir: &Path, codes: &[&str]) {
-    let mut csv = String::from("exporter,importer,value_musd\n");
-    for a in codes {
-        for b in codes.iter().filter(|b| *b != a) {
-            csv += &format!("{a},{b},100\n");
-        }
-    }
-    std::fs::write(dir.join("flows.csv"), csv).unwrap();
-}
-
-fn load(dir: &Path, text: &str) -> World {
-    let path = dir.join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    statecraft::scenario::load(&path, &[])
-        .unwrap_or_else(|e| panic!("{e}"))
-        .world
-}
 
 fn state(code: &str, doctrine: &str, tariff: f64, params: &str) -> String {
     format!(
@@ -46,7 +28,7 @@ fn compliance(world: &World, s: &str, inst: &str, runs: u64) -> f64 {
 /// preferred tariff (10%): deviating is tempting; the leader can coerce through
 /// the member's transit dependence.
 fn union_world(dir: &Path, transit: f64) -> World {
-    write_flows(dir, &["LDR", "MEM", "OUT", "FAR"]);
+    write_flows(dir, &["LDR", "MEM", "OUT", "FAR"], &[]);
     let text = format!(
         "{HEAD}{}{}{}{}\
          [dependence.MEM.LDR]\ntransit = {transit}\n\
@@ -74,7 +56,7 @@ fn more_coercion_leverage_makes_a_neorealist_member_comply_more_with_the_union()
 /// A neoliberal member A of a trade regime bound at 5% whose own tariff is 15%:
 /// violating pays in terms of trade; B and C may file when they detect it.
 fn regime_world(dir: &Path, monitoring: f64, discount: f64) -> World {
-    write_flows(dir, &["A", "B", "C", "D"]);
+    write_flows(dir, &["A", "B", "C", "D"], &[]);
     let text = format!(
         "{HEAD}{}{}{}{}\
          [institutions.WTO]\nkind = \"trade_regime\"\nmembers = [\"A\", \"B\", \"C\", \"D\"]\n\
@@ -118,7 +100,7 @@ fn a_longer_shadow_of_the_future_means_more_compliance() {
 #[test]
 fn a_customs_unions_internal_free_trade_raises_members_trade_with_each_other() {
     let dir = tempfile::tempdir().unwrap();
-    write_flows(dir.path(), &["A", "B", "C", "D"]);
+    write_flows(dir.path(), &["A", "B", "C", "D"], &[]);
     let text = format!(
         "{HEAD}{}{}{}{}[institutions.CU]\nkind = \"customs_union\"\nmembers = [\"A\", \"B\"]\nleader = \"A\"\n\
          founded = 2010\ncet_percent = {{ 2010 = 8.0 }}\n",

@@ -5,6 +5,33 @@
 use statecraft::outcome::Catalogue;
 use statecraft::simulation::{RunOptions, simulate};
 use statecraft::world::{Profile, World};
+use std::path::Path;
+
+/// Write `flows.csv` in `dir`: 100 (US$ million) from every one of `codes` to
+/// every other, except the `special` (exporter, importer, value) pairs.
+pub fn write_flows(dir: &Path, codes: &[&str], special: &[(&str, &str, f64)]) {
+    let mut csv = String::from("exporter,importer,value_musd\n");
+    for a in codes {
+        for b in codes.iter().filter(|b| *b != a) {
+            let v = special
+                .iter()
+                .find(|s| s.0 == *a && s.1 == *b)
+                .map_or(100.0, |s| s.2);
+            csv += &format!("{a},{b},{v}\n");
+        }
+    }
+    std::fs::write(dir.join("flows.csv"), csv).unwrap();
+}
+
+/// Write `text` to `dir/s.toml` and load it (so relative data paths resolve
+/// in `dir`), panicking with the rendered error if it is invalid.
+pub fn load(dir: &Path, text: &str) -> World {
+    let path = dir.join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    statecraft::scenario::load(&path, &[])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .world
+}
 
 /// Load a scenario from text, panicking with the rendered error if it is invalid.
 pub fn world(text: &str) -> World {
