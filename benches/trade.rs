@@ -3,8 +3,8 @@
 //! a cold solve of the same shock.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use statecraft::matrix::Matrix;
 use statecraft::trade::{Shock, Solver};
-use statecraft::world::Matrix;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;

@@ -102,10 +102,10 @@ pub struct SweepArgs {
     pub job: JobArgs,
     /// A varied parameter, PATH=FROM:TO:STEP (repeatable) [default: the scenario's [sweep] table].
     #[arg(long, value_name = "PATH=FROM:TO:STEP")]
-    pub vary: Vec<statecraft::sweep::Dimension>,
+    pub vary: Vec<statecraft::design::Dimension>,
     /// factorial (every grid combination) or lhs (Latin hypercube of --points).
     #[arg(long)]
-    pub design: Option<statecraft::sweep::Design>,
+    pub design: Option<statecraft::design::Design>,
     /// Points of a Latin-hypercube design.
     #[arg(long)]
     pub points: Option<usize>,

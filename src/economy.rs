@@ -10,9 +10,10 @@
 //! cache be shared by all runs a worker thread executes without touching
 //! reproducibility. The cache is bounded, so memory does not grow with runs.
 
-use crate::institution::Policy;
+use crate::matrix::Matrix;
+use crate::policy::Policy;
 use crate::trade::{Shock, Solver, TradeError};
-use crate::world::{Matrix, TradeModel, World};
+use crate::world::{TradeModel, World};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

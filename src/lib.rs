@@ -1,27 +1,57 @@
 //! statecraft: an agent-based simulator for computational international relations.
 //!
 //! One data flow: a **scenario** file ([`scenario`]) resolves to a **world**
-//! ([`world`]); each Monte Carlo run ([`montecarlo`]) plays the world's
-//! **rounds** ([`simulation`]), in which states choose by their doctrine
-//! ([`doctrine`]) in the games ([`game`]); each run yields **outcomes**
-//! ([`outcome`]) that are summarised ([`stats`]) and written to **files**
-//! ([`output`]). The science is in `docs/model.md` (ODD protocol).
+//! ([`world`], plain data); each Monte Carlo run ([`simulation`]) plays the
+//! world's yearly **schedule** on the run's mutable **state** ([`state`]), in
+//! which the **games** ([`game`]) forecast the consequences of every option
+//! with one world model — the trade equilibrium ([`trade`], through
+//! [`economy`] and [`policy`]) — and states choose by their **doctrine**'s
+//! valuation ([`doctrine`]); each run yields **outcomes** ([`outcome`],
+//! [`observation`], [`event`]) that jobs ([`job`], [`montecarlo`]) write to
+//! **files** ([`output`]) and summarise ([`stats`], [`retrodiction`],
+//! [`report`]). The science is in `docs/model.md` (ODD protocol).
+//!
+//! # Layers
+//!
+//! Modules are layered; a module may import only from its own layer or a
+//! lower one, and the import graph has no cycle (`tests/layers.rs` reads this
+//! table and every `crate::` path in `src/`, and fails naming the offending
+//! file and import).
+//!
+//! | layer | modules | what they hold |
+//! |---|---|---|
+//! | 1 foundations | `matrix`, `stats`, `trade`, `design`, `montecarlo` | numerics that know nothing of states: the matrix type, statistics, the trade equilibrium solver, experimental designs, random streams and ordered parallel execution |
+//! | 2 world | `doctrine`, `event`, `world` | plain data and pure valuation: the doctrines' valuation of forecast consequences, the event vocabulary, the resolved scenario |
+//! | 3 run state | `policy`, `economy`, `outcome`, `state` | one run's mutable state: policies in force and the tariffs they imply, welfare by equilibrium, the metric catalogue, the state variables and tallies |
+//! | 4 games | `game` | the choices states make each year: forecasts, then a doctrine's valuation, then logit choice |
+//! | 5 schedule | `simulation`, `observation` | one run's yearly schedule, and what is recorded of it |
+//! | 6 jobs and outputs | `scenario`, `retrodiction`, `output`, `job`, `sweep`, `whatif`, `report` | loading scenarios, running and persisting jobs, scoring facts, printed summaries |
+//!
+//! Architecture invariants, each checked by a test where it can be: lower
+//! layers never import higher ones; a doctrine's valuation sees only forecast
+//! consequences and the decider's viewpoint, never the world or the run; run r
+//! draws only from stream r of the seed; nothing is reduced in parallel.
 //!
 //! The library never reads argv or the environment, never prints, never builds
 //! the global thread pool and never uses an unseeded random generator.
 
+pub mod design;
 pub mod doctrine;
 pub mod economy;
+pub mod event;
 pub mod game;
-pub mod institution;
 pub mod job;
+pub mod matrix;
 pub mod montecarlo;
+pub mod observation;
 pub mod outcome;
 pub mod output;
+pub mod policy;
 pub mod report;
 pub mod retrodiction;
 pub mod scenario;
 pub mod simulation;
+pub mod state;
 pub mod stats;
 pub mod sweep;
 pub mod trade;

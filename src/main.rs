@@ -5,11 +5,12 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command, CompareArgs, JobArgs, MergeArgs, RunArgs, SweepArgs, TradeArgs};
+use statecraft::design::Design;
 use statecraft::doctrine::Doctrine;
 use statecraft::job::{self, JobError, JobSpec};
 use statecraft::output::OutputError;
 use statecraft::scenario::Loaded;
-use statecraft::sweep::{Design, SweepState};
+use statecraft::sweep::SweepState;
 use statecraft::world::{Profile, World};
 use statecraft::{report, scenario};
 use std::path::PathBuf;
@@ -241,7 +242,7 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
             ));
         }
     };
-    let points = statecraft::sweep::points(&dims, design, n, seed).map_err(Failure::Input)?;
+    let points = statecraft::design::points(&dims, design, n, seed).map_err(Failure::Input)?;
     let out = args.job.out.clone().unwrap_or_else(|| {
         PathBuf::from("results")
             .join(&world.name)
@@ -353,7 +354,7 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
 /// The `--set` overrides of one sweep point: the user's, then the point's values.
 fn point_overrides(
     set: &[scenario::Override],
-    dims: &[statecraft::sweep::Dimension],
+    dims: &[statecraft::design::Dimension],
     values: &[f64],
 ) -> Vec<scenario::Override> {
     let mut overrides = set.to_vec();

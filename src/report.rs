@@ -1,9 +1,9 @@
 //! Readable text for the terminal: the `check` summary of a scenario and the
 //! short table printed after a run. The library returns text; the binary prints.
 
-use crate::game::matrix::Player;
 use crate::job::JobReport;
 use crate::outcome::Catalogue;
+use crate::world::Player;
 use crate::world::World;
 use std::fmt::Write;
 

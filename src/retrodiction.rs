@@ -6,77 +6,7 @@
 //! share of runs matching each fact, and all of them jointly, is how a user asks
 //! which theory explains a history best.
 
-use crate::outcome::EventKind;
-use serde::Serialize;
-
-/// A checkable statement about one run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Fact {
-    /// The state is (or, with `member = false`, is not) a member at the end.
-    MemberAtEnd {
-        state: usize,
-        institution: usize,
-        member: bool,
-    },
-    /// The state joins the institution in a year within [from, to].
-    AccessionYear {
-        state: usize,
-        institution: usize,
-        from: i32,
-        to: i32,
-    },
-    /// The state's share of rounds compliant with the institution is in [min, max].
-    ComplianceShare {
-        state: usize,
-        institution: usize,
-        min: f64,
-        max: f64,
-    },
-    /// A metric of the state is in [min, max].
-    Metric {
-        state: usize,
-        metric: String,
-        min: f64,
-        max: f64,
-    },
-    /// An event happens (or, with `occurs = false`, does not) by a year.
-    Event(EventFact),
-}
-
-/// An event of this kind (by this actor, against this target, in this
-/// institution, where given) occurs by the year `by` — or, with
-/// `occurs = false`, does not.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EventFact {
-    pub kind: EventKind,
-    pub actor: Option<usize>,
-    pub target: Option<usize>,
-    pub institution: Option<usize>,
-    pub by: i32,
-    pub occurs: bool,
-}
-
-impl EventFact {
-    /// Does this log satisfy the fact?
-    pub fn holds(&self, events: &[crate::outcome::Event]) -> bool {
-        let found = events.iter().any(|e| {
-            e.kind == self.kind
-                && e.year <= self.by
-                && self.actor.is_none_or(|a| e.actor == a)
-                && self.target.is_none_or(|t| e.target == Some(t))
-                && self.institution.is_none_or(|i| e.institution == Some(i))
-        });
-        found == self.occurs
-    }
-}
-
-/// A fact with its identifier and the historical claim it encodes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FactDef {
-    pub id: String,
-    pub description: String,
-    pub fact: Fact,
-}
+use crate::world::{EventFact, Fact};
 
 /// How one fact is checked against one run's outcome.
 #[derive(Clone, Debug)]

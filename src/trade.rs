@@ -20,7 +20,7 @@
 //! solver owns all its workspace: after construction, solving allocates nothing.
 //! Failure to converge is an error, never a number.
 
-use crate::world::Matrix;
+use crate::matrix::Matrix;
 
 /// Why an equilibrium could not be calibrated or found.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

@@ -20,10 +20,11 @@
 //! The library neither prints nor reads the command line: [`evaluate`] returns a
 //! plain [`WhatIf`], [`WhatIf::table`] its text and [`WhatIf::write`] its CSVs.
 
-use crate::institution::Policy;
+use crate::matrix::Matrix;
 use crate::output::{CsvFile, OutputError, number};
+use crate::policy::Policy;
 use crate::trade::{Shock, Solution, Solver, TradeError};
-use crate::world::{Matrix, World};
+use crate::world::World;
 use std::fmt::{self, Write as _};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 mod common;
 
 use statecraft::game::alignment::{apart, energy, frustration, options, settle};
-use statecraft::world::Matrix;
+use statecraft::matrix::Matrix;
 
 /// A deterministic stream of numbers in [0, 1) for test fixtures.
 fn stream(seed: u64) -> impl FnMut() -> f64 {

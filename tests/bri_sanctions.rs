@@ -186,7 +186,8 @@ fn an_adopted_joint_counter_response_binds_the_members() {
     // years, while they stay in the union (leaving, also a near-random choice
     // here, releases them; such runs are skipped). Unbound, each would counter
     // both years with probability about 1/9.
-    use statecraft::outcome::{Catalogue, EventKind};
+    use statecraft::event::EventKind;
+    use statecraft::outcome::Catalogue;
     use statecraft::simulation::{RunOptions, simulate};
     let dir = tempfile::tempdir().unwrap();
     sanctions_world(dir.path(), 100.0, 0.0);
@@ -241,7 +242,7 @@ fn an_adopted_joint_counter_response_binds_the_members() {
 
 #[test]
 fn the_culture_of_anarchy_follows_mean_affinity() {
-    use statecraft::simulation::culture;
+    use statecraft::observation::culture;
     assert_eq!(culture(-0.5), -1.0);
     assert_eq!(culture(0.0), 0.0);
     assert_eq!(culture(0.34), 1.0);

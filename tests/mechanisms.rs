@@ -4,9 +4,10 @@
 mod common;
 
 use common::{load, write_flows};
-use statecraft::institution::Policy;
+use statecraft::matrix::Matrix;
+use statecraft::policy::Policy;
 use statecraft::trade::{Shock, Solver};
-use statecraft::world::{Matrix, World};
+use statecraft::world::World;
 use std::path::Path;
 
 fn state(code: &str, doctrine: &str, tariff: f64, params: &str) -> String {

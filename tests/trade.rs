@@ -8,8 +8,9 @@
 //! the solver's own output: where a solution is checked, it is checked by
 //! re-evaluating the equilibrium conditions from its wages alone.
 
+use statecraft::matrix::Matrix;
 use statecraft::trade::{Baseline, Shock, Solution, Solver, TradeError};
-use statecraft::world::{Matrix, World};
+use statecraft::world::World;
 use std::path::Path;
 
 // --------------------------------------------------------------------------

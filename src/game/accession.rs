@@ -14,20 +14,9 @@
 
 use super::forecast::{Forecast, choose, forecast_change, utility};
 use super::tariff::{apply, options};
-use crate::institution::Policy;
-use crate::outcome::{Event, EventKind};
-use crate::simulation::{RunState, SimError};
-
-/// Talks between one applicant and one regime.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Talks {
-    pub regime: usize,
-    pub applicant: usize,
-    /// The members' demand for the applicant's bound tariff (fraction).
-    pub offer: f64,
-    /// The applicant's own demand (fraction).
-    pub demand: f64,
-}
+use crate::event::{Event, EventKind};
+use crate::policy::Policy;
+use crate::state::{RunState, SimError, Talks};
 
 /// The applicant's best move from `base`, its utility, and the policy it leads to.
 fn best_move(rs: &mut RunState<'_>, a: usize, base: &Policy) -> Result<(f64, Policy), SimError> {

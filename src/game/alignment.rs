@@ -19,9 +19,9 @@
 
 use super::forecast::choose;
 use crate::doctrine::Doctrine;
-use crate::outcome::{Event, EventKind};
-use crate::simulation::RunState;
-use crate::world::Matrix;
+use crate::event::{Event, EventKind};
+use crate::matrix::Matrix;
+use crate::state::RunState;
 
 /// Distance between two alignments (None = hedging).
 pub fn apart(a: Option<usize>, b: Option<usize>) -> f64 {

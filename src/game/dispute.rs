@@ -8,30 +8,10 @@
 //! per violating member and year).
 
 use super::forecast::{Forecast, choose, utility};
-use crate::institution::{Policy, Stance};
-use crate::outcome::{Event, EventKind};
-use crate::simulation::{RunState, SimError};
+use crate::event::{Event, EventKind};
+use crate::policy::{Policy, Stance};
+use crate::state::{Dispute, RunState, SimError, Stage};
 use rand::RngExt;
-
-/// Where a dispute stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    Consultations,
-    Panel,
-    /// Ruled against the respondent; retaliation in force.
-    Retaliation,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Dispute {
-    pub regime: usize,
-    pub complainant: usize,
-    pub respondent: usize,
-    pub filed: i32,
-    pub stage: Stage,
-    /// Extra tariff the complainant applies to the respondent while retaliating.
-    pub retaliation: f64,
-}
 
 /// The respondent brought into line: its bound rate, no common measures.
 fn compliant(world: &crate::world::World, p: &Policy, respondent: usize) -> Policy {

@@ -6,8 +6,8 @@
 
 use crate::doctrine::{self, Consequences, Doctrine};
 use crate::economy::Gains;
-use crate::institution::Policy;
-use crate::simulation::{RunState, SimError};
+use crate::policy::Policy;
+use crate::state::{RunState, SimError};
 
 /// What a state expects from one option, before valuation by its doctrine.
 #[derive(Clone, Debug, Default)]

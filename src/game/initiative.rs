@@ -12,8 +12,8 @@
 //! enemy-dependence term.
 
 use super::forecast::{Forecast, choose, utility};
-use crate::outcome::{Event, EventKind};
-use crate::simulation::{RunState, SimError};
+use crate::event::{Event, EventKind};
+use crate::state::{RunState, SimError};
 
 /// Every non-sponsor decides whether to take part this year.
 pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError> {

@@ -8,9 +8,9 @@
 //! to the target (seed 004: the 2014 tenge devaluation).
 
 use super::forecast::{Forecast, choose, utility};
-use crate::institution::SanctionStance;
-use crate::outcome::{Event, EventKind};
-use crate::simulation::{RunState, SimError};
+use crate::event::{Event, EventKind};
+use crate::policy::SanctionStance;
+use crate::state::{RunState, SimError};
 use rand::RngExt;
 
 /// Step 1: sanctions that begin this year are imposed; contagion strikes.
@@ -108,7 +108,7 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
 /// in the continuation.
 fn forecast(
     rs: &mut RunState<'_>,
-    base: &crate::institution::Policy,
+    base: &crate::policy::Policy,
     j: usize,
     m: usize,
     stance: SanctionStance,

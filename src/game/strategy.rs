@@ -5,60 +5,7 @@
 //! *Nature* 355:250) for generous tit-for-tat; Nowak & Sigmund (1993, *Nature*
 //! 364:56) for win-stay-lose-shift (Pavlov).
 
-use serde::{Deserialize, Serialize};
-
-/// A move in a 2×2 game.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Cooperate,
-    Defect,
-}
-
-impl Action {
-    pub fn flipped(self) -> Action {
-        match self {
-            Action::Cooperate => Action::Defect,
-            Action::Defect => Action::Cooperate,
-        }
-    }
-}
-
-/// A fixed rule of play, independent of any doctrine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Strategy {
-    AllCooperate,
-    AllDefect,
-    TitForTat,
-    SuspiciousTitForTat,
-    Grim,
-    WinStayLoseShift,
-    Alternator,
-    GenerousTitForTat,
-    /// Cooperates with probability 1/2 each round (Axelrod's RANDOM).
-    Random,
-}
-
-impl Strategy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Strategy::AllCooperate => "all_cooperate",
-            Strategy::AllDefect => "all_defect",
-            Strategy::TitForTat => "tit_for_tat",
-            Strategy::SuspiciousTitForTat => "suspicious_tit_for_tat",
-            Strategy::Grim => "grim",
-            Strategy::WinStayLoseShift => "win_stay_lose_shift",
-            Strategy::Alternator => "alternator",
-            Strategy::GenerousTitForTat => "generous_tit_for_tat",
-            Strategy::Random => "random",
-        }
-    }
-
-    /// Whether the strategy draws random numbers (so the caller draws only then).
-    pub fn is_random(self) -> bool {
-        matches!(self, Strategy::GenerousTitForTat | Strategy::Random)
-    }
-}
+use crate::world::{Action, Strategy};
 
 /// What a strategy sees of a match before it moves.
 #[derive(Clone, Copy, Debug)]

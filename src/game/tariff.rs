@@ -12,9 +12,9 @@
 //! (constructivist). See [`super::forecast`].
 
 use super::forecast::{choose, forecast_change, utility};
-use crate::institution::{Policy, Stance};
-use crate::outcome::{Event, EventKind};
-use crate::simulation::{RunState, SimError};
+use crate::event::{Event, EventKind};
+use crate::policy::{Policy, Stance};
+use crate::state::{RunState, SimError};
 use crate::world::World;
 
 /// Most common measures a member weighs at once (each doubles its options).

@@ -6,22 +6,10 @@
 //! resolve from every deviation they see (Beta counts, MODEL.md §4 Learning).
 
 use super::forecast::{Forecast, choose, utility};
-use crate::institution::Stance;
-use crate::outcome::{Event, EventKind};
-use crate::scenario::format::DecisionRule;
-use crate::simulation::{RunState, SimError};
-
-/// The year a measure is voted on: its first year, or the union's founding.
-fn vote_year(founded: Option<i32>, from: i32) -> i32 {
-    founded.map_or(from, |f| from.max(f))
-}
-
-/// Is measure `m` of union `u` decided before `year` (and so adopted at the start)?
-pub fn decided_before(rs_world: &crate::world::World, u: usize, m: usize, year: i32) -> bool {
-    let inst = &rs_world.institutions[u];
-    let measure = &inst.union().expect("a union").measures[m];
-    vote_year(inst.founded, measure.from) < year
-}
+use crate::event::{Event, EventKind};
+use crate::policy::Stance;
+use crate::state::{RunState, SimError};
+use crate::world::DecisionRule;
 
 /// Members vote on measures whose year has come.
 pub fn vote_measures(rs: &mut RunState<'_>) -> Result<(), SimError> {
@@ -32,7 +20,7 @@ pub fn vote_measures(rs: &mut RunState<'_>) -> Result<(), SimError> {
             continue;
         }
         for (m, measure) in rules.measures.iter().enumerate() {
-            if vote_year(inst.founded, measure.from) != rs.year {
+            if measure.vote_year(inst.founded) != rs.year {
                 continue;
             }
             let mut with = rs.policy.clone();

@@ -10,7 +10,8 @@
 //! outputs are byte-identical.
 
 use super::{OutputError, number};
-use crate::outcome::{Catalogue, Event, EventKind, RunOutcome};
+use crate::event::{Event, EventKind};
+use crate::outcome::{Catalogue, RunOutcome};
 use crate::world::{Profile, World};
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -3,7 +3,7 @@
 //! what would be valid.
 
 use super::error::{Origin, ScenarioError, locate};
-use crate::world::Matrix;
+use crate::matrix::Matrix;
 use std::path::Path;
 
 const HEADER: [&str; 3] = ["exporter", "importer", "value_musd"];

@@ -6,9 +6,9 @@
 //!
 //! [`World`]: crate::world::World
 
+use crate::design::SweepSpec;
 use crate::doctrine::{Doctrine, ParamOverrides};
-use crate::game::strategy::Strategy;
-use crate::world::InstitutionKind;
+use crate::world::{DecisionRule, InstitutionKind, Strategy};
 use indexmap::IndexMap;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -76,21 +76,6 @@ pub struct SanctionSpec {
     #[serde(default)]
     pub contagion_percent: f64,
     pub counter_response_year: Option<i32>,
-}
-
-/// `[sweep]`: a parameter experiment for `statecraft sweep`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SweepSpec {
-    #[serde(default = "factorial")]
-    pub design: crate::sweep::Design,
-    /// Points of a Latin-hypercube design.
-    pub points: Option<usize>,
-    pub vary: Vec<crate::sweep::Dimension>,
-}
-
-fn factorial() -> crate::sweep::Design {
-    crate::sweep::Design::Factorial
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -290,14 +275,6 @@ pub struct InstitutionSpec {
     /// States the sponsor invites (default: every state).
     #[serde(default)]
     pub invited: Vec<String>,
-}
-
-/// How a customs union decides on common measures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DecisionRule {
-    Weighted,
-    Consensus,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

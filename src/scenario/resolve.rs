@@ -4,20 +4,21 @@
 //! turns the field into a line and column.
 
 use super::format::{
-    DecisionRule, FactKindSpec, FactSpec, GameSpec, InstitutionSpec, PairsSpec, ProfileBase,
-    RateSpec, ScenarioFile,
+    FactKindSpec, FactSpec, GameSpec, InstitutionSpec, PairsSpec, ProfileBase, RateSpec,
+    ScenarioFile,
 };
 use super::{FieldPath, Located, ScenarioError};
 use crate::doctrine::params::Range;
 use crate::doctrine::{Doctrine, ParamOverrides, Params};
-use crate::game::matrix::{MatrixGame, Payoffs, Player};
-use crate::institution::Policy;
-use crate::outcome::{Catalogue, EventKind};
-use crate::retrodiction::{EventFact, Fact, FactDef};
+use crate::event::EventKind;
+use crate::matrix::Matrix;
+use crate::outcome::Catalogue;
+use crate::policy::Policy;
 use crate::trade::{Baseline, Solver};
 use crate::world::{
-    self, InitiativeRules, Institution, InstitutionKind, Matrix, Measure, ModelSettings, Profile,
-    RegimeRules, Rules, RunDefaults, Sanction, State, TradeModel, UnionRules, World,
+    self, DecisionRule, EventFact, Fact, FactDef, InitiativeRules, Institution, InstitutionKind,
+    MatrixGame, Measure, ModelSettings, Payoffs, Player, Profile, RegimeRules, Rules, RunDefaults,
+    Sanction, State, TradeModel, UnionRules, World,
 };
 use sha2::Digest;
 use std::path::Path;

@@ -20,7 +20,8 @@
 //! fellow members outside one's customs union, and WTO-inconsistent union
 //! measures applied against fellow members.
 
-use crate::world::{Channel, Matrix, World};
+use crate::matrix::Matrix;
+use crate::world::{Channel, World};
 use serde::Serialize;
 
 /// Which tariff a state applies to goods from outside its customs union.
@@ -44,34 +45,6 @@ impl Stance {
             Stance::Bound => "bound",
             Stance::Own => "own",
             Stance::Unilateral => "unilateral",
-        }
-    }
-}
-
-/// A Beta belief about a probability, from counts of what happened to anyone.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Belief {
-    pub yes: f64,
-    pub no: f64,
-}
-
-impl Belief {
-    pub fn new(prior: [f64; 2]) -> Self {
-        Belief {
-            yes: prior[0],
-            no: prior[1],
-        }
-    }
-
-    pub fn mean(&self) -> f64 {
-        self.yes / (self.yes + self.no)
-    }
-
-    pub fn observe(&mut self, happened: bool) {
-        if happened {
-            self.yes += 1.0;
-        } else {
-            self.no += 1.0;
         }
     }
 }

@@ -4,48 +4,21 @@
 //! institutions, games), so the simulation never looks anything up by name.
 //! MODEL.md §2 lists the entities; §5 how they are initialised.
 
+mod fact;
+mod game;
+mod institution;
+
+pub use fact::{EventFact, Fact, FactDef};
+pub use game::{Action, MatrixGame, Payoffs, Player, Strategy};
+pub use institution::{
+    DecisionRule, InitiativeRules, Institution, InstitutionKind, Measure, RegimeRules, Rules,
+    UnionRules, step_rate,
+};
+
+use crate::design::SweepSpec;
 use crate::doctrine::{Doctrine, ParamOverrides, Params};
-use crate::game::matrix::MatrixGame;
-use crate::retrodiction::FactDef;
+use crate::matrix::Matrix;
 use serde::Serialize;
-
-/// A dense row-major matrix of f64 (pairwise relations, state × institution tables).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Matrix {
-    pub rows: usize,
-    pub cols: usize,
-    pub data: Vec<f64>,
-}
-
-impl Matrix {
-    pub fn new(rows: usize, cols: usize, fill: f64) -> Self {
-        Matrix {
-            rows,
-            cols,
-            data: vec![fill; rows * cols],
-        }
-    }
-
-    #[inline]
-    pub fn get(&self, r: usize, c: usize) -> f64 {
-        self.data[r * self.cols + c]
-    }
-
-    #[inline]
-    pub fn set(&mut self, r: usize, c: usize, x: f64) {
-        self.data[r * self.cols + c] = x;
-    }
-
-    #[inline]
-    pub fn row(&self, r: usize) -> &[f64] {
-        &self.data[r * self.cols..(r + 1) * self.cols]
-    }
-
-    #[inline]
-    pub fn row_mut(&mut self, r: usize) -> &mut [f64] {
-        &mut self.data[r * self.cols..(r + 1) * self.cols]
-    }
-}
 
 /// A state (agent) as the scenario defines it.
 #[derive(Clone, Debug, Serialize)]
@@ -77,98 +50,6 @@ impl State {
     }
 }
 
-/// Kinds of institution (MODEL.md §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InstitutionKind {
-    TradeRegime,
-    CustomsUnion,
-    InvestmentInitiative,
-    Alliance,
-}
-
-impl InstitutionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InstitutionKind::TradeRegime => "trade_regime",
-            InstitutionKind::CustomsUnion => "customs_union",
-            InstitutionKind::InvestmentInitiative => "investment_initiative",
-            InstitutionKind::Alliance => "alliance",
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Institution {
-    pub code: String,
-    pub name: String,
-    pub kind: InstitutionKind,
-    /// Members from the start (or from founding).
-    pub members: Vec<usize>,
-    /// States that join later, exogenously: (state, year).
-    pub joined: Vec<(usize, i32)>,
-    /// First year in force (None: from the start).
-    pub founded: Option<i32>,
-    pub leader: Option<usize>,
-    pub rules: Rules,
-}
-
-impl Institution {
-    pub fn in_force(&self, year: i32) -> bool {
-        self.founded.is_none_or(|f| year >= f)
-    }
-
-    pub fn regime(&self) -> Option<&RegimeRules> {
-        match &self.rules {
-            Rules::TradeRegime(r) => Some(r),
-            _ => None,
-        }
-    }
-
-    pub fn union(&self) -> Option<&UnionRules> {
-        match &self.rules {
-            Rules::CustomsUnion(u) => Some(u),
-            _ => None,
-        }
-    }
-
-    pub fn initiative(&self) -> Option<&InitiativeRules> {
-        match &self.rules {
-            Rules::InvestmentInitiative(i) => Some(i),
-            _ => None,
-        }
-    }
-}
-
-/// Mechanics of an institution, by kind.
-#[derive(Clone, Debug, Serialize)]
-pub enum Rules {
-    /// Declared only (investment initiatives and alliances in this version).
-    Declared,
-    TradeRegime(RegimeRules),
-    CustomsUnion(UnionRules),
-    InvestmentInitiative(InitiativeRules),
-}
-
-/// An investment initiative (the Belt and Road): a sponsor (the institution's
-/// leader) cuts trade costs on participants' corridors after a lag; taking part
-/// builds investment dependence on the sponsor and, with public suspicion,
-/// weighs on the participant's view of it.
-#[derive(Clone, Debug, Serialize)]
-pub struct InitiativeRules {
-    /// Iceberg trade-cost factor d̂ on a participant's corridor pairs.
-    pub cost_cut: f64,
-    pub lag_years: i32,
-    /// Partners whose trade with a participant gets cheaper (both directions).
-    pub corridor: Vec<usize>,
-    /// States that may take part (the sponsor's invitation).
-    pub invited: Vec<usize>,
-    pub dependence_per_year: f64,
-    /// Signal to a participant's affinity toward the sponsor each year:
-    /// 1 − 2·public_suspicion.
-    pub public_suspicion: f64,
-}
-
 /// Sanctions of senders on a target (MODEL.md §7.2 Sanctions).
 #[derive(Clone, Debug, Serialize)]
 pub struct Sanction {
@@ -190,89 +71,6 @@ pub struct Sanction {
 impl Sanction {
     pub fn active(&self, year: i32) -> bool {
         (self.from..=self.until).contains(&year)
-    }
-}
-
-/// A trade regime (the WTO): bound tariffs, accession, dispute settlement.
-#[derive(Clone, Debug, Serialize)]
-pub struct RegimeRules {
-    /// (applicant, year of application).
-    pub applicants: Vec<(usize, i32)>,
-    /// Bound tariff schedule of each state as a member: (from year, fraction)
-    /// steps; None: its own tariff. A bound negotiated by accession replaces it.
-    pub bound: Vec<Option<Vec<(i32, f64)>>>,
-    /// Probability that a violation is detected in a year.
-    pub monitoring: f64,
-    /// Extra tariff members apply to non-members' goods (fraction).
-    pub nonmember_premium: f64,
-    /// One-off cost of filing, percent of the filer's real spending.
-    pub filing_cost: f64,
-    /// Cost to a member of blocking a consensus (a veto), percent of its real
-    /// spending: the diplomatic price of standing alone.
-    pub veto_cost: f64,
-    pub consultation_years: i32,
-    pub panel_years: i32,
-    /// Beta prior (challenged, unchallenged).
-    pub challenge_prior: [f64; 2],
-    /// Members' opening demand for an applicant's bound tariff (fraction).
-    pub initial_offer: f64,
-    /// Concession step per year (fraction).
-    pub concession: f64,
-}
-
-/// The rate of a step schedule in force in `year`: the latest step at or
-/// before it, or the first step before the schedule starts.
-pub fn step_rate(steps: &[(i32, f64)], year: i32) -> Option<f64> {
-    steps
-        .iter()
-        .rev()
-        .find(|(y, _)| *y <= year)
-        .or(steps.first())
-        .map(|s| s.1)
-}
-
-/// A customs union: common external tariff, internal free trade, common
-/// trade remedies, a leader who may coerce.
-#[derive(Clone, Debug, Serialize)]
-pub struct UnionRules {
-    /// CET step schedule: (from year, rate as a fraction), sorted by year.
-    pub cet: Vec<(i32, f64)>,
-    pub decision: crate::scenario::format::DecisionRule,
-    /// Vote weight of each state (weighted rule).
-    pub votes: Vec<f64>,
-    /// Rise in trade costs on a coerced member's exports that transit the leader (fraction).
-    pub coercion_cost: f64,
-    /// Beta prior (coerced, not coerced).
-    pub coercion_prior: [f64; 2],
-    pub measures: Vec<Measure>,
-}
-
-impl UnionRules {
-    /// The CET in force in `year`: the latest step at or before it (the first
-    /// step before that).
-    pub fn cet(&self, year: i32) -> f64 {
-        step_rate(&self.cet, year).unwrap_or(0.0)
-    }
-}
-
-/// A common trade-remedy measure (e.g. an anti-dumping duty).
-#[derive(Clone, Debug, Serialize)]
-pub struct Measure {
-    pub name: String,
-    pub target: usize,
-    /// Duty as a fraction.
-    pub duty: f64,
-    /// Share of the target's exports to the union covered.
-    pub coverage: f64,
-    pub from: i32,
-    pub until: i32,
-    pub wto_consistent: bool,
-}
-
-impl Measure {
-    /// Ad valorem equivalent on all of the target's goods in a one-sector model.
-    pub fn tariff_equivalent(&self) -> f64 {
-        self.duty * self.coverage
     }
 }
 
@@ -362,7 +160,7 @@ pub struct World {
     /// Each state's alignment at the start (None: hedging).
     pub alignment: Vec<Option<usize>>,
     /// The scenario's own parameter sweep, if it defines one.
-    pub sweep: Option<crate::scenario::format::SweepSpec>,
+    pub sweep: Option<SweepSpec>,
 }
 
 impl World {

@@ -1,0 +1,166 @@
+//! The event log's vocabulary: who did what to whom, and when.
+//!
+//! Every mechanism reports what happened as an [`Event`]; the log makes any
+//! run explainable and is what event facts are scored against. Plain data,
+//! indices only (codes are written by the output layer).
+
+use serde::Serialize;
+
+/// Kinds of event in the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A state defects against a partner who cooperated last round (or opens with
+    /// defection).
+    Defection,
+    /// A state returns to cooperation after a round of mutual defection.
+    Reconciliation,
+    /// A match of a matrix game ends by the continuation draw.
+    MatchEnd,
+    /// A state applies to join a trade regime.
+    Application,
+    /// The members put a bound tariff to an applicant.
+    Offer,
+    /// A member votes (on an accession or a common measure).
+    Vote,
+    /// An applicant joins a trade regime by accession.
+    Accession,
+    /// A state joins an institution exogenously (from the scenario's history).
+    Join,
+    /// A member starts breaking a trade regime's rules.
+    Violation,
+    /// A member files a dispute.
+    Filing,
+    /// A panel rules against a respondent still in violation.
+    Ruling,
+    /// Authorised retaliation begins.
+    Retaliation,
+    /// A respondent ends its violation and a dispute closes.
+    Compliance,
+    /// A union leader coerces a member.
+    Coercion,
+    /// A member leaves a customs union.
+    Exit,
+    /// A customs union adopts a common measure.
+    MeasureAdopted,
+    /// A customs union rejects a proposed measure.
+    MeasureRejected,
+    /// Senders impose sanctions on a target (detail: the regime; `secondary` for secondary sanctions).
+    Sanction,
+    /// A third state applies a sanctions regime to its own trade with the target this year.
+    SanctionsCompliance,
+    /// A third state joins a counter-response against the senders this year.
+    CounterResponse,
+    /// A member of the target's customs union suffers the sanctions' contagion shock.
+    Contagion,
+    /// A customs union decides on a proposed joint counter-response (detail: adopted or rejected).
+    Proposal,
+    /// A state changes its alignment (detail: the bloc, or `hedge`).
+    Alignment,
+}
+
+impl EventKind {
+    pub const ALL: &'static [EventKind] = &[
+        EventKind::Defection,
+        EventKind::Reconciliation,
+        EventKind::MatchEnd,
+        EventKind::Application,
+        EventKind::Offer,
+        EventKind::Vote,
+        EventKind::Accession,
+        EventKind::Join,
+        EventKind::Violation,
+        EventKind::Filing,
+        EventKind::Ruling,
+        EventKind::Retaliation,
+        EventKind::Compliance,
+        EventKind::Coercion,
+        EventKind::Exit,
+        EventKind::MeasureAdopted,
+        EventKind::MeasureRejected,
+        EventKind::Sanction,
+        EventKind::SanctionsCompliance,
+        EventKind::CounterResponse,
+        EventKind::Contagion,
+        EventKind::Proposal,
+        EventKind::Alignment,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Defection => "defection",
+            EventKind::Reconciliation => "reconciliation",
+            EventKind::MatchEnd => "match_end",
+            EventKind::Application => "application",
+            EventKind::Offer => "offer",
+            EventKind::Vote => "vote",
+            EventKind::Accession => "accession",
+            EventKind::Join => "join",
+            EventKind::Violation => "violation",
+            EventKind::Filing => "filing",
+            EventKind::Ruling => "ruling",
+            EventKind::Retaliation => "retaliation",
+            EventKind::Compliance => "compliance",
+            EventKind::Coercion => "coercion",
+            EventKind::Exit => "exit",
+            EventKind::MeasureAdopted => "measure_adopted",
+            EventKind::MeasureRejected => "measure_rejected",
+            EventKind::Sanction => "sanction",
+            EventKind::SanctionsCompliance => "sanctions_compliance",
+            EventKind::CounterResponse => "counter_response",
+            EventKind::Contagion => "contagion",
+            EventKind::Proposal => "proposal",
+            EventKind::Alignment => "alignment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// One entry of the event log. Year is filled in by the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub year: i32,
+    pub kind: EventKind,
+    pub actor: usize,
+    pub target: Option<usize>,
+    pub institution: Option<usize>,
+    pub game: Option<usize>,
+    pub detail: String,
+}
+
+impl Event {
+    pub fn new(kind: EventKind, actor: usize) -> Self {
+        Event {
+            year: 0,
+            kind,
+            actor,
+            target: None,
+            institution: None,
+            game: None,
+            detail: String::new(),
+        }
+    }
+
+    pub fn target(mut self, target: usize) -> Self {
+        self.target = Some(target);
+        self
+    }
+
+    pub fn game(mut self, game: usize) -> Self {
+        self.game = Some(game);
+        self
+    }
+
+    pub fn institution(mut self, institution: usize) -> Self {
+        self.institution = Some(institution);
+        self
+    }
+
+    pub fn detail(mut self, detail: String) -> Self {
+        self.detail = detail;
+        self
+    }
+}

@@ -1,0 +1,44 @@
+//! A dense row-major matrix of `f64`: pairwise relations (trade shares,
+//! tariffs, affinities, dependences) and state × institution tables. The one
+//! container every layer shares, so it sits at the bottom and knows nothing of
+//! states or institutions.
+
+use serde::Serialize;
+
+/// A dense row-major matrix of f64 (pairwise relations, state × institution tables).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Matrix {
+    pub rows: usize,
+    pub cols: usize,
+    pub data: Vec<f64>,
+}
+
+impl Matrix {
+    pub fn new(rows: usize, cols: usize, fill: f64) -> Self {
+        Matrix {
+            rows,
+            cols,
+            data: vec![fill; rows * cols],
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, r: usize, c: usize) -> f64 {
+        self.data[r * self.cols + c]
+    }
+
+    #[inline]
+    pub fn set(&mut self, r: usize, c: usize, x: f64) {
+        self.data[r * self.cols + c] = x;
+    }
+
+    #[inline]
+    pub fn row(&self, r: usize) -> &[f64] {
+        &self.data[r * self.cols..(r + 1) * self.cols]
+    }
+
+    #[inline]
+    pub fn row_mut(&mut self, r: usize) -> &mut [f64] {
+        &mut self.data[r * self.cols..(r + 1) * self.cols]
+    }
+}

@@ -1,0 +1,318 @@
+//! The mutable state of one run: every state variable that changes from year
+//! to year (docs/model.md §2, §4), in one place below the games that read and
+//! change it.
+//!
+//! [`RunState`] holds the policies in force ([`Policy`]), affinities, norms,
+//! enforcement beliefs ([`Belief`]), investment dependence, alignments, open
+//! disputes and accession talks, the run's random stream, and the tallies
+//! behind its metrics ([`Record`]). The games (one layer up) read it to
+//! forecast and write their choices into it; the yearly schedule
+//! ([`crate::simulation`]) calls them in order.
+
+use crate::doctrine::{Doctrine, Viewpoint};
+use crate::economy::{Economy, Gains};
+use crate::event::Event;
+use crate::matrix::Matrix;
+use crate::policy::Policy;
+use crate::trade::TradeError;
+use crate::world::World;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+/// A run that cannot go on: the trade equilibrium failed. Reported, never
+/// written as a number.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("run {run}, year {year}: {source}")]
+pub struct SimError {
+    pub run: u64,
+    pub year: i32,
+    pub source: TradeError,
+}
+
+/// Per-state tallies behind the run's metrics.
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    /// Year each state joined each institution during the run (state × institution).
+    pub joined: Vec<f64>,
+    /// Member-rounds and compliant member-rounds (state × institution).
+    pub member_rounds: Vec<u32>,
+    pub compliant_rounds: Vec<u32>,
+    pub welfare_sum: Vec<f64>,
+    pub tariff_sum: Vec<f64>,
+    pub economy_rounds: u32,
+    pub disputes_filed: Vec<u32>,
+    pub disputes_faced: Vec<u32>,
+    pub rounds_coerced: Vec<u32>,
+    pub rounds_retaliated: Vec<u32>,
+    /// Was each state violating each institution's rules last round?
+    pub(crate) violating: Vec<bool>,
+    /// Has each state been a member of each institution (in force) in this run?
+    pub(crate) ever_member: Vec<bool>,
+    /// Investment initiatives: rounds in force and rounds taking part (state × institution).
+    pub initiative_rounds: Vec<u32>,
+    pub participation_rounds: Vec<u32>,
+    /// Sanctions: rounds as a third state under sanctions, complied, countered.
+    pub sanction_rounds: Vec<u32>,
+    pub complied_rounds: Vec<u32>,
+    pub counter_rounds: Vec<u32>,
+    pub alignment_switches: Vec<u32>,
+    /// Welfare lost to contagion (percent, summed), and this round's shock.
+    pub contagion_loss: Vec<f64>,
+    pub shock: Vec<f64>,
+    /// Bound by its union's adopted joint counter-response (state × regime).
+    pub committed: Vec<bool>,
+    /// This round's welfare change (contagion shock included) and mean
+    /// tariff, as summed into `welfare_sum` and `tariff_sum`.
+    pub year_welfare: Vec<f64>,
+    pub year_tariff: Vec<f64>,
+}
+
+/// A Beta belief about a probability, from counts of what happened to anyone.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Belief {
+    pub yes: f64,
+    pub no: f64,
+}
+
+impl Belief {
+    pub fn new(prior: [f64; 2]) -> Self {
+        Belief {
+            yes: prior[0],
+            no: prior[1],
+        }
+    }
+
+    pub fn mean(&self) -> f64 {
+        self.yes / (self.yes + self.no)
+    }
+
+    pub fn observe(&mut self, happened: bool) {
+        if happened {
+            self.yes += 1.0;
+        } else {
+            self.no += 1.0;
+        }
+    }
+}
+
+/// Where a dispute stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Consultations,
+    Panel,
+    /// Ruled against the respondent; retaliation in force.
+    Retaliation,
+}
+
+/// A dispute in a trade regime, from filing to the end of retaliation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dispute {
+    pub regime: usize,
+    pub complainant: usize,
+    pub respondent: usize,
+    pub filed: i32,
+    pub stage: Stage,
+    /// Extra tariff the complainant applies to the respondent while retaliating.
+    pub retaliation: f64,
+}
+
+/// Talks between one applicant and one regime.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Talks {
+    pub regime: usize,
+    pub applicant: usize,
+    /// The members' demand for the applicant's bound tariff (fraction).
+    pub offer: f64,
+    /// The applicant's own demand (fraction).
+    pub demand: f64,
+}
+
+/// The mutable state of one run, shared by the games of a round.
+pub struct RunState<'w> {
+    pub world: &'w World,
+    /// The doctrine of every state under the profile being run.
+    pub doctrines: &'w [Doctrine],
+    pub year: i32,
+    pub rng: ChaCha8Rng,
+    /// Current affinity a_ij.
+    pub affinity: Matrix,
+    /// Current internalised norms, state × institution.
+    pub norms: Matrix,
+
+    pub(crate) great_power: Vec<bool>,
+    /// Affinity signals received this round: sum and count per (observer, about).
+    pub(crate) signal_sum: Matrix,
+    pub(crate) signal_count: Matrix,
+    /// Per institution this round: (compliant moves by members, moves by members).
+    pub(crate) compliance: Vec<(u32, u32)>,
+    pub(crate) events: Vec<Event>,
+    /// What every state does, as the economy sees it.
+    pub policy: Policy,
+    pub(crate) economy: Option<Economy<'w>>,
+    /// Per institution: the shared belief that a violation is challenged
+    /// (trade regime) or that a deviation is coerced (customs union).
+    pub beliefs: Vec<Belief>,
+    pub disputes: Vec<Dispute>,
+    pub talks: Vec<Talks>,
+    pub record: Record,
+    /// Current investment dependence of i on j (grows with initiative participation).
+    pub investment: Matrix,
+    /// Each state's alignment (None: hedging).
+    pub alignment: Vec<Option<usize>>,
+    pub(crate) run: u64,
+}
+
+impl<'w> RunState<'w> {
+    pub(crate) fn new(
+        world: &'w World,
+        doctrines: &'w [Doctrine],
+        rng: ChaCha8Rng,
+        run: u64,
+    ) -> Self {
+        let n = world.n_states();
+        let k = world.institutions.len();
+        let mut policy = Policy::initial(world, world.start);
+        // Historical joins in the first year happen in that year's events, so
+        // they are logged and dated like any other.
+        for (i, inst) in world.institutions.iter().enumerate() {
+            for &(s, year) in &inst.joined {
+                if year == world.start {
+                    policy.set_member(s, i, false);
+                }
+            }
+        }
+        // Measures voted on before the timeline starts count as adopted.
+        for (u, inst) in world.institutions.iter().enumerate() {
+            for (m, measure) in inst
+                .union()
+                .map_or(&[][..], |r| &r.measures)
+                .iter()
+                .enumerate()
+            {
+                let decided = measure.vote_year(inst.founded) < world.start;
+                policy.set_adopted(world, u, m, decided);
+            }
+        }
+        let beliefs = world
+            .institutions
+            .iter()
+            .map(|i| match (i.regime(), i.union()) {
+                (Some(r), _) => Belief::new(r.challenge_prior),
+                (_, Some(u)) => Belief::new(u.coercion_prior),
+                _ => Belief::new([1.0, 1.0]),
+            })
+            .collect();
+        let record = Record {
+            joined: vec![f64::NAN; n * k],
+            member_rounds: vec![0; n * k],
+            compliant_rounds: vec![0; n * k],
+            welfare_sum: vec![0.0; n],
+            tariff_sum: vec![0.0; n],
+            economy_rounds: 0,
+            disputes_filed: vec![0; n],
+            disputes_faced: vec![0; n],
+            rounds_coerced: vec![0; n],
+            rounds_retaliated: vec![0; n],
+            violating: vec![false; n * k],
+            ever_member: vec![false; n * k],
+            initiative_rounds: vec![0; n * k],
+            participation_rounds: vec![0; n * k],
+            sanction_rounds: vec![0; n],
+            complied_rounds: vec![0; n],
+            counter_rounds: vec![0; n],
+            contagion_loss: vec![0.0; n],
+            alignment_switches: vec![0; n],
+            shock: vec![0.0; n],
+            committed: vec![false; n * world.sanctions.len()],
+            year_welfare: vec![0.0; n],
+            year_tariff: vec![0.0; n],
+        };
+        RunState {
+            policy,
+            economy: world.trade.as_ref().map(|t| Economy::new(world, t)),
+            beliefs,
+            disputes: Vec::new(),
+            talks: Vec::new(),
+            record,
+            investment: world.dependence[crate::world::Channel::Investment as usize].clone(),
+            alignment: world.alignment.clone(),
+            run,
+            world,
+            doctrines,
+            year: world.start,
+            rng,
+            affinity: world.affinity.clone(),
+            norms: world.norms.clone(),
+
+            great_power: world.states.iter().map(|s| s.great_power).collect(),
+            signal_sum: Matrix::new(n, n, 0.0),
+            signal_count: Matrix::new(n, n, 0.0),
+            compliance: vec![(0, 0); k],
+            events: Vec::new(),
+        }
+    }
+
+    /// State `me`'s point of view for a decision in a game whose matches continue
+    /// with probability `continuation`.
+    pub fn viewpoint(&self, me: usize, continuation: f64) -> Viewpoint<'_> {
+        let doctrine = self.doctrines[me];
+        let params = self.world.states[me].params_for(doctrine);
+        Viewpoint {
+            me,
+            doctrine,
+            params,
+            threat: self.world.threat.row(me),
+            affinity: self.affinity.row(me),
+            norms: self.norms.row(me),
+            great_power: &self.great_power,
+            delta: params.discount * continuation,
+        }
+    }
+
+    /// `observer` saw `about` cooperate (+1) or defect, coerce, sanction (−1).
+    pub fn signal(&mut self, observer: usize, about: usize, value: f64) {
+        let i = observer * self.signal_sum.cols + about;
+        self.signal_sum.data[i] += value;
+        self.signal_count.data[i] += 1.0;
+    }
+
+    /// A member of `institution` complied with its rules or did not.
+    pub fn observe_compliance(&mut self, institution: usize, complied: bool) {
+        let c = &mut self.compliance[institution];
+        c.0 += u32::from(complied);
+        c.1 += 1;
+    }
+
+    pub fn event(&mut self, mut event: Event) {
+        event.year = self.year;
+        self.events.push(event);
+    }
+
+    /// ĝ of every state under `policy` (zeros when the world has no trade model).
+    pub fn gains(&mut self, policy: &Policy) -> Result<Gains, SimError> {
+        let (run, year) = (self.run, self.year);
+        match &mut self.economy {
+            Some(e) => e
+                .gains(policy)
+                .map_err(|source| SimError { run, year, source }),
+            None => Ok(vec![0.0; self.world.n_states()].into()),
+        }
+    }
+
+    /// Equilibria solved so far in this run.
+    pub fn solves(&self) -> u64 {
+        self.economy.as_ref().map_or(0, |e| e.solves)
+    }
+
+    pub fn region_affinity(&self) -> f64 {
+        let n = self.world.n_states();
+        (0..n).map(|i| self.mean_affinity(i)).sum::<f64>() / n as f64
+    }
+
+    /// Mean affinity of `i` toward every other state.
+    pub fn mean_affinity(&self, i: usize) -> f64 {
+        let n = self.world.n_states();
+        let row = self.affinity.row(i);
+        (0..n).filter(|&j| j != i).map(|j| row[j]).sum::<f64>() / (n - 1) as f64
+    }
+}
