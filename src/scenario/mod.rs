@@ -132,23 +132,16 @@ pub struct Loaded {
 /// Read, check and resolve the scenario at `path` with `overrides` applied.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Loaded, ScenarioError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError {
-        file: file.clone(),
-        origin: Origin::Whole,
-        field: String::new(),
-        message: format!("cannot read the scenario file: {e}"),
-    })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|e| ScenarioError {
-        file: file.clone(),
-        origin: Origin::Whole,
-        field: String::new(),
-        message: format!("the scenario file is not UTF-8 text: {e}"),
+    let bytes = std::fs::read(path)
+        .map_err(|e| ScenarioError::whole(&file, format!("cannot read the scenario file: {e}")))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        ScenarioError::whole(&file, format!("the scenario file is not UTF-8 text: {e}"))
     })?;
     let world = load_str(&text, &file, overrides)?;
     Ok(Loaded {
         world,
         path: path.to_path_buf(),
-        sha256: hex(&Sha256::digest(&bytes)),
+        sha256: sha256_hex(&bytes),
         overrides: overrides.to_vec(),
     })
 }
@@ -321,11 +314,11 @@ fn key_span(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> 
 /// Is `short` a prefix of `long`? A number matches the same digits as a key,
 /// since `--set` reads `cet_percent.2010` as an index and serde reports a key.
 fn prefix(short: &[Seg], long: &[Seg]) -> bool {
-    let text = |s: &Seg| match s {
-        Seg::Key(k) => k.clone(),
-        Seg::Index(i) => i.to_string(),
-    };
-    short.len() <= long.len() && short.iter().zip(long).all(|(a, b)| text(a) == text(b))
+    short.len() <= long.len()
+        && short
+            .iter()
+            .zip(long)
+            .all(|(a, b)| seg_name(a) == seg_name(b))
 }
 
 /// The span of the deepest existing value along `path`.
@@ -444,6 +437,11 @@ fn type_message(m: &str) -> String {
         .replace("expected a map", "expected a table")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 of `bytes` as lower-case hex: how the manifest identifies the
+/// scenario and data files a run read.
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -19,7 +19,6 @@ use crate::world::{
     self, InitiativeRules, Institution, InstitutionKind, Matrix, Measure, ModelSettings, Profile,
     RegimeRules, Rules, RunDefaults, Sanction, State, TradeModel, UnionRules, World,
 };
-use sha2::Digest;
 use std::path::Path;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -98,12 +97,10 @@ impl Resolver<'_, '_> {
     }
 
     fn find_state(&self, code: &str) -> std::result::Result<usize, String> {
-        self.codes.iter().position(|c| c == code).ok_or_else(|| {
-            format!(
-                "unknown state `{code}`; the scenario's states are {}",
-                self.codes.join(", ")
-            )
-        })
+        self.codes
+            .iter()
+            .position(|c| c == code)
+            .ok_or_else(|| super::error::unknown_state(code, &self.codes))
     }
 
     /// A state named by a value, e.g. `neighbours = ["KAZ"]`.
@@ -1018,7 +1015,7 @@ fn resolve_trade(
     let codes: Vec<String> = world.states.iter().map(|s| s.code.clone()).collect();
     let flows = super::data::read_flows(&file, &shown, &codes)?;
     let flows_sha256 = std::fs::read(&file)
-        .map(|b| super::hex(&sha2::Sha256::digest(&b)))
+        .map(|b| super::sha256_hex(&b))
         .unwrap_or_default();
     let n = world.n_states();
     // Domestic absorption is GDP − exports: a state cannot export more than it makes.
