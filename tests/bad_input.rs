@@ -602,3 +602,64 @@ fn sanctions_regimes_need_distinct_names() {
     let empty = format!("{VALID}{}", regime("\" \""));
     assert_error_at(&empty, "\" \"", "sanctions[0].name", &["a non-empty name"]);
 }
+
+#[test]
+fn set_through_an_undeclared_entry_lists_the_declared_ones() {
+    // Creating the entry would only report the keys it lacks (`name`, `kind`);
+    // the mistake is the key, so the message lists the valid ones.
+    let cases = [
+        (
+            "states.XYZ.gdp_musd=5",
+            "states.XYZ",
+            "no state `XYZ`; the scenario's states are AAA, BBB, CCC",
+        ),
+        (
+            "games.trad.noise=0.1",
+            "games.trad",
+            "no game `trad`; the scenario's games are trade",
+        ),
+        (
+            "institutions.WTO.monitoring=0.5",
+            "institutions.WTO",
+            "no institution `WTO`; the scenario declares no institutions",
+        ),
+        (
+            "profiles.realist.base=neorealist",
+            "profiles.realist",
+            "no profile `realist`; the scenario declares no profiles",
+        ),
+        (
+            "blocs.WEST.name=West",
+            "blocs.WEST",
+            "no bloc `WEST`; the scenario declares no blocs",
+        ),
+        (
+            "sanctions.0.from=2001",
+            "sanctions[0]",
+            "no sanctions[0]; the scenario declares no [[sanctions]]",
+        ),
+    ];
+    for (set, field, message) in cases {
+        let stderr = check_fails(VALID, &["--set", set]);
+        assert_has(
+            &stderr,
+            &[&format!(
+                "error: {FILE} (in --set {set}): field `{field}`: {message}"
+            )],
+        );
+    }
+}
+
+#[test]
+fn set_may_still_add_a_whole_entry() {
+    let dir = scenario(VALID);
+    statecraft(dir.path())
+        .args([
+            "check",
+            FILE,
+            "--set",
+            "profiles.realist={ base = \"neorealist\" }",
+        ])
+        .assert()
+        .success();
+}
