@@ -663,3 +663,25 @@ fn set_may_still_add_a_whole_entry() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_whole_number_field_states_its_real_range() {
+    // `runs` is at least 1; its type error must not say ">= 0".
+    let text = edit("runs = 3", "runs = 500.5");
+    assert_error_at(
+        &text,
+        "500.5",
+        "run.runs",
+        &["invalid type: floating point `500.5`, expected a whole number >= 1"],
+    );
+    // A duration is a number of years, not a year.
+    let text = format!(
+        "{VALID}\n[institutions.WTO]\nkind = \"trade_regime\"\nmembers = [\"AAA\"]\npanel_years = 2.5\n"
+    );
+    assert_error_at(
+        &text,
+        "2.5",
+        "institutions.WTO.panel_years",
+        &["expected a whole number of years in [0, 50]"],
+    );
+}
