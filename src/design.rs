@@ -13,19 +13,13 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-/// `[sweep]`: a parameter experiment for `statecraft sweep`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SweepSpec {
-    #[serde(default = "factorial")]
+/// A scenario's own sweep (its `[sweep]` table, resolved): the design, the
+/// points of a Latin hypercube, and the varied parameters.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepPlan {
     pub design: Design,
-    /// Points of a Latin-hypercube design.
     pub points: Option<usize>,
     pub vary: Vec<Dimension>,
-}
-
-fn factorial() -> Design {
-    Design::Factorial
 }
 
 /// The random stream of the master seed that places Latin-hypercube points

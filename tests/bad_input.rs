@@ -602,3 +602,86 @@ fn sanctions_regimes_need_distinct_names() {
     let empty = format!("{VALID}{}", regime("\" \""));
     assert_error_at(&empty, "\" \"", "sanctions[0].name", &["a non-empty name"]);
 }
+
+#[test]
+fn set_through_an_undeclared_entry_lists_the_declared_ones() {
+    // Creating the entry would only report the keys it lacks (`name`, `kind`);
+    // the mistake is the key, so the message lists the valid ones.
+    let cases = [
+        (
+            "states.XYZ.gdp_musd=5",
+            "states.XYZ",
+            "no state `XYZ`; the scenario's states are AAA, BBB, CCC",
+        ),
+        (
+            "games.trad.noise=0.1",
+            "games.trad",
+            "no game `trad`; the scenario's games are trade",
+        ),
+        (
+            "institutions.WTO.monitoring=0.5",
+            "institutions.WTO",
+            "no institution `WTO`; the scenario declares no institutions",
+        ),
+        (
+            "profiles.realist.base=neorealist",
+            "profiles.realist",
+            "no profile `realist`; the scenario declares no profiles",
+        ),
+        (
+            "blocs.WEST.name=West",
+            "blocs.WEST",
+            "no bloc `WEST`; the scenario declares no blocs",
+        ),
+        (
+            "sanctions.0.from=2001",
+            "sanctions[0]",
+            "no sanctions[0]; the scenario declares no [[sanctions]]",
+        ),
+    ];
+    for (set, field, message) in cases {
+        let stderr = check_fails(VALID, &["--set", set]);
+        assert_has(
+            &stderr,
+            &[&format!(
+                "error: {FILE} (in --set {set}): field `{field}`: {message}"
+            )],
+        );
+    }
+}
+
+#[test]
+fn set_may_still_add_a_whole_entry() {
+    let dir = scenario(VALID);
+    statecraft(dir.path())
+        .args([
+            "check",
+            FILE,
+            "--set",
+            "profiles.realist={ base = \"neorealist\" }",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_whole_number_field_states_its_real_range() {
+    // `runs` is at least 1; its type error must not say ">= 0".
+    let text = edit("runs = 3", "runs = 500.5");
+    assert_error_at(
+        &text,
+        "500.5",
+        "run.runs",
+        &["invalid type: floating point `500.5`, expected a whole number >= 1"],
+    );
+    // A duration is a number of years, not a year.
+    let text = format!(
+        "{VALID}\n[institutions.WTO]\nkind = \"trade_regime\"\nmembers = [\"AAA\"]\npanel_years = 2.5\n"
+    );
+    assert_error_at(
+        &text,
+        "2.5",
+        "institutions.WTO.panel_years",
+        &["expected a whole number of years in [0, 50]"],
+    );
+}

@@ -2,7 +2,7 @@
 //! care as the scenario itself: every error names the file, line, column and
 //! what would be valid.
 
-use super::error::{Origin, ScenarioError, locate};
+use super::error::{ScenarioError, locate, unknown_state};
 use crate::matrix::Matrix;
 use std::path::Path;
 
@@ -11,12 +11,7 @@ const HEADER: [&str; 3] = ["exporter", "importer", "value_musd"];
 /// Read bilateral exports (US$ million) for the scenario's states: `flows[(i, n)]`
 /// = exports of i to n. Every ordered pair of distinct states needs one row.
 pub fn read_flows(path: &Path, shown: &str, codes: &[String]) -> Result<Matrix, ScenarioError> {
-    let whole = |message: String| ScenarioError {
-        file: shown.into(),
-        origin: Origin::Whole,
-        field: String::new(),
-        message,
-    };
+    let whole = |message: String| ScenarioError::whole(shown, message);
     let text = std::fs::read_to_string(path).map_err(|e| {
         whole(format!(
             "cannot read the trade data: {e}; the scenario's `trade.flows` names a CSV file (exporter,importer,value_musd) relative to the scenario file's directory"
@@ -88,10 +83,7 @@ pub fn read_flows(path: &Path, shown: &str, codes: &[String]) -> Result<Matrix, 
                     pos,
                     cell.len(),
                     HEADER[k],
-                    format!(
-                        "unknown state `{code}`; the scenario's states are {}",
-                        codes.join(", ")
-                    ),
+                    unknown_state(code, codes),
                 )
             })
         };

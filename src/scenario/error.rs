@@ -32,6 +32,16 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
+    /// An error about `file` as a whole (it cannot be read, or lacks a row).
+    pub(crate) fn whole(file: &str, message: impl Into<String>) -> Self {
+        ScenarioError {
+            file: file.into(),
+            origin: Origin::Whole,
+            field: String::new(),
+            message: message.into(),
+        }
+    }
+
     pub fn line(&self) -> Option<usize> {
         match self.origin {
             Origin::File { line, .. } => Some(line),
@@ -91,4 +101,20 @@ pub fn locate(text: &str, span: std::ops::Range<usize>) -> Origin {
         source_line,
         width,
     }
+}
+
+/// The names a scenario declares in one of its tables (`states`, `profiles`),
+/// as every message about an unknown name lists them: the fix is usually a
+/// misspelling, and the list shows the right spelling.
+pub(crate) fn declared(table: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        format!("the scenario declares no {table}")
+    } else {
+        format!("the scenario's {table} are {}", names.join(", "))
+    }
+}
+
+/// A state code that is not one of `codes`, wherever it was written.
+pub(crate) fn unknown_state(code: &str, codes: &[String]) -> String {
+    format!("unknown state `{code}`; {}", declared("states", codes))
 }

@@ -6,7 +6,6 @@
 //!
 //! [`World`]: crate::world::World
 
-use crate::design::SweepSpec;
 use crate::doctrine::{Doctrine, ParamOverrides};
 use crate::world::{DecisionRule, InstitutionKind, Strategy};
 use indexmap::IndexMap;
@@ -78,6 +77,22 @@ pub struct SanctionSpec {
     pub counter_response_year: Option<i32>,
 }
 
+/// `[sweep]`: a parameter experiment for `statecraft sweep`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    #[serde(default = "factorial")]
+    pub design: crate::design::Design,
+    /// Points of a Latin-hypercube design.
+    #[serde(default, deserialize_with = "whole::points")]
+    pub points: Option<usize>,
+    pub vary: Vec<crate::design::Dimension>,
+}
+
+fn factorial() -> crate::design::Design {
+    crate::design::Design::Factorial
+}
+
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
@@ -108,7 +123,7 @@ fn default_seed() -> u64 {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunSpec {
-    #[serde(default = "default_runs")]
+    #[serde(default = "default_runs", deserialize_with = "whole::runs")]
     pub runs: u64,
     #[serde(default = "default_seed")]
     pub seed: u64,
@@ -251,7 +266,9 @@ pub struct InstitutionSpec {
     pub nonmember_premium_percent: Option<f64>,
     pub filing_cost_percent: Option<f64>,
     pub veto_cost_percent: Option<f64>,
+    #[serde(default, deserialize_with = "whole::years")]
     pub consultation_years: Option<i32>,
+    #[serde(default, deserialize_with = "whole::years")]
     pub panel_years: Option<i32>,
     pub challenge_prior: Option<Vec<f64>>,
     pub accession: Option<AccessionSpec>,
@@ -267,6 +284,7 @@ pub struct InstitutionSpec {
     pub measures: Vec<MeasureSpec>,
     // Investment initiative.
     pub cost_cut: Option<f64>,
+    #[serde(default, deserialize_with = "whole::years")]
     pub lag_years: Option<i32>,
     #[serde(default)]
     pub corridor: Vec<String>,
@@ -466,4 +484,59 @@ pub struct FactSpec {
     pub target: Option<String>,
     pub by: Option<i32>,
     pub occurs: Option<bool>,
+}
+
+/// Whole numbers whose type errors state the field's own range. serde's say
+/// only what the Rust type holds (`expected u64`), which for `runs` reads as
+/// "a whole number >= 0" though the least valid value is 1. The range itself is
+/// checked where the value is used, as for every other number.
+mod whole {
+    use serde::de::{self, Deserializer, Unexpected, Visitor};
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    struct Whole<T> {
+        expecting: &'static str,
+        target: PhantomData<T>,
+    }
+
+    impl<'de, T: TryFrom<i64> + TryFrom<u64>> Visitor<'de> for Whole<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+
+        fn visit_i64<E: de::Error>(self, x: i64) -> Result<T, E> {
+            T::try_from(x).map_err(|_| E::invalid_value(Unexpected::Signed(x), &self))
+        }
+
+        fn visit_u64<E: de::Error>(self, x: u64) -> Result<T, E> {
+            T::try_from(x).map_err(|_| E::invalid_value(Unexpected::Unsigned(x), &self))
+        }
+    }
+
+    fn read<'de, D, T>(d: D, expecting: &'static str) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: TryFrom<i64> + TryFrom<u64>,
+    {
+        d.deserialize_any(Whole {
+            expecting,
+            target: PhantomData,
+        })
+    }
+
+    pub(super) fn runs<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        read(d, "a whole number >= 1")
+    }
+
+    pub(super) fn points<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+        read(d, "a whole number of points, 1 to 1000000").map(Some)
+    }
+
+    /// Durations (procedures, lags), as the resolver checks them.
+    pub(super) fn years<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+        read(d, "a whole number of years in [0, 50]").map(Some)
+    }
 }

@@ -132,23 +132,16 @@ pub struct Loaded {
 /// Read, check and resolve the scenario at `path` with `overrides` applied.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Loaded, ScenarioError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError {
-        file: file.clone(),
-        origin: Origin::Whole,
-        field: String::new(),
-        message: format!("cannot read the scenario file: {e}"),
-    })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|e| ScenarioError {
-        file: file.clone(),
-        origin: Origin::Whole,
-        field: String::new(),
-        message: format!("the scenario file is not UTF-8 text: {e}"),
+    let bytes = std::fs::read(path)
+        .map_err(|e| ScenarioError::whole(&file, format!("cannot read the scenario file: {e}")))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        ScenarioError::whole(&file, format!("the scenario file is not UTF-8 text: {e}"))
     })?;
     let world = load_str(&text, &file, overrides)?;
     Ok(Loaded {
         world,
         path: path.to_path_buf(),
-        sha256: hex(&Sha256::digest(&bytes)),
+        sha256: sha256_hex(&bytes),
         overrides: overrides.to_vec(),
     })
 }
@@ -189,6 +182,9 @@ pub fn load_str(text: &str, file: &str, overrides: &[Override]) -> Result<World,
             Ok(v) => v,
             Err(_) => Spanned::new(0..0, DeValue::String(Cow::Borrowed(o.value.as_str()))),
         };
+        if let Some((entry, message)) = undeclared(&root, &path.0) {
+            return Err(ctx.error_at(&entry, None, message));
+        }
         set_path(&mut root, &path.0, value).map_err(|message| ctx.error_at(path, None, message))?;
     }
     let de = toml::de::Deserializer::from(Spanned::new(root_span, root.clone()));
@@ -321,11 +317,11 @@ fn key_span(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> 
 /// Is `short` a prefix of `long`? A number matches the same digits as a key,
 /// since `--set` reads `cet_percent.2010` as an index and serde reports a key.
 fn prefix(short: &[Seg], long: &[Seg]) -> bool {
-    let text = |s: &Seg| match s {
-        Seg::Key(k) => k.clone(),
-        Seg::Index(i) => i.to_string(),
-    };
-    short.len() <= long.len() && short.iter().zip(long).all(|(a, b)| text(a) == text(b))
+    short.len() <= long.len()
+        && short
+            .iter()
+            .zip(long)
+            .all(|(a, b)| seg_name(a) == seg_name(b))
 }
 
 /// The span of the deepest existing value along `path`.
@@ -347,6 +343,56 @@ fn span_of(root: &DeTable<'_>, path: &[Seg]) -> Option<std::ops::Range<usize>> {
         array = value.get_ref().as_array().map(|a| &a[..]);
     }
     span
+}
+
+/// Top-level tables whose keys declare things, with what one entry is. `--set`
+/// may change a declared entry or add one whole (`profiles.p={ base = ... }`),
+/// but a path through an undeclared key is almost always a misspelling, and
+/// creating the entry would only report the keys it lacks.
+const KEYED: [(&str, &str); 5] = [
+    ("states", "state"),
+    ("institutions", "institution"),
+    ("games", "game"),
+    ("profiles", "profile"),
+    ("blocs", "bloc"),
+];
+
+/// Top-level arrays of tables: their entries are addressed by index.
+const LISTED: [&str; 2] = ["sanctions", "expect"];
+
+/// If `path` reaches into an entry the scenario does not declare: the entry's
+/// path and what to say about it, listing the entries there are.
+fn undeclared(root: &DeTable<'_>, path: &[Seg]) -> Option<(FieldPath, String)> {
+    let [Seg::Key(table), entry, rest @ ..] = path else {
+        return None;
+    };
+    let at = FieldPath(path[..2].to_vec());
+    let present = root.get(table.as_str()).map(|v| v.get_ref());
+    if LISTED.contains(&table.as_str()) {
+        // An index into an array that exists is checked where it is set.
+        return present.is_none().then(|| {
+            let message = format!("no {at}; the scenario declares no [[{table}]]");
+            (at, message)
+        });
+    }
+    let (_, one) = KEYED.iter().find(|(t, _)| t == table)?;
+    if rest.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = match present {
+        None => Vec::new(),
+        Some(DeValue::Table(t)) if !t.contains_key(seg_name(entry).as_str()) => {
+            t.keys().map(|k| k.get_ref().to_string()).collect()
+        }
+        // Declared, or not a table at all (which deserialising reports).
+        Some(_) => return None,
+    };
+    let message = format!(
+        "no {one} `{}`; {}",
+        seg_name(entry),
+        error::declared(table, &names)
+    );
+    Some((at, message))
 }
 
 /// Write `value` at `path`, creating tables on the way.
@@ -444,6 +490,11 @@ fn type_message(m: &str) -> String {
         .replace("expected a map", "expected a table")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 of `bytes` as lower-case hex: how the manifest identifies the
+/// scenario and data files a run read.
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -15,7 +15,7 @@ pub use institution::{
     UnionRules, step_rate,
 };
 
-use crate::design::SweepSpec;
+use crate::design::SweepPlan;
 use crate::doctrine::{Doctrine, ParamOverrides, Params};
 use crate::matrix::Matrix;
 use serde::Serialize;
@@ -160,7 +160,7 @@ pub struct World {
     /// Each state's alignment at the start (None: hedging).
     pub alignment: Vec<Option<usize>>,
     /// The scenario's own parameter sweep, if it defines one.
-    pub sweep: Option<SweepSpec>,
+    pub sweep: Option<SweepPlan>,
 }
 
 impl World {
