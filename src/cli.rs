@@ -1,10 +1,13 @@
-//! Command-line flags (clap derive). Raw flags only; `main` turns them into the
-//! library's ready-to-run values.
+//! Command-line flags (clap derive): [`Cli`] and one `…Args` struct per
+//! command. Raw flags only; the binary parses them from argv, and each module
+//! of [`crate::command`] turns its command's flags into the library's
+//! ready-to-run values. The library itself never reads argv: a test builds
+//! these structs (or parses a list of strings with `Cli::try_parse_from`).
 
+use crate::job::Shard;
+use crate::scenario::Override;
+use crate::whatif::{CostRule, TariffRule};
 use clap::{Args, Parser, Subcommand};
-use statecraft::job::Shard;
-use statecraft::scenario::Override;
-use statecraft::whatif::{CostRule, TariffRule};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -19,7 +22,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Clone, Debug)]
 pub enum Command {
     /// Validate a scenario and print its states, institutions, games and facts.
     Check(CheckArgs),
@@ -49,7 +52,29 @@ pub enum Command {
     Trade(TradeArgs),
 }
 
-#[derive(Args, Debug)]
+impl Command {
+    /// The shared job flags of a command that runs Monte Carlo jobs (`run`,
+    /// `compare`, `sweep`); `None` for the others.
+    pub fn job(&self) -> Option<&JobArgs> {
+        match self {
+            Command::Run(a) => Some(&a.job),
+            Command::Compare(a) => Some(&a.job),
+            Command::Sweep(a) => Some(&a.job),
+            Command::Check(_) | Command::Merge(_) | Command::Trade(_) => None,
+        }
+    }
+}
+
+/// A count that must be at least 1 (`--runs`, `--threads`).
+fn at_least_one<T: std::str::FromStr + PartialEq + From<u8>>(s: &str) -> Result<T, String> {
+    match s.parse::<T>() {
+        Ok(n) if n != T::from(0) => Ok(n),
+        Ok(_) => Err("must be at least 1".into()),
+        Err(_) => Err(format!("expected a whole number, got `{s}`")),
+    }
+}
+
+#[derive(Args, Clone, Debug)]
 pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
@@ -59,12 +84,12 @@ pub struct CheckArgs {
 }
 
 /// Flags shared by every command that runs Monte Carlo jobs.
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct JobArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
     /// Number of Monte Carlo runs [default: the scenario's run.runs].
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one::<u64>)]
     pub runs: Option<u64>,
     /// Master seed; run r draws from stream r of it [default: the scenario's run.seed].
     #[arg(long)]
@@ -73,7 +98,7 @@ pub struct JobArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one::<usize>)]
     pub threads: Option<usize>,
     /// Override a scenario field by its dotted path (repeatable), e.g. --set states.KAZ.gdp_musd=200000.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -96,16 +121,16 @@ pub struct JobArgs {
     pub shard: Option<Shard>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct SweepArgs {
     #[command(flatten)]
     pub job: JobArgs,
     /// A varied parameter, PATH=FROM:TO:STEP (repeatable) [default: the scenario's [sweep] table].
     #[arg(long, value_name = "PATH=FROM:TO:STEP")]
-    pub vary: Vec<statecraft::sweep::Dimension>,
+    pub vary: Vec<crate::sweep::Dimension>,
     /// factorial (every grid combination) or lhs (Latin hypercube of --points).
     #[arg(long)]
-    pub design: Option<statecraft::sweep::Design>,
+    pub design: Option<crate::sweep::Design>,
     /// Points of a Latin-hypercube design.
     #[arg(long)]
     pub points: Option<usize>,
@@ -114,7 +139,7 @@ pub struct SweepArgs {
     pub profile: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct MergeArgs {
     /// Shard directories written with --shard (any order).
     #[arg(required = true)]
@@ -133,7 +158,7 @@ pub struct MergeArgs {
     pub quiet: bool,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct RunArgs {
     #[command(flatten)]
     pub job: JobArgs,
@@ -142,7 +167,7 @@ pub struct RunArgs {
     pub profile: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct CompareArgs {
     #[command(flatten)]
     pub job: JobArgs,
@@ -158,7 +183,7 @@ pub struct CompareArgs {
     pub reference: Option<String>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct TradeArgs {
     /// The scenario file (TOML); it needs a [trade] table.
     pub scenario: PathBuf,

@@ -342,7 +342,7 @@ fn facts_table(s: &mut String, report: &JobReport) {
     }
 }
 
-fn plural(n: u64, word: &str) -> String {
+pub fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

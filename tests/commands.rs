@@ -1,0 +1,133 @@
+//! The commands called as a library, without a process: flags parsed from a
+//! list of strings, a context of our own for progress and cancellation, the
+//! printed text and the typed error (with its exit status) returned.
+
+use clap::Parser;
+use statecraft::cli::{Cli, Command};
+use statecraft::command::{self, CommandError, Context};
+use statecraft::job::Progress;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const CLASSIC: &str = "scenarios/classic_cooperation.toml";
+
+fn parse(args: &[&str]) -> Command {
+    Cli::try_parse_from(std::iter::once("statecraft").chain(args.iter().copied()))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .command
+}
+
+/// `statecraft <args> --out <out>`, silently.
+fn execute(args: &[&str], out: &Path) -> Result<String, CommandError> {
+    let out = out.to_str().unwrap();
+    let command = parse(&[args, &["--out", out]].concat());
+    command::execute(&command, &Context::silent())
+}
+
+/// Records every `start`, and sets the cancel flag at the first run finished
+/// if asked to (as a Ctrl-C would).
+#[derive(Default)]
+struct Recorder {
+    starts: Mutex<Vec<(u64, u64)>>,
+    stop: AtomicBool,
+    stop_at_first_run: bool,
+}
+
+impl Progress for Recorder {
+    fn start(&self, total: u64, done: u64) {
+        self.starts.lock().unwrap().push((total, done));
+    }
+
+    fn set(&self, _done: u64) {
+        if self.stop_at_first_run {
+            self.stop.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Recorder {
+    fn stopping() -> Self {
+        Recorder {
+            stop_at_first_run: true,
+            ..Recorder::default()
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Result<String, CommandError> {
+        let context = Context {
+            progress: self,
+            cancel: &self.stop,
+        };
+        command::execute(&parse(args), &context)
+    }
+}
+
+#[test]
+fn check_returns_the_description_it_prints() {
+    let text = command::execute(&parse(&["check", CLASSIC]), &Context::silent()).unwrap();
+    assert!(text.starts_with("scenario classic_cooperation"), "{text}");
+    assert!(text.contains("the scenario is valid"));
+}
+
+#[test]
+fn run_returns_its_summary_and_quiet_returns_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = execute(&["run", CLASSIC, "--runs", "20"], &dir.path().join("a")).unwrap();
+    assert!(text.starts_with("20 runs in "), "{text}");
+    assert!(text.contains(" runs/s on "), "{text}");
+    assert!(!text.contains("profile-runs"), "one profile: {text}");
+    assert!(dir.path().join("a/summary.csv").exists());
+    let quiet = execute(
+        &["run", CLASSIC, "--runs", "20", "--quiet"],
+        &dir.path().join("b"),
+    );
+    assert_eq!(quiet.unwrap(), "");
+}
+
+#[test]
+fn errors_carry_their_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = execute(
+        &["run", CLASSIC, "--profile", "hegemonic"],
+        &dir.path().join("u"),
+    )
+    .unwrap_err();
+    assert_eq!(unknown.exit_code(), 2);
+    assert!(unknown.to_string().contains("unknown profile `hegemonic`"));
+    let no_trade = execute(&["trade", CLASSIC, "--autarky"], &dir.path().join("t")).unwrap_err();
+    assert_eq!(no_trade.exit_code(), 2, "{no_trade}");
+    // Zero runs or threads are refused while parsing.
+    for flag in ["--runs", "--threads"] {
+        let e = Cli::try_parse_from(["statecraft", "run", CLASSIC, flag, "0"]).unwrap_err();
+        assert!(e.to_string().contains("must be at least 1"), "{e}");
+    }
+}
+
+/// A 300-run job (three chunks) into `out`.
+fn job<'a>(out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let args = ["run", CLASSIC, "--runs", "300", "--seed", "5", "--out"];
+    [&args[..], &[out.to_str().unwrap()], extra].concat()
+}
+
+#[test]
+fn the_cancel_flag_stops_a_job_and_resume_finishes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, cut) = (dir.path().join("whole"), dir.path().join("cut"));
+    Recorder::default().run(&job(&whole, &[])).unwrap();
+    // Stopped after the first chunk, as by Ctrl-C.
+    let stopped = Recorder::stopping().run(&job(&cut, &[])).unwrap_err();
+    assert_eq!(stopped.exit_code(), 130, "{stopped}");
+    assert!(stopped.to_string().contains("--resume"), "{stopped}");
+    let resumed = Recorder::default();
+    let text = resumed.run(&job(&cut, &["--resume"])).unwrap();
+    assert_eq!(*resumed.starts.lock().unwrap(), vec![(300, 128)]);
+    assert!(
+        text.contains("chunks were already finished and kept"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(whole.join("outcomes.csv")).unwrap(),
+        std::fs::read(cut.join("outcomes.csv")).unwrap()
+    );
+}
