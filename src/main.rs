@@ -4,7 +4,7 @@
 //! codes (2: bad input, 1: a failure while running, 130: interrupted).
 
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use statecraft::cli::Cli;
 use statecraft::command::{self, CommandError, Context};
 use statecraft::job::Progress;
@@ -71,8 +71,12 @@ struct Bar {
 
 impl Bar {
     fn new(shown: bool) -> Self {
-        let style = ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
-            .expect("a valid template");
+        let rate = |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} runs/s", s.per_sec());
+        };
+        let style = ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {rate}  ETA {eta}")
+            .expect("a valid template")
+            .with_key("rate", rate);
         let bar = ProgressBar::hidden().with_style(style);
         Bar { bar, shown }
     }
@@ -80,8 +84,13 @@ impl Bar {
 
 impl Progress for Bar {
     fn start(&self, total: u64, done: u64) {
+        // Runs kept by a resume are not new work: jump to them unseen, then
+        // count the rate and the time left from here.
+        self.bar.set_draw_target(ProgressDrawTarget::hidden());
         self.bar.set_length(total);
         self.bar.set_position(done);
+        self.bar.tick();
+        self.bar.reset_eta();
         if self.shown {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }

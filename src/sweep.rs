@@ -433,6 +433,7 @@ pub fn run(
         };
         let within = Within {
             sweep: progress,
+            total,
             before: done,
         };
         job::run(&loaded, &point, &within, cancel)?;
@@ -453,12 +454,18 @@ pub fn run(
 /// The progress of one point's job, reported as progress of the whole sweep.
 struct Within<'a> {
     sweep: &'a dyn Progress,
+    total: u64,
     /// Runs of the sweep done before this point.
     before: u64,
 }
 
 impl Progress for Within<'_> {
-    fn start(&self, _total: u64, _done: u64) {}
+    fn start(&self, _total: u64, done: u64) {
+        // Chunks a resume keeps in a half-finished point are not new work.
+        if done > 0 {
+            self.sweep.start(self.total, self.before + done);
+        }
+    }
 
     fn set(&self, done: u64) {
         self.sweep.set(self.before + done);

@@ -86,6 +86,40 @@ fn run_returns_its_summary_and_quiet_returns_nothing() {
 }
 
 #[test]
+fn compare_counts_profile_runs_in_its_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = execute(
+        &[
+            "compare",
+            CLASSIC,
+            "--runs",
+            "10",
+            "--profiles",
+            "neorealist,neoliberal,constructivist",
+        ],
+        &dir.path().join("c"),
+    )
+    .unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("10 runs × 3 profiles in "), "{first}");
+    assert!(first.contains(" profile-runs/s on "), "{first}");
+    // Seconds carry at most two decimals and the rate none.
+    let secs = first
+        .split(" in ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    assert!(
+        secs.split('.').nth(1).is_none_or(|d| d.len() <= 2),
+        "{first}"
+    );
+    let rate = first.split('(').nth(1).unwrap().split(' ').next().unwrap();
+    assert!(rate.parse::<u64>().is_ok(), "{first}");
+}
+
+#[test]
 fn errors_carry_their_exit_status() {
     let dir = tempfile::tempdir().unwrap();
     let unknown = execute(
@@ -123,7 +157,9 @@ fn the_cancel_flag_stops_a_job_and_resume_finishes_it() {
     let text = resumed.run(&job(&cut, &["--resume"])).unwrap();
     assert_eq!(*resumed.starts.lock().unwrap(), vec![(300, 128)]);
     assert!(
-        text.contains("chunks were already finished and kept"),
+        text.contains(
+            "1 chunk was already finished and kept; the rate counts only the 172 runs simulated now"
+        ),
         "{text}"
     );
     assert_eq!(
