@@ -401,7 +401,14 @@ pub fn run(
         }
     } else if recorded.exists() || out.join("points").exists() {
         if !spec.force {
-            return Err(OutputError::Exists(out.clone()).into());
+            let interrupted =
+                SweepState::read(out).is_ok_and(|s| s.held.iter().any(|&k| !point_done(out, k)));
+            return Err(if interrupted {
+                OutputError::Interrupted(out.clone())
+            } else {
+                OutputError::Exists(out.clone())
+            }
+            .into());
         }
         for junk in [out.join("points"), out.join("sweep.csv"), recorded] {
             let _ = if junk.is_dir() {

@@ -145,14 +145,27 @@ fn job<'a>(out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 #[test]
-fn the_cancel_flag_stops_a_job_and_resume_finishes_it() {
+fn an_interrupted_run_asks_for_resume_and_resuming_counts_only_new_work() {
     let dir = tempfile::tempdir().unwrap();
     let (whole, cut) = (dir.path().join("whole"), dir.path().join("cut"));
     Recorder::default().run(&job(&whole, &[])).unwrap();
+
     // Stopped after the first chunk, as by Ctrl-C.
     let stopped = Recorder::stopping().run(&job(&cut, &[])).unwrap_err();
     assert_eq!(stopped.exit_code(), 130, "{stopped}");
     assert!(stopped.to_string().contains("--resume"), "{stopped}");
+
+    // The same command again names the way out.
+    let again = Recorder::default().run(&job(&cut, &[])).unwrap_err();
+    assert_eq!(again.exit_code(), 2);
+    assert!(
+        again
+            .to_string()
+            .contains("pass --resume to finish it (or --force to start again)"),
+        "{again}"
+    );
+
+    // A resume starts the progress at the kept runs, and says what the rate counts.
     let resumed = Recorder::default();
     let text = resumed.run(&job(&cut, &["--resume"])).unwrap();
     assert_eq!(*resumed.starts.lock().unwrap(), vec![(300, 128)]);
@@ -166,4 +179,40 @@ fn the_cancel_flag_stops_a_job_and_resume_finishes_it() {
         std::fs::read(whole.join("outcomes.csv")).unwrap(),
         std::fs::read(cut.join("outcomes.csv")).unwrap()
     );
+    // A finished directory is protected with the usual message.
+    let finished = Recorder::default().run(&job(&cut, &[])).unwrap_err();
+    assert!(finished.to_string().contains("already holds results"));
+}
+
+#[test]
+fn an_interrupted_sweep_asks_for_resume_and_resumes_its_half_done_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    let args = [
+        "sweep",
+        CLASSIC,
+        "--vary",
+        "doctrines.neoliberal.discount=0.4:0.6:0.2",
+        "--runs",
+        "200",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let stopped = Recorder::stopping().run(&args).unwrap_err();
+    assert_eq!(stopped.exit_code(), 130, "{stopped}");
+    let again = Recorder::default().run(&args).unwrap_err();
+    assert!(
+        again.to_string().contains("pass --resume to finish it"),
+        "{again}"
+    );
+    let resumed = Recorder::default();
+    let text = resumed.run(&[&args[..], &["--resume"]].concat()).unwrap();
+    // The sweep's 400 runs start at none kept; the first point's job then
+    // finds its first chunk kept.
+    assert_eq!(*resumed.starts.lock().unwrap(), vec![(400, 0), (400, 128)]);
+    assert!(
+        text.starts_with("2 points × 200 runs per point → "),
+        "{text}"
+    );
+    assert!(out.join("sweep.csv").exists());
 }

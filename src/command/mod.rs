@@ -96,7 +96,9 @@ impl From<UnknownProfile> for CommandError {
 impl From<OutputError> for CommandError {
     fn from(e: OutputError) -> Self {
         match e {
-            OutputError::Exists(_) | OutputError::Mismatch(_) => CommandError::Input(e.to_string()),
+            OutputError::Exists(_) | OutputError::Interrupted(_) | OutputError::Mismatch(_) => {
+                CommandError::Input(e.to_string())
+            }
             OutputError::Io { .. } | OutputError::Read { .. } | OutputError::Corrupt { .. } => {
                 CommandError::Runtime(e.to_string())
             }
