@@ -27,6 +27,10 @@ pub enum Command {
     /// Validate a scenario and print its states, institutions, games and facts.
     Check(CheckArgs),
     /// Run a scenario many times and write outcome CSVs.
+    #[command(mut_arg("out", |a| a.help(
+        "Results directory [default: results/<scenario>/run-<seed>, \
+         or results/<scenario>/run-<profile>-<seed> with a --profile other than scenario]"
+    )))]
     Run(RunArgs),
     /// Run the same scenario under several doctrine profiles with common random
     /// numbers; compare them and score each against the scenario's facts.

@@ -216,3 +216,13 @@ fn an_interrupted_sweep_asks_for_resume_and_resumes_its_half_done_point() {
     );
     assert!(out.join("sweep.csv").exists());
 }
+
+#[test]
+fn run_directories_are_named_for_their_profile() {
+    assert_eq!(command::run::leaf("scenario", 1984), "run-1984");
+    assert_eq!(
+        command::run::leaf("neorealist", 1984),
+        "run-neorealist-1984"
+    );
+    assert_eq!(command::run::leaf("my mix", 7), "run-my-mix-7");
+}

@@ -152,6 +152,20 @@ pub fn default_out(world: &World, leaf: &str) -> PathBuf {
     PathBuf::from("results").join(&world.name).join(leaf)
 }
 
+/// `name` fit for a directory name: every character outside `[A-Za-z0-9._-]`
+/// becomes `-`.
+pub fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// The seed and the number of runs: the flags', else the scenario's.
 fn seed_and_runs(args: &JobArgs, world: &World) -> (u64, u64) {
     (
