@@ -208,7 +208,10 @@ pub struct TradeArgs {
     /// Override a scenario field by its dotted path (repeatable), e.g. --set trade.elasticity=8.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
-    /// Results directory [default: results/<scenario>/trade].
+    /// Results directory [default: results/<scenario>/trade-<label>, the label
+    /// made of the what-if's flags: --tariff KAZ:*=20 gives trade-tariff-KAZ-all-20,
+    /// --autarky trade-autarky, --year 2019 adds y2019 and --set a hash (see
+    /// results/README.md)].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Print nothing but errors.

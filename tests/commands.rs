@@ -3,14 +3,15 @@
 //! printed text and the typed error (with its exit status) returned.
 
 use clap::Parser;
-use statecraft::cli::{Cli, Command};
-use statecraft::command::{self, CommandError, Context};
+use statecraft::cli::{Cli, Command, TradeArgs};
+use statecraft::command::{self, CommandError, Context, trade};
 use statecraft::job::Progress;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const CLASSIC: &str = "scenarios/classic_cooperation.toml";
+const KAZ: &str = "scenarios/kazakhstan_wto_eaeu.toml";
 
 fn parse(args: &[&str]) -> Command {
     Cli::try_parse_from(std::iter::once("statecraft").chain(args.iter().copied()))
@@ -225,4 +226,47 @@ fn run_directories_are_named_for_their_profile() {
         "run-neorealist-1984"
     );
     assert_eq!(command::run::leaf("my mix", 7), "run-my-mix-7");
+}
+
+fn trade_args(args: &[&str]) -> TradeArgs {
+    match parse(&[&["trade", KAZ][..], args].concat()) {
+        Command::Trade(t) => t,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn every_what_if_has_its_own_default_directory() {
+    let label = |args: &[&str]| trade::label(&trade_args(args));
+    assert_eq!(label(&["--tariff", "KAZ:*=20"]), "tariff-KAZ-all-20");
+    assert_eq!(
+        label(&["--tariff", "*:RUS=25", "--cost", "KAZ:CHN=0.9"]),
+        "tariff-all-RUS-25_cost-KAZ-CHN-0.9"
+    );
+    assert_eq!(label(&["--autarky"]), "autarky");
+    assert_eq!(label(&["--year", "2019"]), "y2019");
+    assert_eq!(label(&[]), "baseline");
+    assert_eq!(
+        label(&["--tariff", "KAZ:CHN=12.5%", "--cost", "*:*=inf"]),
+        "tariff-KAZ-CHN-12.5_cost-all-all-inf"
+    );
+    // --set adds a hash of the overrides: the same ones, the same label.
+    let set = label(&["--autarky", "--set", "trade.elasticity=8"]);
+    assert!(set.starts_with("autarky_set-"), "{set}");
+    assert_eq!(set.len(), "autarky_set-".len() + 8);
+    assert_eq!(set, label(&["--autarky", "--set", "trade.elasticity=8"]));
+    assert_ne!(set, label(&["--autarky", "--set", "trade.elasticity=6"]));
+    // A long label keeps its first 48 characters and a hash of the whole.
+    let many: Vec<String> = ["RUS", "CHN", "KGZ", "UZB"]
+        .iter()
+        .map(|c| format!("KAZ:{c}=10"))
+        .collect();
+    let args: Vec<&str> = many.iter().flat_map(|t| ["--tariff", t.as_str()]).collect();
+    let long = label(&args);
+    assert_eq!(long.len(), 48 + 1 + 8, "{long}");
+    assert!(long.starts_with("tariff-KAZ-RUS-10_tariff-KAZ-CHN-10_tariff-KAZ-K"));
+    assert!(
+        long.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    );
 }
