@@ -3,6 +3,10 @@
 //! of [`crate::command`] turns its command's flags into the library's
 //! ready-to-run values. The library itself never reads argv: a test builds
 //! these structs (or parses a list of strings with `Cli::try_parse_from`).
+//!
+//! The examples after each command's help are laid out one command per line,
+//! continued with `\` and short enough for an 80-column terminal, so that
+//! clap's wrapping never breaks a command in the middle (a test checks it).
 
 use crate::job::Shard;
 use crate::scenario::Override;
@@ -15,7 +19,12 @@ use std::path::PathBuf;
     name = "statecraft",
     version,
     about = "Simulate states deciding by neorealism, neoliberal institutionalism or constructivism",
-    after_help = "Examples:\n  statecraft check scenarios/classic_cooperation.toml\n  statecraft run scenarios/classic_cooperation.toml --runs 2000 --seed 7\n  statecraft run scenarios/classic_cooperation.toml --set doctrines.neoliberal.discount=0.6 --out results/low-delta"
+    after_help = "Examples:
+  statecraft check scenarios/classic_cooperation.toml
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml
+  statecraft run scenarios/classic_cooperation.toml --runs 2000 --seed 7
+  statecraft run scenarios/classic_cooperation.toml \\
+      --set doctrines.neoliberal.discount=0.6 --out results/low-delta"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -27,31 +36,49 @@ pub enum Command {
     /// Validate a scenario and print its states, institutions, games and facts.
     Check(CheckArgs),
     /// Run a scenario many times and write outcome CSVs.
-    #[command(mut_arg("out", |a| a.help(
-        "Results directory [default: results/<scenario>/run-<seed>, \
-         or results/<scenario>/run-<profile>-<seed> with a --profile other than scenario]"
-    )))]
+    #[command(
+        mut_arg("out", |a| a.help(
+            "Results directory [default: results/<scenario>/run-<seed>, \
+             or results/<scenario>/run-<profile>-<seed> with a --profile other than scenario]"
+        )),
+        after_help = "Examples:
+  statecraft run scenarios/classic_cooperation.toml --runs 2000 --seed 7
+  statecraft run scenarios/kazakhstan_wto_eaeu.toml --profile neorealist"
+    )]
     Run(RunArgs),
     /// Run the same scenario under several doctrine profiles with common random
     /// numbers; compare them and score each against the scenario's facts.
-    #[command(
-        after_help = "Examples:\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --focus KAZ --runs 1000\n  statecraft compare scenarios/classic_cooperation.toml --profiles neorealist,neoliberal --reference neoliberal"
-    )]
+    #[command(after_help = "Examples:
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --focus KAZ --runs 1000
+  statecraft compare scenarios/classic_cooperation.toml \\
+      --profiles neorealist,neoliberal --reference neoliberal")]
     Compare(CompareArgs),
     /// Run a scenario at many points of parameter space (common random numbers
     /// across points) and summarise them in sweep.csv.
     #[command(
-        after_help = "Examples:\n  statecraft sweep scenarios/classic_cooperation.toml --vary doctrines.neoliberal.discount=0.3:0.9:0.1 --runs 200\n  statecraft sweep scenarios/kazakhstan_wto_eaeu.toml --design lhs --points 40 --vary trade.elasticity=4:8 --vary institutions.WTO.monitoring=0.2:1"
+        mut_arg("runs", |a| a.help(
+            "Monte Carlo runs at each point (every point runs this many) \
+             [default: the scenario's run.runs]"
+        )),
+        after_help = "Examples:
+  statecraft sweep scenarios/classic_cooperation.toml \\
+      --vary doctrines.neoliberal.discount=0.3:0.9:0.1 --runs 200
+  statecraft sweep scenarios/kazakhstan_wto_eaeu.toml --design lhs --points 40 \\
+      --vary trade.elasticity=4:8 --vary institutions.WTO.monitoring=0.2:1"
     )]
     Sweep(SweepArgs),
     /// Join the directories of a job's shards into the results of the whole job.
-    #[command(
-        after_help = "Example:\n  statecraft merge results/x/shard-0 results/x/shard-1 --out results/x/merged"
-    )]
+    #[command(after_help = "Example:
+  statecraft merge results/x/shard-0 results/x/shard-1 --out results/x/merged")]
     Merge(MergeArgs),
     /// Static what-if on the calibrated trade model: welfare, prices and trade shares.
     #[command(
-        after_help = "Examples:\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff KAZ:*=20\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff '*:RUS=25' --cost KAZ:CHN=0.9\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
+        after_help = "Examples (each writes its own results/<scenario>/trade-<label>):
+  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff 'KAZ:*=20'
+  statecraft trade scenarios/kazakhstan_wto_eaeu.toml \\
+      --tariff '*:RUS=25' --cost KAZ:CHN=0.9
+  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
     )]
     Trade(TradeArgs),
 }
@@ -132,10 +159,12 @@ pub struct SweepArgs {
     /// A varied parameter, PATH=FROM:TO:STEP (repeatable) [default: the scenario's [sweep] table].
     #[arg(long, value_name = "PATH=FROM:TO:STEP")]
     pub vary: Vec<crate::sweep::Dimension>,
-    /// factorial (every grid combination) or lhs (Latin hypercube of --points).
-    #[arg(long)]
+    /// How points are chosen: factorial (every combination of the --vary grids)
+    /// or lhs (a Latin hypercube of --points points) [default: factorial, or the
+    /// scenario's [sweep] design when no --vary is given].
+    #[arg(long, value_name = "factorial|lhs")]
     pub design: Option<crate::sweep::Design>,
-    /// Points of a Latin-hypercube design.
+    /// Points of a Latin-hypercube design (--design lhs).
     #[arg(long)]
     pub points: Option<usize>,
     /// Doctrine profile run at every point.

@@ -2,7 +2,7 @@
 //! list of strings, a context of our own for progress and cancellation, the
 //! printed text and the typed error (with its exit status) returned.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use statecraft::cli::{Cli, Command, TradeArgs};
 use statecraft::command::{self, CommandError, Context, trade};
 use statecraft::job::Progress;
@@ -269,4 +269,43 @@ fn every_what_if_has_its_own_default_directory() {
         long.chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     );
+}
+
+#[test]
+fn help_examples_are_never_broken_and_sweep_flags_say_what_they_mean() {
+    let mut cli = Cli::command().term_width(80);
+    cli.build();
+    let root = cli.clone();
+    for cmd in std::iter::once(&root).chain(cli.get_subcommands()) {
+        let examples = cmd
+            .get_after_help()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        for line in examples.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "too long for 80 columns: {line}"
+            );
+        }
+        let help = cmd.clone().term_width(80).render_help().to_string();
+        assert!(
+            help.contains(&examples),
+            "`{}` --help wraps its examples:\n{help}",
+            cmd.get_name()
+        );
+    }
+    let sweep = cli.find_subcommand("sweep").unwrap();
+    let doc = |flag: &str| {
+        sweep
+            .get_arguments()
+            .find(|a| a.get_id() == flag)
+            .and_then(|a| a.get_help())
+            .map(|h| h.to_string())
+            .unwrap()
+    };
+    assert!(doc("runs").contains("at each point"), "{}", doc("runs"));
+    let design = doc("design");
+    for name in ["factorial", "lhs", "default: factorial"] {
+        assert!(design.contains(name), "{design}");
+    }
 }
