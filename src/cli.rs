@@ -1,10 +1,17 @@
-//! Command-line flags (clap derive). Raw flags only; `main` turns them into the
-//! library's ready-to-run values.
+//! Command-line flags (clap derive): [`Cli`] and one `…Args` struct per
+//! command. Raw flags only; the binary parses them from argv, and each module
+//! of [`crate::command`] turns its command's flags into the library's
+//! ready-to-run values. The library itself never reads argv: a test builds
+//! these structs (or parses a list of strings with `Cli::try_parse_from`).
+//!
+//! The examples after each command's help are laid out one command per line,
+//! continued with `\` and short enough for an 80-column terminal, so that
+//! clap's wrapping never breaks a command in the middle (a test checks it).
 
+use crate::job::Shard;
+use crate::scenario::Override;
+use crate::whatif::{CostRule, TariffRule};
 use clap::{Args, Parser, Subcommand};
-use statecraft::job::Shard;
-use statecraft::scenario::Override;
-use statecraft::whatif::{CostRule, TariffRule};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -12,44 +19,93 @@ use std::path::PathBuf;
     name = "statecraft",
     version,
     about = "Simulate states deciding by neorealism, neoliberal institutionalism or constructivism",
-    after_help = "Examples:\n  statecraft check scenarios/classic_cooperation.toml\n  statecraft run scenarios/classic_cooperation.toml --runs 2000 --seed 7\n  statecraft run scenarios/classic_cooperation.toml --set doctrines.neoliberal.discount=0.6 --out results/low-delta"
+    after_help = "Examples:
+  statecraft check scenarios/classic_cooperation.toml
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml
+  statecraft run scenarios/classic_cooperation.toml --runs 2000 --seed 7
+  statecraft run scenarios/classic_cooperation.toml \\
+      --set doctrines.neoliberal.discount=0.6 --out results/low-delta"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Clone, Debug)]
 pub enum Command {
     /// Validate a scenario and print its states, institutions, games and facts.
     Check(CheckArgs),
     /// Run a scenario many times and write outcome CSVs.
+    #[command(
+        mut_arg("out", |a| a.help(
+            "Results directory [default: results/<scenario>/run-<seed>, \
+             or results/<scenario>/run-<profile>-<seed> with a --profile other than scenario]"
+        )),
+        after_help = "Examples:
+  statecraft run scenarios/classic_cooperation.toml --runs 2000 --seed 7
+  statecraft run scenarios/kazakhstan_wto_eaeu.toml --profile neorealist"
+    )]
     Run(RunArgs),
     /// Run the same scenario under several doctrine profiles with common random
     /// numbers; compare them and score each against the scenario's facts.
-    #[command(
-        after_help = "Examples:\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml\n  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --focus KAZ --runs 1000\n  statecraft compare scenarios/classic_cooperation.toml --profiles neorealist,neoliberal --reference neoliberal"
-    )]
+    #[command(after_help = "Examples:
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --focus KAZ --runs 1000
+  statecraft compare scenarios/classic_cooperation.toml \\
+      --profiles neorealist,neoliberal --reference neoliberal")]
     Compare(CompareArgs),
     /// Run a scenario at many points of parameter space (common random numbers
     /// across points) and summarise them in sweep.csv.
     #[command(
-        after_help = "Examples:\n  statecraft sweep scenarios/classic_cooperation.toml --vary doctrines.neoliberal.discount=0.3:0.9:0.1 --runs 200\n  statecraft sweep scenarios/kazakhstan_wto_eaeu.toml --design lhs --points 40 --vary trade.elasticity=4:8 --vary institutions.WTO.monitoring=0.2:1"
+        mut_arg("runs", |a| a.help(
+            "Monte Carlo runs at each point (every point runs this many) \
+             [default: the scenario's run.runs]"
+        )),
+        after_help = "Examples:
+  statecraft sweep scenarios/classic_cooperation.toml \\
+      --vary doctrines.neoliberal.discount=0.3:0.9:0.1 --runs 200
+  statecraft sweep scenarios/kazakhstan_wto_eaeu.toml --design lhs --points 40 \\
+      --vary trade.elasticity=4:8 --vary institutions.WTO.monitoring=0.2:1"
     )]
     Sweep(SweepArgs),
     /// Join the directories of a job's shards into the results of the whole job.
-    #[command(
-        after_help = "Example:\n  statecraft merge results/x/shard-0 results/x/shard-1 --out results/x/merged"
-    )]
+    #[command(after_help = "Example:
+  statecraft merge results/x/shard-0 results/x/shard-1 --out results/x/merged")]
     Merge(MergeArgs),
     /// Static what-if on the calibrated trade model: welfare, prices and trade shares.
     #[command(
-        after_help = "Examples:\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff KAZ:*=20\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff '*:RUS=25' --cost KAZ:CHN=0.9\n  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
+        after_help = "Examples (each writes its own results/<scenario>/trade-<label>):
+  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --tariff 'KAZ:*=20'
+  statecraft trade scenarios/kazakhstan_wto_eaeu.toml \\
+      --tariff '*:RUS=25' --cost KAZ:CHN=0.9
+  statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
     )]
     Trade(TradeArgs),
 }
 
-#[derive(Args, Debug)]
+impl Command {
+    /// The shared job flags of a command that runs Monte Carlo jobs (`run`,
+    /// `compare`, `sweep`); `None` for the others.
+    pub fn job(&self) -> Option<&JobArgs> {
+        match self {
+            Command::Run(a) => Some(&a.job),
+            Command::Compare(a) => Some(&a.job),
+            Command::Sweep(a) => Some(&a.job),
+            Command::Check(_) | Command::Merge(_) | Command::Trade(_) => None,
+        }
+    }
+}
+
+/// A count that must be at least 1 (`--runs`, `--threads`).
+fn at_least_one<T: std::str::FromStr + PartialEq + From<u8>>(s: &str) -> Result<T, String> {
+    match s.parse::<T>() {
+        Ok(n) if n != T::from(0) => Ok(n),
+        Ok(_) => Err("must be at least 1".into()),
+        Err(_) => Err(format!("expected a whole number, got `{s}`")),
+    }
+}
+
+#[derive(Args, Clone, Debug)]
 pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
@@ -59,12 +115,12 @@ pub struct CheckArgs {
 }
 
 /// Flags shared by every command that runs Monte Carlo jobs.
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct JobArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
     /// Number of Monte Carlo runs [default: the scenario's run.runs].
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one::<u64>)]
     pub runs: Option<u64>,
     /// Master seed; run r draws from stream r of it [default: the scenario's run.seed].
     #[arg(long)]
@@ -73,7 +129,7 @@ pub struct JobArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one::<usize>)]
     pub threads: Option<usize>,
     /// Override a scenario field by its dotted path (repeatable), e.g. --set states.KAZ.gdp_musd=200000.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -96,17 +152,19 @@ pub struct JobArgs {
     pub shard: Option<Shard>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct SweepArgs {
     #[command(flatten)]
     pub job: JobArgs,
     /// A varied parameter, PATH=FROM:TO:STEP (repeatable) [default: the scenario's [sweep] table].
     #[arg(long, value_name = "PATH=FROM:TO:STEP")]
-    pub vary: Vec<statecraft::design::Dimension>,
-    /// factorial (every grid combination) or lhs (Latin hypercube of --points).
-    #[arg(long)]
-    pub design: Option<statecraft::design::Design>,
-    /// Points of a Latin-hypercube design.
+    pub vary: Vec<crate::design::Dimension>,
+    /// How points are chosen: factorial (every combination of the --vary grids)
+    /// or lhs (a Latin hypercube of --points points) [default: factorial, or the
+    /// scenario's [sweep] design when no --vary is given].
+    #[arg(long, value_name = "factorial|lhs")]
+    pub design: Option<crate::design::Design>,
+    /// Points of a Latin-hypercube design (--design lhs).
     #[arg(long)]
     pub points: Option<usize>,
     /// Doctrine profile run at every point.
@@ -114,7 +172,7 @@ pub struct SweepArgs {
     pub profile: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct MergeArgs {
     /// Shard directories written with --shard (any order).
     #[arg(required = true)]
@@ -133,7 +191,7 @@ pub struct MergeArgs {
     pub quiet: bool,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct RunArgs {
     #[command(flatten)]
     pub job: JobArgs,
@@ -142,7 +200,7 @@ pub struct RunArgs {
     pub profile: String,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct CompareArgs {
     #[command(flatten)]
     pub job: JobArgs,
@@ -158,7 +216,7 @@ pub struct CompareArgs {
     pub reference: Option<String>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 pub struct TradeArgs {
     /// The scenario file (TOML); it needs a [trade] table.
     pub scenario: PathBuf,
@@ -179,7 +237,10 @@ pub struct TradeArgs {
     /// Override a scenario field by its dotted path (repeatable), e.g. --set trade.elasticity=8.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
-    /// Results directory [default: results/<scenario>/trade].
+    /// Results directory [default: results/<scenario>/trade-<label>, the label
+    /// made of the what-if's flags: --tariff KAZ:*=20 gives trade-tariff-KAZ-all-20,
+    /// --autarky trade-autarky, --year 2019 adds y2019 and --set a hash (see
+    /// results/README.md)].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Print nothing but errors.

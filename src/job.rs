@@ -7,6 +7,10 @@
 //! ([`crate::output::chunk`]); the directory's `.chunks/job.json` records which
 //! job they belong to, so a resume or a merge can refuse chunks of a different
 //! scenario, seed, version or set of profiles.
+//!
+//! A job reports how far it has got through a [`Progress`] (the binary draws a
+//! bar; tests and other callers pass [`Silent`]) and stops cleanly between
+//! chunks when its cancel flag is set.
 
 use crate::montecarlo;
 use crate::outcome::{Catalogue, RunOutcome};
@@ -16,7 +20,7 @@ use crate::output::{self, ComparisonRow, OutputError, RetrodictionRow, SummaryRo
 use crate::scenario::Loaded;
 use crate::simulation::{self, RunOptions};
 use crate::state::SimError;
-use crate::world::Profile;
+use crate::world::{Profile, World};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -63,6 +67,40 @@ impl fmt::Display for Shard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.index, self.count)
     }
+}
+
+/// Told how far a job has got. `start` comes first, with the job's size in
+/// runs and how many of them were already finished before (kept by a resume),
+/// so that a rate or an estimate of the time left counts only new work; then
+/// `set` with the runs finished so far, from any worker thread.
+pub trait Progress: Sync {
+    fn start(&self, total: u64, done: u64);
+    fn set(&self, done: u64);
+}
+
+/// No progress shown.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _total: u64, _done: u64) {}
+    fn set(&self, _done: u64) {}
+}
+
+/// A profile name the scenario does not define.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown profile `{name}`; this scenario has: {known}")]
+pub struct UnknownProfile {
+    pub name: String,
+    /// The names it has, comma-separated.
+    pub known: String,
+}
+
+/// The profile named `name` of `world`.
+pub fn profile(world: &World, name: &str) -> Result<Profile, UnknownProfile> {
+    world.profile(name).ok_or_else(|| UnknownProfile {
+        name: name.to_string(),
+        known: world.profile_names().join(", "),
+    })
 }
 
 /// What to run and where to write it.
@@ -265,12 +303,12 @@ pub struct JobReport {
     pub merged_shards: usize,
 }
 
-/// Run the job. `progress` is called with the number of runs finished so far;
-/// `cancel` stops the job cleanly between chunks.
+/// Run the job, telling `progress` how far it has got; `cancel` stops it
+/// cleanly between chunks.
 pub fn run(
     loaded: &Loaded,
     spec: &JobSpec,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<JobReport, JobError> {
     let started = SystemTime::now();
@@ -336,13 +374,14 @@ pub fn run(
         .sum::<u64>();
     let done_before = all_mine - todo.iter().map(|(_, r)| r.end - r.start).sum::<u64>();
     let done = AtomicU64::new(done_before);
+    progress.start(all_mine, done_before);
     let simulate = |r: u64| -> Result<Vec<RunOutcome>, SimError> {
         let outcomes = spec
             .profiles
             .iter()
             .map(|p| simulation::simulate(world, p, &catalogue, spec.seed, r, options))
             .collect();
-        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+        progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
         outcomes
     };
     let mut solves = 0;

@@ -9,7 +9,11 @@
 //! valuation ([`doctrine`]); each run yields **outcomes** ([`outcome`],
 //! [`observation`], [`event`]) that jobs ([`job`], [`montecarlo`]) write to
 //! **files** ([`output`]) and summarise ([`stats`], [`retrodiction`],
-//! [`report`]). The science is in `docs/model.md` (ODD protocol).
+//! [`report`]). On top, the commands ([`command`], one module per
+//! `statecraft` command) turn parsed flags ([`cli`]) into jobs, sweeps and
+//! what-ifs and return the text to print; the binary only parses argv, builds
+//! the thread pool, draws the progress bar, catches Ctrl-C and maps errors to
+//! exit codes. The science is in `docs/model.md` (ODD protocol).
 //!
 //! # Layers
 //!
@@ -26,6 +30,7 @@
 //! | 4 games | `game` | the choices states make each year: forecasts, then a doctrine's valuation, then logit choice |
 //! | 5 schedule | `simulation`, `observation` | one run's yearly schedule, and what is recorded of it |
 //! | 6 jobs and outputs | `scenario`, `retrodiction`, `output`, `job`, `sweep`, `whatif`, `report` | loading scenarios, running and persisting jobs, scoring facts, printed summaries |
+//! | 7 commands | `cli`, `command` | the flags, and one module per `statecraft` command: build the job, run it, return the text to print |
 //!
 //! Architecture invariants, each checked by a test where it can be: lower
 //! layers never import higher ones; a doctrine's valuation sees only forecast
@@ -35,6 +40,8 @@
 //! The library never reads argv or the environment, never prints, never builds
 //! the global thread pool and never uses an unseeded random generator.
 
+pub mod cli;
+pub mod command;
 pub mod design;
 pub mod doctrine;
 pub mod economy;

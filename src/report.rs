@@ -196,9 +196,9 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
     if let Some(shard) = report.shard {
         let _ = writeln!(
             s,
-            "shard {shard}: {} in {:.2} s → {}\njoin the shards with: statecraft merge <shard directories> --out <dir>",
+            "shard {shard}: {} in {} s → {}\njoin the shards with: statecraft merge <shard directories> --out <dir>",
             plural(report.runs, "run"),
-            report.wall.as_secs_f64(),
+            seconds(report.wall),
             report.out.display()
         );
         return s;
@@ -212,21 +212,38 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
             report.out.display()
         );
     } else {
+        // With several profiles a run is simulated once per profile, and the
+        // rate says so: it counts profile-runs.
+        let (runs, unit) = if report.profiles > 1 {
+            let runs = format!(
+                "{} × {} profiles",
+                plural(report.runs, "run"),
+                report.profiles
+            );
+            (runs, "profile-runs/s")
+        } else {
+            (plural(report.runs, "run"), "runs/s")
+        };
         let _ = writeln!(
             s,
-            "{} in {:.2} s ({:.0} runs/s on {} threads) → {}",
-            plural(report.runs, "run"),
-            report.wall.as_secs_f64(),
+            "{runs} in {} s ({:.0} {unit} on {}) → {}",
+            seconds(report.wall),
             report.runs_per_second,
-            report.threads,
+            plural(report.threads as u64, "thread"),
             report.out.display()
         );
     }
     if report.reused_chunks > 0 {
+        let were = if report.reused_chunks == 1 {
+            "chunk was"
+        } else {
+            "chunks were"
+        };
         let _ = writeln!(
             s,
-            "{} chunks were already finished and kept",
-            report.reused_chunks
+            "{} {were} already finished and kept; the rate counts only the {} simulated now",
+            report.reused_chunks,
+            plural(report.simulated, "run")
         );
     }
     if report.solves > 0 {
@@ -342,7 +359,17 @@ fn facts_table(s: &mut String, report: &JobReport) {
     }
 }
 
-fn plural(n: u64, word: &str) -> String {
+/// A duration in seconds without noise: two decimals below 10 s, one below
+/// 100 s, whole seconds above.
+fn seconds(wall: std::time::Duration) -> String {
+    match wall.as_secs_f64() {
+        x if x < 10.0 => format!("{x:.2}"),
+        x if x < 100.0 => format!("{x:.1}"),
+        x => format!("{x:.0}"),
+    }
+}
+
+pub fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

@@ -3,11 +3,21 @@
 //! common random numbers (run r draws stream r at every point), summarised in
 //! one tidy `sweep.csv`. Each point's results live in `points/pNNNN/` of the
 //! sweep directory.
+//!
+//! [`run`] runs a sweep (or its share of points with `--shard`, or the points
+//! an interrupted sweep has not finished with `--resume`): every point is
+//! checked to be a valid scenario before anything is written, `sweep.json`
+//! ([`SweepState`]) records which sweep a directory holds, and each point is a
+//! [`crate::job`] of its own. [`merge`] joins the directories of a sweep's
+//! shards, each point from the one shard that holds it.
 
 use crate::design::Dimension;
+use crate::job::{self, JobError, JobSpec, Progress, Shard, UnknownProfile};
 use crate::output::{CsvFile, OutputError, number};
+use crate::scenario::{self, Loaded, Override, ScenarioError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 /// Directory of point `k` inside a sweep directory.
 pub fn point_dir(out: &Path, k: usize) -> PathBuf {
@@ -86,4 +96,284 @@ pub fn write_sweep_csv(
         }
     }
     file.finish().map(|_| ())
+}
+
+/// A sweep to run: the points of a design, each a job of one profile.
+#[derive(Clone, Debug)]
+pub struct SweepSpec {
+    pub dimensions: Vec<Dimension>,
+    /// One value per dimension each, from [`points`].
+    pub points: Vec<Vec<f64>>,
+    pub profile: String,
+    pub seed: u64,
+    /// Runs at every point.
+    pub runs: u64,
+    /// A share of the points, for `merge` to join.
+    pub shard: Option<Shard>,
+    pub out: PathBuf,
+    pub force: bool,
+    pub resume: bool,
+    pub timeseries: bool,
+}
+
+/// What a finished sweep (or merge of sweep shards) reports.
+#[derive(Clone, Debug)]
+pub struct SweepReport {
+    pub out: PathBuf,
+    /// Points this directory holds.
+    pub points: usize,
+    /// Runs at every point.
+    pub runs: u64,
+    pub shard: Option<Shard>,
+    /// Points found finished and kept (with --resume).
+    pub kept: usize,
+}
+
+/// Why a sweep stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A point's overrides make an invalid scenario.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Profile(#[from] UnknownProfile),
+    #[error(transparent)]
+    Job(#[from] JobError),
+}
+
+impl From<OutputError> for SweepError {
+    fn from(e: OutputError) -> Self {
+        SweepError::Job(e.into())
+    }
+}
+
+/// The `--set` overrides of one sweep point: the user's, then the point's values.
+pub fn point_overrides(set: &[Override], dims: &[Dimension], values: &[f64]) -> Vec<Override> {
+    let mut overrides = set.to_vec();
+    let mut buf = String::new();
+    for (d, &x) in dims.iter().zip(values) {
+        overrides.push(Override {
+            path: d.path.clone(),
+            value: number(&mut buf, x).to_string(),
+        });
+    }
+    overrides
+}
+
+/// Has point `k` of the sweep in `out` finished?
+fn point_done(out: &Path, k: usize) -> bool {
+    let dir = point_dir(out, k);
+    dir.join("summary.csv").exists() && dir.join("manifest.json").exists()
+}
+
+/// Run the sweep `spec` of the scenario `base` (loaded with the user's `--set`
+/// overrides), telling `progress` the runs done over all its points.
+pub fn run(
+    base: &Loaded,
+    spec: &SweepSpec,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<SweepReport, SweepError> {
+    let out = &spec.out;
+    let mine: Vec<usize> = match spec.shard {
+        Some(s) => s
+            .chunks(spec.points.len() as u64)
+            .map(|k| k as usize)
+            .collect(),
+        None => (0..spec.points.len()).collect(),
+    };
+    let load = |k: usize| {
+        scenario::load(
+            &base.path,
+            &point_overrides(&base.overrides, &spec.dimensions, &spec.points[k]),
+        )
+    };
+    // Every point must be a valid scenario before anything is written.
+    for k in 0..spec.points.len() {
+        job::profile(&load(k)?.world, &spec.profile)?;
+    }
+    let state = SweepState {
+        scenario_sha256: base.sha256.clone(),
+        scenario_path: std::fs::canonicalize(&base.path).unwrap_or_else(|_| base.path.clone()),
+        overrides: base.overrides.iter().map(|o| o.to_string()).collect(),
+        seed: spec.seed,
+        runs: spec.runs,
+        profile: spec.profile.clone(),
+        dimensions: spec.dimensions.clone(),
+        points: spec.points.clone(),
+        held: mine.clone(),
+    };
+    let recorded = out.join("sweep.json");
+    if recorded.exists() && spec.resume {
+        if !SweepState::read(out)?.same_sweep(&state) {
+            return Err(OutputError::Mismatch(format!(
+                "cannot resume {}: it holds a different sweep",
+                out.display()
+            ))
+            .into());
+        }
+    } else if recorded.exists() || out.join("points").exists() {
+        if !spec.force {
+            let interrupted =
+                SweepState::read(out).is_ok_and(|s| s.held.iter().any(|&k| !point_done(out, k)));
+            return Err(if interrupted {
+                OutputError::Interrupted(out.clone())
+            } else {
+                OutputError::Exists(out.clone())
+            }
+            .into());
+        }
+        for junk in [out.join("points"), out.join("sweep.csv"), recorded] {
+            let _ = if junk.is_dir() {
+                std::fs::remove_dir_all(&junk)
+            } else {
+                std::fs::remove_file(&junk)
+            };
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| OutputError::io(out, e))?;
+    state.write(out)?;
+    let kept = mine.iter().filter(|&&k| point_done(out, k)).count();
+    let total = mine.len() as u64 * spec.runs;
+    progress.start(total, kept as u64 * spec.runs);
+    let mut done = kept as u64 * spec.runs;
+    for &k in mine.iter().filter(|&&k| !point_done(out, k)) {
+        let loaded = load(k)?;
+        let point = JobSpec {
+            command: "sweep".into(),
+            profiles: vec![job::profile(&loaded.world, &spec.profile)?],
+            reference: 0,
+            seed: spec.seed,
+            runs: spec.runs,
+            shard: None,
+            out: point_dir(out, k),
+            force: !spec.resume,
+            resume: spec.resume,
+            timeseries: spec.timeseries,
+        };
+        let within = Within {
+            sweep: progress,
+            total,
+            before: done,
+        };
+        job::run(&loaded, &point, &within, cancel)?;
+        done += spec.runs;
+    }
+    if spec.shard.is_none() {
+        write_sweep_csv(out, &spec.dimensions, &spec.points)?;
+    }
+    Ok(SweepReport {
+        out: out.clone(),
+        points: mine.len(),
+        runs: spec.runs,
+        shard: spec.shard,
+        kept,
+    })
+}
+
+/// The progress of one point's job, reported as progress of the whole sweep.
+struct Within<'a> {
+    sweep: &'a dyn Progress,
+    total: u64,
+    /// Runs of the sweep done before this point.
+    before: u64,
+}
+
+impl Progress for Within<'_> {
+    fn start(&self, _total: u64, done: u64) {
+        // Chunks a resume keeps in a half-finished point are not new work.
+        if done > 0 {
+            self.sweep.start(self.total, self.before + done);
+        }
+    }
+
+    fn set(&self, done: u64) {
+        self.sweep.set(self.before + done);
+    }
+}
+
+/// Is `dir` a sweep directory (or a shard of one)?
+pub fn is_sweep(dir: &Path) -> bool {
+    dir.join("sweep.json").exists()
+}
+
+/// Join the directories of a sweep's shards into `out`: every point directory
+/// copied from the one shard that holds it, then `sweep.csv`.
+pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<SweepReport, OutputError> {
+    let states = dirs
+        .iter()
+        .map(|d| SweepState::read(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let first = states
+        .first()
+        .ok_or_else(|| OutputError::Mismatch("no shard directories given".into()))?;
+    let mut owner: Vec<Option<&PathBuf>> = vec![None; first.points.len()];
+    for (state, dir) in states.iter().zip(dirs) {
+        if !state.same_sweep(first) {
+            return Err(OutputError::Mismatch(format!(
+                "cannot merge {}: it holds a different sweep than {}",
+                dir.display(),
+                dirs[0].display()
+            )));
+        }
+        for &k in &state.held {
+            if k >= owner.len() {
+                return Err(OutputError::Mismatch(format!(
+                    "{}/sweep.json lists point {k} of a {}-point sweep",
+                    dir.display(),
+                    owner.len()
+                )));
+            }
+            if let Some(other) = owner[k] {
+                return Err(OutputError::Mismatch(format!(
+                    "point {k} is in both {} and {}: the shards overlap",
+                    other.display(),
+                    dir.display()
+                )));
+            }
+            if !point_dir(dir, k).join("summary.csv").exists() {
+                return Err(OutputError::Mismatch(format!(
+                    "{} has not finished point {k}; finish it with --resume first",
+                    dir.display()
+                )));
+            }
+            owner[k] = Some(dir);
+        }
+    }
+    if let Some(k) = owner.iter().position(Option::is_none) {
+        return Err(OutputError::Mismatch(format!(
+            "point {k} is in none of the directories: a shard is missing"
+        )));
+    }
+    if is_sweep(out) && !force {
+        return Err(OutputError::Exists(out.to_path_buf()));
+    }
+    for (k, dir) in owner.iter().enumerate() {
+        let dir = dir.expect("every point has a shard, checked above");
+        copy_files(&point_dir(dir, k), &point_dir(out, k))?;
+    }
+    let merged = SweepState {
+        held: (0..first.points.len()).collect(),
+        ..first.clone()
+    };
+    merged.write(out)?;
+    write_sweep_csv(out, &first.dimensions, &first.points)?;
+    Ok(SweepReport {
+        out: out.to_path_buf(),
+        points: first.points.len(),
+        runs: first.runs,
+        shard: None,
+        kept: 0,
+    })
+}
+
+/// Copy every file of directory `from` into `to` (created if needed).
+fn copy_files(from: &Path, to: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(to).map_err(|e| OutputError::io(to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| OutputError::read(from, e))? {
+        let entry = entry.map_err(|e| OutputError::read(from, e))?;
+        let target = to.join(entry.file_name());
+        std::fs::copy(entry.path(), &target).map_err(|e| OutputError::io(&target, e))?;
+    }
+    Ok(())
 }

@@ -219,4 +219,16 @@ fn default_output_directory_is_named_for_scenario_and_seed() {
             .join("results/classic_cooperation/run-1984/summary.csv")
             .exists()
     );
+    // Another profile with the same seed wants a directory of its own.
+    statecraft()
+        .current_dir(dir.path())
+        .args(["run", "s.toml", "--runs", "3", "--quiet"])
+        .args(["--profile", "neorealist"])
+        .assert()
+        .success();
+    assert!(
+        dir.path()
+            .join("results/classic_cooperation/run-neorealist-1984/summary.csv")
+            .exists()
+    );
 }

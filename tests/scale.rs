@@ -235,7 +235,9 @@ fn a_run_killed_mid_way_resumes_to_the_same_bytes() {
         .arg(&killed)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--force"));
+        .stderr(predicate::str::contains(
+            "pass --resume to finish it (or --force to start again)",
+        ));
     // Resuming with different settings is refused.
     statecraft()
         .args([

@@ -194,21 +194,41 @@ fn existing_trade_files_are_not_overwritten_without_force() {
 }
 
 #[test]
-fn default_output_directory_is_named_for_the_scenario() {
+fn every_what_if_has_a_default_directory_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    statecraft()
-        .current_dir(dir.path())
-        .arg("trade")
-        .arg(root.join("kazakhstan_wto_eaeu.toml"))
-        .arg("--quiet")
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join(KAZ);
+    let trade = |args: &[&str]| {
+        let mut c = statecraft();
+        c.current_dir(dir.path())
+            .arg("trade")
+            .arg(&scenario)
+            .args(args)
+            .arg("--quiet");
+        c
+    };
+    // The README's what-ifs, one after the other.
+    for (args, label) in [
+        (&["--tariff", "KAZ:*=20"][..], "tariff-KAZ-all-20"),
+        (
+            &["--tariff", "*:RUS=25", "--cost", "KAZ:CHN=0.9"],
+            "tariff-all-RUS-25_cost-KAZ-CHN-0.9",
+        ),
+        (&["--autarky"], "autarky"),
+        (&["--autarky", "--year", "2019"], "autarky_y2019"),
+    ] {
+        trade(args).assert().success();
+        let out = dir.path().join("results/kazakhstan_wto_eaeu");
+        assert!(
+            out.join(format!("trade-{label}/trade.csv")).exists(),
+            "{label}"
+        );
+    }
+    // The same what-if again is still refused without --force.
+    trade(&["--autarky"])
         .assert()
-        .success();
-    assert!(
-        dir.path()
-            .join("results/kazakhstan_wto_eaeu/trade/trade.csv")
-            .exists()
-    );
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    trade(&["--autarky", "--force"]).assert().success();
 }
 
 #[test]

@@ -38,6 +38,10 @@ pub enum OutputError {
         "the results directory {0} already holds results; pass --force to replace them or --out to write elsewhere"
     )]
     Exists(PathBuf),
+    #[error(
+        "the results directory {0} holds an interrupted job; pass --resume to finish it (or --force to start again)"
+    )]
+    Interrupted(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error("cannot read {path}: {source}")]
@@ -74,6 +78,12 @@ pub fn holds_results(dir: &Path) -> bool {
             .any(|f| dir.join(f).exists() || dir.join(format!("{f}.partial")).exists())
 }
 
+/// Does `dir` hold an interrupted job: chunks, but no `manifest.json` (which is
+/// written last, so a finished directory has one)?
+fn is_interrupted(dir: &Path) -> bool {
+    dir.join(chunk::CHUNK_DIR).exists() && !dir.join("manifest.json").exists()
+}
+
 /// Prepare `dir` for new results: refuse if it holds any, unless `force`.
 pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), OutputError> {
     let existing: Vec<PathBuf> = RESULT_FILES
@@ -83,6 +93,9 @@ pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), OutputError> {
         .collect();
     let chunks = dir.join(chunk::CHUNK_DIR);
     if !existing.is_empty() || chunks.exists() {
+        if !force && is_interrupted(dir) {
+            return Err(OutputError::Interrupted(dir.to_path_buf()));
+        }
         if !force {
             return Err(OutputError::Exists(dir.to_path_buf()));
         }
