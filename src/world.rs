@@ -2,7 +2,7 @@
 //!
 //! Everything named in a scenario file is resolved here to indices (states,
 //! institutions, games), so the simulation never looks anything up by name.
-//! MODEL.md §2 lists the entities; §5 how they are initialised.
+//! docs/model.md §2 lists the entities; §5 how they are initialised.
 
 use crate::doctrine::{Doctrine, ParamOverrides, Params};
 use crate::game::matrix::MatrixGame;
@@ -77,7 +77,7 @@ impl State {
     }
 }
 
-/// Kinds of institution (MODEL.md §2).
+/// Kinds of institution (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InstitutionKind {
@@ -169,7 +169,7 @@ pub struct InitiativeRules {
     pub public_suspicion: f64,
 }
 
-/// Sanctions of senders on a target (MODEL.md §7.2 Sanctions).
+/// Sanctions of senders on a target (docs/model.md §7.12).
 #[derive(Clone, Debug, Serialize)]
 pub struct Sanction {
     pub name: String,
@@ -276,7 +276,7 @@ impl Measure {
     }
 }
 
-/// Dependence channels (MODEL.md §2).
+/// Dependence channels (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
     Transit = 0,
@@ -310,7 +310,7 @@ pub struct ModelSettings {
     pub bandwagon_ratio: f64,
 }
 
-/// A coalition states may align with (MODEL.md §7.2 Alignment).
+/// A coalition states may align with (docs/model.md §7.13).
 #[derive(Clone, Debug, Serialize)]
 pub struct Bloc {
     pub code: String,
@@ -324,7 +324,7 @@ pub struct RunDefaults {
     pub seed: u64,
 }
 
-/// A named doctrine assignment: every state's doctrine (MODEL.md §8).
+/// A named doctrine assignment: every state's doctrine (docs/model.md §7.16).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Profile {
     pub name: String,
