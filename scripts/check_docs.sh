@@ -25,9 +25,9 @@
 #   cargo build --release          nothing to do: target/release/statecraft in
 #                                  the clone is a link to the built binary
 #   cargo run --release -- ARGS    runs that binary with ARGS
-#   cargo test --release           skipped: the suite cannot run itself from
-#                                  inside one of its tests; CI runs it as its
-#                                  own step (.ci/run)
+#   cargo test --release           skipped: CI runs the whole suite as its own
+#                                  step (.ci/run), before this check; running
+#                                  it here would only run it twice
 #
 # Any other cargo command in the docs fails the check. Afterwards the clone
 # must hold no new or changed file outside results/ (plots and outputs belong
@@ -36,7 +36,7 @@
 # Environment: STATECRAFT_BIN (default target/release/statecraft), PYTHON
 # (default python3), RSCRIPT (default Rscript). DOCS_SKIP_PYTHON=1 or
 # DOCS_SKIP_R=1 skips that language's snippets with a warning, for a machine
-# without them; CI installs both and never skips.
+# without them; .ci/run installs both (as root; without root it skips R).
 set -euo pipefail
 
 repo=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
