@@ -1,5 +1,5 @@
 //! The economy of a run: welfare changes for any policy, by the trade
-//! equilibrium (MODEL.md §3 step 5, §7.1).
+//! equilibrium (docs/model.md §3 step 6, §7.2).
 //!
 //! Decisions compare many hypothetical policies, and the same policies recur
 //! year after year and run after run, so solutions are memoised, keyed by the

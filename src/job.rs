@@ -3,7 +3,7 @@
 //! interrupted one — and `merge` shards into the results of the whole job.
 //!
 //! Run r of every profile draws from the same stream r (common random numbers,
-//! MODEL.md §8). Runs are computed and persisted in chunks
+//! docs/model.md §7.16). Runs are computed and persisted in chunks
 //! ([`crate::output::chunk`]); the directory's `.chunks/job.json` records which
 //! job they belong to, so a resume or a merge can refuse chunks of a different
 //! scenario, seed, version or set of profiles.

@@ -1,5 +1,5 @@
 //! What a run records: per-state metrics, an event log and optional time series
-//! (MODEL.md §7.3; the columns are documented in `results/README.md`).
+//! (docs/model.md §7.15; the columns are documented in `results/README.md`).
 //!
 //! The metric catalogue ([`Catalogue`]) is fixed by the world before any run, so
 //! every run fills the same slots in the same order and summaries can be

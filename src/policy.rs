@@ -4,7 +4,7 @@
 //! state's tariff [`Stance`], memberships, the bound tariffs negotiated, which
 //! common measures are in force and which members waive them, authorised
 //! retaliation and the union leader's coercion. [`Policy::shock`] turns it into
-//! tariffs t′_ni and trade-cost changes d̂_ni (MODEL.md §7.1–7.2):
+//! tariffs t′_ni and trade-cost changes d̂_ni (docs/model.md §7.3):
 //!
 //! * members of the same customs union trade duty-free (internal free trade);
 //! * otherwise an importer applies its stance's rate to everyone (MFN): the
@@ -14,7 +14,7 @@
 //!   the target's exports; a one-sector approximation) unless the member waives it;
 //! * authorised retaliation adds to the retaliator's tariff on the violator;
 //! * a coerced member's exports that transit the union leader cost more
-//!   (seed 000: Russia's control of Kazakh oil transit).
+//!   (Chang et al. n.d.: Russia's control of Kazakh oil transit).
 //!
 //! Violations of a trade regime's rules are tariffs above the bound toward
 //! fellow members outside one's customs union, and WTO-inconsistent union
@@ -79,7 +79,7 @@ pub struct Policy {
     pub secondary: Vec<bool>,
 }
 
-/// A third state's answer to sanctions (MODEL.md §7.2 Sanctions).
+/// A third state's answer to sanctions (docs/model.md §7.12).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SanctionStance {

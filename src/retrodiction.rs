@@ -1,4 +1,4 @@
-//! Historical facts a scenario expects (`[[expect]]`, MODEL.md §8).
+//! Historical facts a scenario expects (`[[expect]]`, docs/model.md §7.16).
 //!
 //! Facts are parsed and checked against the world when a scenario loads, so a
 //! fact about an unknown state, institution or metric is a scenario error with a

@@ -1,4 +1,4 @@
-//! One run of a world: the yearly schedule of MODEL.md §3, from the first year
+//! One run of a world: the yearly schedule of docs/model.md §3, from the first year
 //! to the last, producing a [`RunOutcome`].
 //!
 //! Each round: (1) timeline events — historical joins; (2) institutional moves —
@@ -211,7 +211,7 @@ fn draw_move_order(rs: &mut RunState<'_>, order: &mut [usize]) {
     }
 }
 
-/// MODEL.md §4 Learning: affinity moves toward the round's mean signal, or
+/// docs/model.md §7.14: affinity moves toward the round's mean signal, or
 /// drifts back to its baseline when nothing was signalled; norms move toward
 /// members' compliance with each institution observed this round.
 fn learn(rs: &mut RunState<'_>) {

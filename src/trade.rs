@@ -1,5 +1,5 @@
 //! The trade equilibrium: the payoff engine of the tariff and policy games
-//! (MODEL.md §7.1).
+//! (docs/model.md §7.2).
 //!
 //! One-sector Armington / Eaton–Kortum structural gravity with tariffs, iceberg
 //! trade costs and trade deficits, solved in changes ("exact hat algebra",

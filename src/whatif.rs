@@ -1,4 +1,4 @@
-//! Static trade what-ifs: `statecraft trade` (MODEL.md §7.1).
+//! Static trade what-ifs: `statecraft trade` (docs/model.md §7.2).
 //!
 //! One counterfactual on a scenario's calibrated trade model, without the games:
 //! the policies in force in a year (all exogenous memberships of that year, union

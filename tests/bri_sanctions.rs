@@ -1,5 +1,5 @@
 //! Belt and Road participation, sanctions and contagion, and the culture of
-//! anarchy (MODEL.md §7.2, P3–P4): directions over many runs of small worlds.
+//! anarchy (docs/model.md §7.11–7.13, patterns P3–P4): directions over many runs of small worlds.
 
 mod common;
 

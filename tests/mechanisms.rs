@@ -1,4 +1,4 @@
-//! Mechanism directions (MODEL.md §7.2), as comparative statics over many runs
+//! Mechanism directions (docs/model.md §7), as comparative statics over many runs
 //! of small constructed worlds in which one mechanism is isolated.
 
 mod common;

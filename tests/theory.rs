@@ -1,4 +1,4 @@
-//! Theory checks (MODEL.md §1 P6, §7.2 Matrix games): with best responses
+//! Theory checks (docs/model.md §1, §7.10): with best responses
 //! (λ = ∞) and grim reciprocity the doctrines reproduce the textbook cooperation
 //! thresholds of the repeated prisoner's dilemma, each side of the threshold.
 

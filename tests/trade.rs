@@ -1,4 +1,4 @@
-//! The structural-gravity solver against theory (MODEL.md §7.1): the identities
+//! The structural-gravity solver against theory (docs/model.md §7.2): the identities
 //! any correct solver must reproduce (no shock changes nothing; Arkolakis,
 //! Costinot & Rodríguez-Clare 2012 for autarky), symmetry, the terms-of-trade
 //! logic of tariffs, gains from lower trade costs, the equilibrium equations
@@ -157,7 +157,7 @@ fn assert_all_close(what: &str, got: &[f64], want: &[f64], tol: f64) {
     }
 }
 
-/// Check that `s` is an equilibrium of `shock` by re-evaluating MODEL.md §7.1's
+/// Check that `s` is an equilibrium of `shock` by re-evaluating docs/model.md §7.2's
 /// equations from its wages alone, and that it reports the quantities they imply.
 fn assert_equilibrium(base: &Baseline, shock: &Shock<'_>, s: &Solution) {
     let n = base.n;

@@ -1,4 +1,4 @@
-//! The decision engine shared by every game (MODEL.md §4).
+//! The decision engine shared by every game (docs/model.md §4).
 //!
 //! Every decision is a choice among enumerated options. A game forecasts each
 //! option's [`Consequences`] with the world model; the state's [`Doctrine`] turns
@@ -116,7 +116,7 @@ pub fn gain_weight(view: &Viewpoint<'_>, j: usize) -> f64 {
     }
 }
 
-/// The utility of an option with these consequences (MODEL.md §4, Objectives).
+/// The utility of an option with these consequences (docs/model.md §4, Basic principle).
 pub fn value(view: &Viewpoint<'_>, c: &Consequences<'_>) -> f64 {
     let weighted = |gains: &[(usize, f64)]| -> f64 {
         gains.iter().map(|&(j, g)| gain_weight(view, j) * g).sum()

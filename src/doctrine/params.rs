@@ -1,4 +1,4 @@
-//! Doctrine parameters: every coefficient of MODEL.md §4 with its default.
+//! Doctrine parameters: every coefficient of docs/model.md §7.1 with its default.
 //!
 //! One table serves all three doctrines: each theory's formula reads only its own
 //! coefficients, so a neoliberal's `relative_gains` is simply unused. Keeping the
@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How a state believes its partners answer a defection (MODEL.md §4, Prediction).
+/// How a state believes its partners answer a defection (docs/model.md §4, Prediction).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reciprocity {

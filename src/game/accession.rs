@@ -1,4 +1,4 @@
-//! Accession to a trade regime (MODEL.md §7.2 Accession; P1): an applicant and
+//! Accession to a trade regime (docs/model.md §7.6; pattern P1): an applicant and
 //! the members bargain over the applicant's bound tariff, and accession needs
 //! the members' consensus.
 //!

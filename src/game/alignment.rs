@@ -1,4 +1,4 @@
-//! Alignment (MODEL.md §7.2): each state aligns with one of the scenario's blocs
+//! Alignment (docs/model.md §7.13): each state aligns with one of the scenario's blocs
 //! or hedges, following Axelrod & Bennett's landscape theory of aggregation
 //! (1993, "A landscape theory of aggregation", *British Journal of Political
 //! Science* 23:211). A state of size s_i is frustrated by being apart from

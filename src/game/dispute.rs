@@ -1,4 +1,4 @@
-//! Dispute settlement in a trade regime (MODEL.md §7.2 Disputes; the WTO's
+//! Dispute settlement in a trade regime (docs/model.md §7.8; the WTO's
 //! DSU in outline): a member hurt by another member's violation may file, by
 //! its own doctrine, once the violation is detected (probability `monitoring`
 //! a year); consultations, then a panel, then a ruling; a respondent still in

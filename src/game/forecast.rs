@@ -1,6 +1,6 @@
 //! Forecasting the consequences of a policy change with the trade equilibrium,
 //! for any game that changes policies (tariff stances, accession, measures,
-//! coercion, disputes). MODEL.md §4 Prediction: other states' policies are held
+//! coercion, disputes). docs/model.md §4 Prediction and §7.4: other states' policies are held
 //! at their last observed values; the continuation is the per-round outcome
 //! after partners respond as the state believes they will.
 

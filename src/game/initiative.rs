@@ -1,9 +1,9 @@
-//! Investment initiatives (MODEL.md §7.2 Belt and Road): the sponsor offers;
+//! Investment initiatives (docs/model.md §7.11): the sponsor offers;
 //! each other state joins, stays, declines or leaves by its doctrine.
 //! Participation cuts trade costs on the participant's corridor pairs after a
 //! lag (de Soyres et al. 2020 for the size of the cut), builds investment
 //! dependence on the sponsor, and — through the public's suspicion of the
-//! sponsor — moves the participant's affinity toward it (seed 004).
+//! sponsor — moves the participant's affinity toward it (De Jesus & Duarte n.d.).
 //!
 //! The forecast: taking part now changes nothing this year; the continuation is
 //! the corridor's equilibrium, reached after `lag_years` (so it is discounted by

@@ -1,10 +1,10 @@
-//! Repeated 2×2 games among listed pairs of states (MODEL.md §7.2, Matrix games).
+//! Repeated 2×2 games among listed pairs of states (docs/model.md §7.10).
 //!
 //! Each listed pair plays one match over the game's years. A player is either a
 //! state deciding by its doctrine or a classic fixed [`Strategy`]. Doctrine
 //! players forecast the partner's move as its last observed one (cooperation
 //! before any history) and add a continuation term: the stationary per-round
-//! outcome after the partner responds as the state believes (MODEL.md §4,
+//! outcome after the partner responds as the state believes (docs/model.md §4,
 //! Prediction) — cooperation is met by cooperation unless, under grim beliefs,
 //! the relationship has already seen a defection; defection is met by defection.
 //! With λ → ∞ this reproduces the textbook thresholds: a neoliberal pair

@@ -1,4 +1,4 @@
-//! The games states play each round (MODEL.md §7.2).
+//! The games states play each round (docs/model.md §7.5–7.13).
 //!
 //! Each game forecasts the consequences of its options and hands them to the
 //! shared decision engine in [`crate::doctrine`]; none has a decision rule of its

@@ -1,11 +1,11 @@
-//! Sanctions (MODEL.md §7.2; P4): senders raise trade costs with a target from
+//! Sanctions (docs/model.md §7.12; pattern P4): senders raise trade costs with a target from
 //! the timeline; every third state chooses each year, by its doctrine, to
 //! comply (apply the same cost increase to its own trade with the target),
 //! ignore them, or — once the target's union has put a counter-response on the
 //! table — join a counter-response (raise costs with the senders), at the risk
 //! of secondary sanctions. Members of the target's customs union suffer a
 //! contagion shock in the sanctions' first year in proportion to their exposure
-//! to the target (seed 004: the 2014 tenge devaluation).
+//! to the target (De Jesus & Duarte n.d.: the 2014 tenge devaluation).
 
 use super::forecast::{Forecast, choose, utility};
 use crate::event::{Event, EventKind};

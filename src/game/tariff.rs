@@ -1,4 +1,4 @@
-//! The tariff game (MODEL.md §7.2): every state picks its tariff stance from the
+//! The tariff game (docs/model.md §7.5): every state picks its tariff stance from the
 //! options its memberships allow — the union's CET, its trade-regime bound rate,
 //! its own applied tariff, a unilateral increase — and each customs-union member
 //! applies or waives every common measure in force, or leaves the union.

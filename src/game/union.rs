@@ -1,9 +1,10 @@
 //! Customs-union mechanics beyond the tariff game: votes on common trade-remedy
-//! measures under the union's decision rule (weighted votes or consensus; seed
-//! 002 on the Customs Union Commission's 57/21.5/21.5 weights), and the
-//! leader's coercion of deviating members through dependence channels (seed
-//! 000: Russia's control of Kazakh oil transit). Members learn the leader's
-//! resolve from every deviation they see (Beta counts, MODEL.md §4 Learning).
+//! measures under the union's decision rule (weighted votes or consensus;
+//! Bakumbayev 2025 on the Customs Union Commission's 57/21.5/21.5 weights),
+//! and the leader's coercion of deviating members through dependence channels
+//! (Chang et al. n.d.: Russia's control of Kazakh oil transit). Members
+//! learn the leader's resolve from every deviation they see (Beta counts,
+//! docs/model.md §7.9).
 
 use super::forecast::{Forecast, choose, utility};
 use crate::event::{Event, EventKind};

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Kinds of institution (MODEL.md §2).
+/// Kinds of institution (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InstitutionKind {

@@ -2,7 +2,7 @@
 //!
 //! Everything named in a scenario file is resolved here to indices (states,
 //! institutions, games), so the simulation never looks anything up by name.
-//! MODEL.md §2 lists the entities; §5 how they are initialised.
+//! docs/model.md §2 lists the entities; §5 how they are initialised.
 
 mod fact;
 mod game;
@@ -50,7 +50,7 @@ impl State {
     }
 }
 
-/// Sanctions of senders on a target (MODEL.md §7.2 Sanctions).
+/// Sanctions of senders on a target (docs/model.md §7.12).
 #[derive(Clone, Debug, Serialize)]
 pub struct Sanction {
     pub name: String,
@@ -74,7 +74,7 @@ impl Sanction {
     }
 }
 
-/// Dependence channels (MODEL.md §2).
+/// Dependence channels (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
     Transit = 0,
@@ -108,7 +108,7 @@ pub struct ModelSettings {
     pub bandwagon_ratio: f64,
 }
 
-/// A coalition states may align with (MODEL.md §7.2 Alignment).
+/// A coalition states may align with (docs/model.md §7.13).
 #[derive(Clone, Debug, Serialize)]
 pub struct Bloc {
     pub code: String,
@@ -122,7 +122,7 @@ pub struct RunDefaults {
     pub seed: u64,
 }
 
-/// A named doctrine assignment: every state's doctrine (MODEL.md §8).
+/// A named doctrine assignment: every state's doctrine (docs/model.md §7.16).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Profile {
     pub name: String,
