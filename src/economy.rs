@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Welfare changes ĝ_n (percent of baseline real spending) of every state.
-pub type Gains = Box<[f64]>;
+pub type Welfare = Box<[f64]>;
 
 /// Equilibria a worker thread keeps before it starts afresh (about 2.5 KB each
 /// for 12 regions).
@@ -48,7 +48,7 @@ impl Hasher for WordHasher {
     }
 }
 
-type Cache = HashMap<Box<[u64]>, Gains, BuildHasherDefault<WordHasher>>;
+type Cache = HashMap<Box<[u64]>, Welfare, BuildHasherDefault<WordHasher>>;
 
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
@@ -82,7 +82,7 @@ impl<'w> Economy<'w> {
     }
 
     /// ĝ for every state under `policy`.
-    pub fn gains(&mut self, policy: &Policy) -> Result<Gains, TradeError> {
+    pub fn gains(&mut self, policy: &Policy) -> Result<Welfare, TradeError> {
         policy.shock(self.world, &mut self.tariff, &mut self.cost);
         self.key.clear();
         self.key.push(self.model.id);
@@ -103,7 +103,7 @@ impl<'w> Economy<'w> {
         };
         let solution = self.solver.solve(&self.model.baseline, &shock, None)?;
         self.solves += 1;
-        let gains: Gains = solution.welfare.iter().map(|w| 100.0 * (w - 1.0)).collect();
+        let gains: Welfare = solution.welfare.iter().map(|w| 100.0 * (w - 1.0)).collect();
         CACHE.with_borrow_mut(|c| {
             if c.len() >= CACHE_ENTRIES {
                 c.clear();

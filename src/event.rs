@@ -53,10 +53,18 @@ pub enum EventKind {
     CounterResponse,
     /// A member of the target's customs union suffers the sanctions' contagion shock.
     Contagion,
-    /// A customs union decides on a proposed joint counter-response (detail: adopted or rejected).
+    /// A proposal put to a customs union's vote: a union leader's measure or
+    /// CET change (detail: what), or a joint counter-response to sanctions
+    /// (detail: adopted or rejected).
     Proposal,
     /// A state changes its alignment (detail: the bloc, or `hedge`).
     Alignment,
+    /// A union member asks for review of a common measure (a repeal vote follows).
+    Review,
+    /// A union repeals a common measure on review.
+    Repeal,
+    /// A union changes its common external tariff on its leader's proposal.
+    CetChange,
 }
 
 impl EventKind {
@@ -84,6 +92,9 @@ impl EventKind {
         EventKind::Contagion,
         EventKind::Proposal,
         EventKind::Alignment,
+        EventKind::Review,
+        EventKind::Repeal,
+        EventKind::CetChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +122,9 @@ impl EventKind {
             EventKind::Contagion => "contagion",
             EventKind::Proposal => "proposal",
             EventKind::Alignment => "alignment",
+            EventKind::Review => "review",
+            EventKind::Repeal => "repeal",
+            EventKind::CetChange => "cet_change",
         }
     }
 

@@ -3,9 +3,9 @@
 //! run's state and the matrix games' tallies. Names and units of every metric
 //! are the catalogue's ([`crate::outcome`]) and `results/README.md`'s.
 
-use crate::game::alignment;
 use crate::game::matrix::MatrixRun;
 use crate::outcome::{Measure, Series, TimePoint};
+use crate::security;
 use crate::state::RunState;
 
 /// Wendt's (1999) three cultures of anarchy from the region's mean affinity:
@@ -86,7 +86,7 @@ pub(crate) fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: M
         Measure::Aligned(b) => f64::from(u8::from(rs.alignment[state] == Some(b))),
         Measure::Hedging => f64::from(u8::from(rs.alignment[state].is_none())),
         Measure::AlignmentSwitches => f64::from(rs.record.alignment_switches[state]),
-        Measure::Security => alignment::security(rs, state),
+        Measure::Security => security::share(rs.world, &rs.policy, &rs.alignment, state),
         Measure::RegionAffinity => rs.region_affinity(),
         Measure::CultureOfAnarchy => culture(rs.region_affinity()),
     }

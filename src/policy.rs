@@ -2,7 +2,8 @@
 //!
 //! A [`Policy`] is everything states do that the trade equilibrium needs: each
 //! state's tariff [`Stance`], memberships, the bound tariffs negotiated, which
-//! common measures are in force and which members waive them, authorised
+//! common measures are in force and which members break union law by not
+//! applying them, authorised
 //! retaliation and the union leader's coercion. [`Policy::shock`] turns it into
 //! tariffs t′_ni and trade-cost changes d̂_ni (docs/model.md §7.3):
 //!
@@ -11,7 +12,9 @@
 //!   union's CET, its WTO bound rate, its own applied tariff, or its unilateral
 //!   tariff; trade-regime members add a premium on non-members' goods;
 //! * a union measure adds its ad valorem equivalent (duty × covered share of
-//!   the target's exports; a one-sector approximation) unless the member waives it;
+//!   the target's exports; a one-sector approximation) unless the member
+//!   breaks union law by not applying it (a member cannot waive an adopted
+//!   measure; only a repeal vote ends it for everyone);
 //! * authorised retaliation adds to the retaliator's tariff on the violator;
 //! * a coerced member's exports that transit the union leader cost more
 //!   (Chang et al. n.d.: Russia's control of Kazakh oil transit).
@@ -63,8 +66,12 @@ pub struct Policy {
     /// Per common measure (all unions' measures, in institution order):
     /// adopted, and so in force within its years.
     adopted: Vec<bool>,
-    /// Per state × measure: waived by that member.
-    waived: Vec<bool>,
+    /// Per state × measure: the member does not apply the adopted measure, a
+    /// breach of union law.
+    breached: Vec<bool>,
+    /// Per institution: the change to a customs union's CET schedule its
+    /// members have adopted on the leader's proposal (fraction; 0 elsewhere).
+    pub cet_offset: Vec<f64>,
     /// Authorised or reciprocal retaliation: extra tariff of importer n on exporter i.
     pub retaliation: Matrix,
     /// Per state: the customs union whose leader is raising costs on its
@@ -118,7 +125,8 @@ impl Policy {
             institutions: k,
             bound,
             adopted: vec![true; measures],
-            waived: vec![false; n * measures],
+            breached: vec![false; n * measures],
+            cet_offset: vec![0.0; k],
             retaliation: Matrix::new(n, n, 0.0),
             coerced: vec![None; n],
             since: vec![i32::MIN; n * k],
@@ -175,23 +183,23 @@ impl Policy {
         self.adopted[measure_slot(world, u, m)] = adopted;
     }
 
-    /// Does member `s` waive measure `m` of union `u`?
-    pub fn is_waived(&self, world: &World, s: usize, u: usize, m: usize) -> bool {
-        self.waived[s * self.adopted.len() + measure_slot(world, u, m)]
+    /// Does member `s` break union law by not applying measure `m` of union `u`?
+    pub fn is_breached(&self, world: &World, s: usize, u: usize, m: usize) -> bool {
+        self.breached[s * self.adopted.len() + measure_slot(world, u, m)]
     }
 
-    pub fn set_waived(&mut self, world: &World, s: usize, u: usize, m: usize, waived: bool) {
+    pub fn set_breached(&mut self, world: &World, s: usize, u: usize, m: usize, breached: bool) {
         let slot = s * self.adopted.len() + measure_slot(world, u, m);
-        self.waived[slot] = waived;
+        self.breached[slot] = breached;
     }
 
-    /// Set whether `s` waives every measure of union `u`.
-    pub fn set_all_waived(&mut self, world: &World, s: usize, u: usize, waived: bool) {
+    /// Set whether `s` leaves every measure of union `u` unapplied.
+    pub fn set_all_breached(&mut self, world: &World, s: usize, u: usize, breached: bool) {
         for m in 0..world.institutions[u]
             .union()
             .map_or(0, |r| r.measures.len())
         {
-            self.set_waived(world, s, u, m, waived);
+            self.set_breached(world, s, u, m, breached);
         }
     }
 
@@ -207,14 +215,18 @@ impl Policy {
             .find(|&i| world.institutions[i].regime().is_some() && self.active(world, s, i))
     }
 
+    /// The CET of union `u` in force this year: its schedule plus the changes
+    /// its members adopted.
+    pub fn cet(&self, world: &World, u: usize) -> f64 {
+        let rules = world.institutions[u].union().expect("a union");
+        (rules.cet(self.year) + self.cet_offset[u]).max(0.0)
+    }
+
     /// The rate state `s` applies to goods from outside its union under `stance`.
     pub fn stance_rate(&self, world: &World, s: usize, stance: Stance) -> f64 {
         let own = world.states[s].tariff;
         match stance {
-            Stance::Cet => self
-                .union_of(world, s)
-                .and_then(|u| world.institutions[u].union())
-                .map_or(own, |u| u.cet(self.year)),
+            Stance::Cet => self.union_of(world, s).map_or(own, |u| self.cet(world, u)),
             Stance::Bound => self
                 .regime_of(world, s)
                 .map_or(own, |r| self.bound_rate(world, s, r)),
@@ -245,7 +257,7 @@ impl Policy {
             .filter(|&(m, measure)| {
                 measure.target == i
                     && self.measure_in_force(world, u, m)
-                    && !self.is_waived(world, n, u, m)
+                    && !self.is_breached(world, n, u, m)
                     && !(wto_inconsistent_only && measure.wto_consistent)
             })
             .map(|(_, measure)| measure.tariff_equivalent())
@@ -291,7 +303,7 @@ impl Policy {
             if let Some(u) = unions[n] {
                 let measures = &world.institutions[u].union().expect("a union").measures;
                 for (m, measure) in measures.iter().enumerate() {
-                    if self.measure_in_force(world, u, m) && !self.is_waived(world, n, u, m) {
+                    if self.measure_in_force(world, u, m) && !self.is_breached(world, n, u, m) {
                         applied.push((measure.target, measure.tariff_equivalent()));
                     }
                 }
@@ -451,7 +463,7 @@ impl Policy {
             && !(0..world.institutions[u]
                 .union()
                 .map_or(0, |r| r.measures.len()))
-                .any(|m| self.is_waived(world, s, u, m) && self.measure_in_force(world, u, m))
+                .any(|m| self.is_breached(world, s, u, m) && self.measure_in_force(world, u, m))
     }
 }
 

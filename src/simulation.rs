@@ -55,7 +55,7 @@ pub fn simulate(
         }
         draw_move_order(&mut rs, &mut order);
         if institutions {
-            union::vote_measures(&mut rs)?;
+            union::legislate(&mut rs)?;
             accession::negotiate(&mut rs)?;
             initiative::play_round(&mut rs, &order)?;
         }
@@ -217,15 +217,15 @@ fn draw_move_order(rs: &mut RunState<'_>, order: &mut [usize]) {
 fn learn(rs: &mut RunState<'_>) {
     let n = rs.world.n_states();
     for i in 0..n {
-        let params = rs.world.states[i].params_for(rs.doctrines[i]);
+        let learning = rs.world.states[i].learning;
         for j in (0..n).filter(|&j| j != i) {
             let count = rs.signal_count.get(i, j);
             let a = rs.affinity.get(i, j);
             let next = if count > 0.0 {
                 let signal = rs.signal_sum.get(i, j) / count;
-                (1.0 - params.affinity_learning) * a + params.affinity_learning * signal
+                (1.0 - learning.affinity) * a + learning.affinity * signal
             } else {
-                a + params.affinity_drift * (rs.world.affinity.get(i, j) - a)
+                a + learning.drift * (rs.world.affinity.get(i, j) - a)
             };
             rs.affinity.set(i, j, next.clamp(-1.0, 1.0));
         }
@@ -238,7 +238,7 @@ fn learn(rs: &mut RunState<'_>) {
             let member = f64::from(u8::from(rs.policy.active(rs.world, i, inst)));
             let target = member * peer;
             rs.norms
-                .set(i, inst, norm + params.norm_learning * (target - norm));
+                .set(i, inst, norm + learning.norms * (target - norm));
         }
     }
     rs.signal_sum.data.iter_mut().for_each(|x| *x = 0.0);

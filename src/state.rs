@@ -9,8 +9,8 @@
 //! forecast and write their choices into it; the yearly schedule
 //! ([`crate::simulation`]) calls them in order.
 
-use crate::doctrine::{Doctrine, Viewpoint};
-use crate::economy::{Economy, Gains};
+use crate::doctrine::{self, Doctrine, Family, Valuation, Viewpoint};
+use crate::economy::{Economy, Welfare};
 use crate::event::Event;
 use crate::matrix::Matrix;
 use crate::policy::Policy;
@@ -65,6 +65,10 @@ pub struct Record {
     /// tariff, as summed into `welfare_sum` and `tariff_sum`.
     pub year_welfare: Vec<f64>,
     pub year_tariff: Vec<f64>,
+    /// Decisions with at least two options, and those whose two best options
+    /// lay within 1/λ of each other.
+    pub decisions: u64,
+    pub near_ties: u64,
 }
 
 /// A Beta belief about a probability, from counts of what happened to anyone.
@@ -127,6 +131,25 @@ pub struct Talks {
     pub demand: f64,
 }
 
+/// One option of a traced decision: its utility by component and its logit
+/// probability.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionRecord {
+    pub label: String,
+    pub valuation: Valuation,
+    pub probability: f64,
+}
+
+/// A traced decision (`--trace`): who chose what among which options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionRecord {
+    pub year: i32,
+    pub state: usize,
+    pub decision: String,
+    pub options: Vec<OptionRecord>,
+    pub chosen: usize,
+}
+
 /// The mutable state of one run, shared by the games of a round.
 pub struct RunState<'w> {
     pub world: &'w World,
@@ -160,6 +183,10 @@ pub struct RunState<'w> {
     /// Each state's alignment (None: hedging).
     pub alignment: Vec<Option<usize>>,
     pub(crate) run: u64,
+    /// Every decision, when the run is traced.
+    pub trace: Option<Vec<DecisionRecord>>,
+    /// Reused buffer of a decision's utilities.
+    scratch: Vec<f64>,
 }
 
 impl<'w> RunState<'w> {
@@ -226,6 +253,8 @@ impl<'w> RunState<'w> {
             committed: vec![false; n * world.sanctions.len()],
             year_welfare: vec![0.0; n],
             year_tariff: vec![0.0; n],
+            decisions: 0,
+            near_ties: 0,
         };
         RunState {
             policy,
@@ -249,23 +278,88 @@ impl<'w> RunState<'w> {
             signal_count: Matrix::new(n, n, 0.0),
             compliance: vec![(0, 0); k],
             events: Vec::new(),
+            trace: None,
+            scratch: Vec::new(),
         }
     }
 
-    /// State `me`'s point of view for a decision in a game whose matches continue
-    /// with probability `continuation`.
-    pub fn viewpoint(&self, me: usize, continuation: f64) -> Viewpoint<'_> {
+    /// State `me`'s point of view for a decision valued in `family`'s unit.
+    pub fn viewpoint(&self, me: usize, family: Family) -> Viewpoint<'_> {
         let doctrine = self.doctrines[me];
-        let params = self.world.states[me].params_for(doctrine);
         Viewpoint {
             me,
             doctrine,
-            params,
+            params: self.world.states[me].params_for(doctrine),
+            family,
             threat: self.world.threat.row(me),
             affinity: self.affinity.row(me),
             norms: self.norms.row(me),
             great_power: &self.great_power,
-            delta: params.discount * continuation,
+        }
+    }
+
+    /// State `s` chooses among options valued in `family`'s unit, by logit
+    /// with its precision, with one draw from the run's stream. Every decision
+    /// of every game passes here: the tally of near ties, and the trace when
+    /// it is on, see them all. `label` names option k (only called when tracing).
+    pub fn decide(
+        &mut self,
+        s: usize,
+        family: Family,
+        decision: &str,
+        valuations: &[Valuation],
+        label: &dyn Fn(usize) -> String,
+    ) -> usize {
+        use rand::RngExt;
+        let u = self.rng.random::<f64>();
+        let lambda = self.viewpoint(s, family).weights().precision;
+        let mut utilities = std::mem::take(&mut self.scratch);
+        utilities.clear();
+        utilities.extend(valuations.iter().map(Valuation::total));
+        let k = doctrine::choose(lambda, &utilities, u);
+        self.tally_decision(lambda, &utilities);
+        if let Some(trace) = &mut self.trace {
+            let mut probabilities = Vec::new();
+            doctrine::probabilities(lambda, &utilities, &mut probabilities);
+            trace.push(DecisionRecord {
+                year: self.year,
+                state: s,
+                decision: decision.to_string(),
+                options: valuations
+                    .iter()
+                    .zip(&probabilities)
+                    .enumerate()
+                    .map(|(a, (v, &p))| OptionRecord {
+                        label: label(a),
+                        valuation: *v,
+                        probability: p,
+                    })
+                    .collect(),
+                chosen: k,
+            });
+        }
+        self.scratch = utilities;
+        k
+    }
+
+    /// Count a decision, and whether its two best options lay within 1/λ of
+    /// each other (a near tie: the logit rule then really draws).
+    pub(crate) fn tally_decision(&mut self, lambda: f64, utilities: &[f64]) {
+        if utilities.len() < 2 {
+            return;
+        }
+        let (mut best, mut second) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for &u in utilities {
+            if u > best {
+                second = best;
+                best = u;
+            } else if u > second {
+                second = u;
+            }
+        }
+        self.record.decisions += 1;
+        if lambda.is_finite() && best - second < 1.0 / lambda {
+            self.record.near_ties += 1;
         }
     }
 
@@ -289,7 +383,7 @@ impl<'w> RunState<'w> {
     }
 
     /// ĝ of every state under `policy` (zeros when the world has no trade model).
-    pub fn gains(&mut self, policy: &Policy) -> Result<Gains, SimError> {
+    pub fn gains(&mut self, policy: &Policy) -> Result<Welfare, SimError> {
         let (run, year) = (self.run, self.year);
         match &mut self.economy {
             Some(e) => e

@@ -109,7 +109,7 @@ fn a_small_landscape_settles_in_the_brute_force_minimum() {
 fn threat_world(big_military: f64) -> statecraft::world::World {
     common::world(&format!(
         "[scenario]\nname = \"a\"\n[timeline]\nstart = 1\nend = 5\n[model]\nbandwagon_ratio = 10\n\
-         [doctrines.neorealist]\nprecision = 1000\n\
+         [doctrines.neorealist.alignment]\nprecision = 1000\n\
          [states.SML]\nname = \"s\"\ngdp_musd = 1\nmilitary_musd = 10\ndoctrine = \"neorealist\"\nneighbours = [\"BIG\"]\n\
          [states.BIG]\nname = \"b\"\ngdp_musd = 1\nmilitary_musd = {big_military}\ngreat_power = true\ndoctrine = \"neorealist\"\n\
          [states.FAR]\nname = \"f\"\ngdp_musd = 1\nmilitary_musd = 60\ngreat_power = true\ndoctrine = \"neorealist\"\n\
@@ -125,7 +125,12 @@ fn a_neorealist_balances_a_threatening_neighbour_and_bandwagons_with_an_overwhel
     // 50×: past the bandwagon ratio, SML sides with its neighbour.
     let w = threat_world(500.0);
     assert_eq!(common::mean(&w, "SML", "aligned:EAST", 5), 1.0);
-    // Security is the capability share of SML and its bloc partners.
+    // Security is the capability on SML's side against the rest, weighted by
+    // reach: aligned with BIG, a quarter of BIG's 500 (the default alignment
+    // commitment) supports SML's 10; the rest of BIG (a neighbour, reach 1)
+    // and FAR (distant, reach 0.25) weigh against it.
     let sec = common::mean(&w, "SML", "security", 1);
-    assert!((sec - 510.0 / 570.0).abs() < 1e-12, "{sec}");
+    let support = 10.0 + 0.25 * 500.0;
+    let threat = 0.75 * 500.0 + 0.25 * 60.0;
+    assert!((sec - support / (support + threat)).abs() < 1e-12, "{sec}");
 }

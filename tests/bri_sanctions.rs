@@ -7,10 +7,18 @@ use common::{load, write_flows};
 use statecraft::world::World;
 use std::path::Path;
 
+/// A state with trade-family `params` (and its own affinity learning rate, if
+/// `params` gives `affinity_learning`).
 fn state(code: &str, doctrine: &str, params: &str) -> String {
+    let (learning, weights): (Vec<&str>, Vec<&str>) = params
+        .split(", ")
+        .filter(|p| !p.is_empty())
+        .partition(|p| p.starts_with("affinity_learning"));
+    let weights: String = weights.iter().map(|w| format!(", {w}")).collect();
     format!(
         "[states.{code}]\nname = \"{code}\"\ngdp_musd = 1000\nmilitary_musd = 10\ndoctrine = \"{doctrine}\"\ntariff_percent = 5\n\
-         unilateral_tariff_percent = 5\nparams = {{ precision = 300, {params} }}\n"
+         unilateral_tariff_percent = 5\n{}\nparams = {{ trade = {{ precision = 300{weights} }} }}\n",
+        learning.join("\n")
     )
 }
 

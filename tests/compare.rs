@@ -23,15 +23,15 @@ end = 50
 [run]
 runs = 40
 seed = 3
-[doctrines.neoliberal]
-precision = inf
-discount = 0.6
+[model]
 reciprocity = "tit_for_tat"
+[doctrines.neoliberal]
+discount = 0.6
+matrix = { precision = inf }
 [doctrines.neorealist]
-precision = inf
 discount = 0.6
 relative_gains = 0.5
-reciprocity = "tit_for_tat"
+matrix = { precision = inf }
 [states.S1]
 name = "One"
 gdp_musd = 1000

@@ -10,10 +10,23 @@ use statecraft::trade::{Shock, Solver};
 use statecraft::world::World;
 use std::path::Path;
 
+/// A state; `params` lists its coefficients, the unit-free ones (δ, k, w) as
+/// they are and the others in the trade family's table.
 fn state(code: &str, doctrine: &str, tariff: f64, params: &str) -> String {
+    let (shared, weights): (Vec<&str>, Vec<&str>) = params
+        .split(", ")
+        .filter(|p| !p.is_empty())
+        .partition(|p| {
+            ["discount", "relative_gains", "salience"]
+                .iter()
+                .any(|k| p.starts_with(k))
+        });
+    let mut table: Vec<String> = shared.iter().map(|p| p.to_string()).collect();
+    table.push(format!("trade = {{ {} }}", weights.join(", ")));
     format!(
         "[states.{code}]\nname = \"{code}\"\ngdp_musd = 1000\nmilitary_musd = 10\ndoctrine = \"{doctrine}\"\n\
-         tariff_percent = {tariff}\nparams = {{ {params} }}\n"
+         tariff_percent = {tariff}\nparams = {{ {} }}\n",
+        table.join(", ")
     )
 }
 

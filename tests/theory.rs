@@ -18,7 +18,7 @@ fn cooperation(
     extra: &str,
 ) -> f64 {
     let params = format!(
-        "[doctrines.{doctrine}]\nprecision = inf\ndiscount = {discount}\nreciprocity = \"grim\"\n"
+        "[doctrines.{doctrine}]\ndiscount = {discount}\n[doctrines.{doctrine}.matrix]\nprecision = inf\n"
     );
     let w = pair_world(n, doctrine, payoffs, 50, "", &(params + extra));
     mean(&w, "S1", "cooperation_rate:g", 1)
@@ -141,10 +141,12 @@ fn friendly_constructivists_cooperate_where_neorealists_defect() {
 }
 
 /// Cooperation rate of S1 when the game is played under a trade regime both
-/// belong to.
-fn cooperation_in_institution(doctrine: &str, params: &str, extra: &str) -> f64 {
+/// belong to: `discount` is the doctrine's δ, `weights` its matrix-family
+/// coefficients (payoff units).
+fn cooperation_in_institution(doctrine: &str, discount: f64, weights: &str, extra: &str) -> f64 {
     let text = format!(
-        "[doctrines.{doctrine}]\nprecision = inf\n{params}\n\
+        "[doctrines.{doctrine}]\ndiscount = {discount}\n\
+         [doctrines.{doctrine}.matrix]\nprecision = inf\n{weights}\n\
          [institutions.WTO]\nkind = \"trade_regime\"\nmembers = [\"S1\", \"S2\"]\n{extra}"
     );
     let w = pair_world(2, doctrine, AXELROD, 50, "institution = \"WTO\"", &text);
@@ -157,13 +159,13 @@ fn reputation_in_an_institution_lowers_the_neoliberal_threshold() {
     let (r, _, t, p) = AXELROD;
     let rho = 1.0;
     let d = (t - r - rho) / (t - p - rho);
-    let params = |delta: f64| format!("discount = {delta}\nreputation = {rho}");
+    let weights = format!("reputation = {rho}");
     assert_eq!(
-        cooperation_in_institution("neoliberal", &params(d + EPS), ""),
+        cooperation_in_institution("neoliberal", d + EPS, &weights, ""),
         1.0
     );
     assert_eq!(
-        cooperation_in_institution("neoliberal", &params(d - EPS), ""),
+        cooperation_in_institution("neoliberal", d - EPS, &weights, ""),
         0.0
     );
     // Outside an institution, no reputation is at stake.
@@ -176,20 +178,19 @@ fn internalised_norms_make_constructivists_comply() {
     let (r, _, t, p) = AXELROD;
     let nu_n = 1.5;
     let d = (t - r - nu_n) / (t - p - nu_n);
-    let params =
-        |delta: f64| format!("discount = {delta}\nnorm_weight = {nu_n}\nnorm_learning = 0");
-    let norms = "[norms.S1]\nWTO = 1.0\n[norms.S2]\nWTO = 1.0\n";
+    let weights = format!("norm_weight = {nu_n}");
+    let norms = "[model]\nnorm_learning = 0\n[norms.S1]\nWTO = 1.0\n[norms.S2]\nWTO = 1.0\n";
     assert_eq!(
-        cooperation_in_institution("constructivist", &params(d + EPS), norms),
+        cooperation_in_institution("constructivist", d + EPS, &weights, norms),
         1.0
     );
     assert_eq!(
-        cooperation_in_institution("constructivist", &params(d - EPS), norms),
+        cooperation_in_institution("constructivist", d - EPS, &weights, norms),
         0.0
     );
     // Without internalised norms the threshold is the neoliberal one again.
     assert_eq!(
-        cooperation_in_institution("constructivist", &params(d + EPS), ""),
+        cooperation_in_institution("constructivist", d + EPS, &weights, "[model]\nnorm_learning = 0\n"),
         0.0
     );
 }
@@ -198,7 +199,7 @@ fn internalised_norms_make_constructivists_comply() {
 fn a_random_game_length_shortens_the_shadow_of_the_future() {
     // Effective discount is δ·w: δ = 0.9 with w = 0.5 is below 0.5, with w = 0.6 above.
     let run = |w: f64| {
-        let params = "[doctrines.neoliberal]\nprecision = inf\ndiscount = 0.9\n";
+        let params = "[doctrines.neoliberal]\ndiscount = 0.9\n[doctrines.neoliberal.matrix]\nprecision = inf\n";
         let world = pair_world(
             2,
             "neoliberal",
@@ -218,7 +219,7 @@ fn logit_precision_controls_how_often_states_err() {
     // λ = 0: a coin flip; large λ: the best response (cooperation at δ = 0.9).
     let rate = |precision: f64| {
         let params = format!(
-            "[doctrines.neoliberal]\nprecision = {precision}\ndiscount = 0.9\nreciprocity = \"tit_for_tat\"\n"
+            "[model]\nreciprocity = \"tit_for_tat\"\n[doctrines.neoliberal]\ndiscount = 0.9\n[doctrines.neoliberal.matrix]\nprecision = {precision}\n"
         );
         let w = pair_world(2, "neoliberal", AXELROD, 100, "", &params);
         mean(&w, "S1", "cooperation_rate:g", 200)

@@ -5,24 +5,30 @@
 //! another's gains depends on who that other is to it. With affinity a_ij in
 //! [−1, 1] and salience w:
 //!
-//! `U = ĝ_i + Σ_j a_ij·w·ĝ_j + ν·Σ_I norm_iI·complies_I − ι·Σ_j max(0, −a_ij)·Δdependence_on_j`.
+//! `U = M + Σ_j a_ij·w·(ĝ_j + δ/(1−δ)·ĝ_j^cont) + ν·Σ_I norm_iI·complies_I − ι·Σ_j max(0, −a_ij)·ΔDep_ij`.
 //!
 //! Negative affinity makes the valuation zero-sum (a Hobbesian culture), positive
 //! other-regarding (Kantian), near zero self-interested (Lockean): the three
 //! cultures of anarchy fall out of one formula.
 
-use super::{Consequences, Viewpoint};
+use super::{Consequences, Valuation, Viewpoint};
 
-pub(super) fn gain_weight(view: &Viewpoint<'_>, j: usize) -> f64 {
-    if j == view.me {
-        1.0
-    } else {
-        view.affinity[j] * view.params.salience
-    }
-}
-
-pub(super) fn own_terms(view: &Viewpoint<'_>, c: &Consequences<'_>) -> f64 {
-    let p = view.params;
+pub(super) fn value(
+    view: &Viewpoint<'_>,
+    c: &Consequences<'_>,
+    material: Valuation,
+    others: &dyn Fn(&dyn Fn(usize, f64) -> f64) -> f64,
+) -> Valuation {
+    let w = view.weights();
+    let me = view.me;
+    let salience = view.params.salience;
+    let regard = others(&|j, g| {
+        if j == me {
+            0.0
+        } else {
+            view.affinity[j] * salience * g
+        }
+    });
     let norms: f64 = c
         .compliance
         .iter()
@@ -32,8 +38,13 @@ pub(super) fn own_terms(view: &Viewpoint<'_>, c: &Consequences<'_>) -> f64 {
     let enemy_dependence: f64 = c
         .dependence
         .iter()
-        .filter(|&&(j, _)| j != view.me)
+        .filter(|&&(j, _)| j != me)
         .map(|&(j, d)| (-view.affinity[j]).max(0.0) * d)
         .sum();
-    p.norm_weight * norms - p.enemy_dependence * enemy_dependence
+    Valuation {
+        others: regard,
+        norms: w.norm_weight * norms,
+        dependence: -w.enemy_dependence * enemy_dependence,
+        ..material
+    }
 }

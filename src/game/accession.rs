@@ -12,40 +12,55 @@
 //! breakdown concedes a step (Zeuthen 1930; Harsanyi 1956): its risk limit is
 //! (U(own demand) − U(other's demand)) / (U(own demand) − U(no agreement)).
 
-use super::forecast::{Forecast, choose, forecast_change, utility};
+use super::forecast::{Forecast, decide, forecast_change, value};
+use crate::doctrine::{Family, Valuation};
 use super::tariff::{apply, options};
 use crate::event::{Event, EventKind};
 use crate::policy::Policy;
 use crate::state::{RunState, SimError, Talks};
 
-/// The applicant's best move from `base`, its utility, and the policy it leads to.
-fn best_move(rs: &mut RunState<'_>, a: usize, base: &Policy) -> Result<(f64, Policy), SimError> {
+/// The applicant's best move from `base` by its own valuation, and the
+/// policy it leads to.
+fn best_move(
+    rs: &mut RunState<'_>,
+    a: usize,
+    base: &Policy,
+) -> Result<(Valuation, Policy), SimError> {
     let world = rs.world;
-    let mut best: Option<(f64, Policy)> = None;
+    let mut best: Option<(Valuation, Policy)> = None;
     for c in options(world, base, a) {
         let mut next = base.clone();
         apply(world, &mut next, a, &c);
         let f = forecast_change(rs, a, base, &next)?;
-        let u = utility(rs, a, &f);
-        if best.as_ref().is_none_or(|b| u > b.0) {
-            best = Some((u, next));
+        let v = value(rs, a, &f);
+        if best.as_ref().is_none_or(|b| v.total() > b.0.total()) {
+            best = Some((v, next));
         }
     }
-    Ok(best.unwrap_or_else(|| (f64::NEG_INFINITY, base.clone())))
+    Ok(best.unwrap_or_else(|| {
+        let worst = Valuation {
+            own_now: f64::NEG_INFINITY,
+            ..Valuation::default()
+        };
+        (worst, base.clone())
+    }))
 }
 
 /// What membership at bound `b` is worth to the applicant, and the policy then.
-fn as_member(rs: &mut RunState<'_>, t: &Talks, b: f64) -> Result<(f64, Policy), SimError> {
+fn as_member(
+    rs: &mut RunState<'_>,
+    t: &Talks,
+    b: f64,
+) -> Result<(Valuation, Policy), SimError> {
     let mut p = rs.policy.clone();
     p.set_member(t.applicant, t.regime, true);
     p.bound.set(t.applicant, t.regime, b);
     best_move(rs, t.applicant, &p)
 }
 
-/// A member's utility of the world `p` (stationary).
-fn member_value(rs: &mut RunState<'_>, m: usize, p: &Policy) -> Result<f64, SimError> {
-    let f = Forecast::stationary(rs.gains(p)?);
-    Ok(utility(rs, m, &f))
+/// A member's forecast of the world `p` (stationary).
+fn member_view(rs: &mut RunState<'_>, p: &Policy) -> Result<Forecast, SimError> {
+    Ok(Forecast::stationary(rs.gains(p)?))
 }
 
 /// Zeuthen's risk limit: how much of its gain over breakdown a side keeps by
@@ -93,22 +108,40 @@ pub fn negotiate(rs: &mut RunState<'_>) -> Result<(), SimError> {
                     .institution(r)
                     .detail(format!("bound {:.2}%", 100.0 * t.offer)),
             );
-            let accepts = choose(rs, a, &[offer_value, out_value]) == 0;
+            let label = |k: usize| ["accept", "decline"][k].into();
+            let accepts = rs.decide(
+                a,
+                Family::Trade,
+                "accession offer",
+                &[offer_value, out_value],
+                &label,
+            ) == 0;
             let members: Vec<usize> = (0..world.n_states())
                 .filter(|&m| rs.policy.active(world, m, r))
                 .collect();
-            let mut member_values = Vec::with_capacity(members.len());
-            for &m in &members {
-                member_values.push((
-                    member_value(rs, m, &offer_policy)?,
-                    member_value(rs, m, &out_policy)?,
-                ));
-            }
+            let (with, without) = (
+                member_view(rs, &offer_policy)?,
+                member_view(rs, &out_policy)?,
+            );
+            // Blocking a consensus has a diplomatic price, paid once.
+            let vetoes: Vec<Forecast> = members
+                .iter()
+                .map(|&m| {
+                    let mut f = without.clone();
+                    f.now[m] -= rules.veto_cost;
+                    f
+                })
+                .collect();
+            let member_values: Vec<(f64, f64)> = members
+                .iter()
+                .map(|&m| (value(rs, m, &with).total(), value(rs, m, &without).total()))
+                .collect();
             if accepts {
                 let mut vetoed = false;
-                for (&m, &(yes, no)) in members.iter().zip(&member_values) {
-                    // Blocking a consensus has a diplomatic price.
-                    let in_favour = choose(rs, m, &[yes, no - rules.veto_cost]) == 0;
+                for (&m, veto) in members.iter().zip(&vetoes) {
+                    let options = [with.clone(), veto.clone()];
+                    let label = |k: usize| ["yes", "veto"][k].into();
+                    let in_favour = decide(rs, m, "accession vote", &options, &label) == 0;
                     let vote = if in_favour { "yes" } else { "no" };
                     rs.event(
                         Event::new(EventKind::Vote, m)
@@ -133,10 +166,11 @@ pub fn negotiate(rs: &mut RunState<'_>) -> Result<(), SimError> {
             }
             // No agreement: the side with the lower risk limit concedes a step.
             let (demand_value, demand_policy) = as_member(rs, &t, t.demand)?;
-            let applicant_risk = risk(demand_value, offer_value, out_value);
+            let applicant_risk = risk(demand_value.total(), offer_value.total(), out_value.total());
             let mut members_risk = 0.0;
+            let demanded = member_view(rs, &demand_policy)?;
             for (&m, &(offer_m, out_m)) in members.iter().zip(&member_values) {
-                let demand_m = member_value(rs, m, &demand_policy)?;
+                let demand_m = value(rs, m, &demanded).total();
                 members_risk += risk(offer_m, demand_m, out_m) / members.len().max(1) as f64;
             }
             let talks = &mut rs.talks[k];

@@ -9,18 +9,22 @@
 //! lowers a state's frustration lowers the energy by s_i times as much, so
 //! best-response dynamics settle in a local minimum.
 //!
-//! The doctrines differ in their propensities p_ij (sizes are capability
-//! shares): a neorealist is repelled by threat θ_ij (capability × proximity,
-//! Walt 1987) — balancing — but drawn to a neighbouring great power whose
-//! capability exceeds `model.bandwagon_ratio` times its own (bandwagoning); a
-//! constructivist is drawn to friends and repelled by enemies (p = affinity);
-//! a neoliberal is drawn to partners in shared institutions, and threat counts
-//! only as far as it is not tempered by them.
+//! Every state foresees the same consequences of each option — the distance
+//! it puts it from everyone, weighted by capability share, and the change in
+//! its security share ([`crate::security`]) — and the doctrines differ in how
+//! they value them ([`crate::doctrine::value_alignment`]): a neorealist is
+//! repelled by threat θ_ij (capability × proximity, Walt 1987) — balancing —
+//! but drawn to a neighbouring great power whose capability exceeds
+//! `model.bandwagon_ratio` times its own (bandwagoning), and values its
+//! security share; a constructivist is drawn to friends and repelled by
+//! enemies (p = affinity); a neoliberal is drawn to partners in shared
+//! institutions, and threat counts only as far as it is not tempered by them.
 
-use super::forecast::choose;
-use crate::doctrine::Doctrine;
+use crate::doctrine::{self, Family};
+use crate::security;
 use crate::event::{Event, EventKind};
 use crate::matrix::Matrix;
+use crate::world::World;
 use crate::state::RunState;
 
 /// Distance between two alignments (None = hedging).
@@ -96,45 +100,10 @@ pub fn settle(
     None
 }
 
-/// Each state's propensities toward the others under its doctrine.
-pub fn propensities(rs: &RunState<'_>) -> Matrix {
-    let world = rs.world;
-    let n = world.n_states();
-    let mut p = Matrix::new(n, n, 0.0);
-    for i in 0..n {
-        let own: Vec<usize> = (0..world.institutions.len())
-            .filter(|&k| rs.policy.active(world, i, k))
-            .collect();
-        for j in (0..n).filter(|&j| j != i) {
-            let threat = world.threat.get(i, j);
-            let value = match rs.doctrines[i] {
-                Doctrine::Neorealist => {
-                    let (me, them) = (world.states[i].military_musd, world.states[j].military_musd);
-                    let overwhelming = world.states[j].great_power
-                        && world.states[i].neighbours.contains(&j)
-                        && them >= world.model.bandwagon_ratio * me;
-                    if overwhelming { threat } else { -threat }
-                }
-                Doctrine::Constructivist => rs.affinity.get(i, j),
-                Doctrine::Neoliberal => {
-                    let shared = own
-                        .iter()
-                        .filter(|&&k| rs.policy.active(world, j, k))
-                        .count() as f64;
-                    let share = shared / own.len().max(1) as f64;
-                    share - threat * (1.0 - share)
-                }
-            };
-            p.set(i, j, value);
-        }
-    }
-    p
-}
-
 /// Capability shares, the "sizes" of the landscape.
-pub fn sizes(rs: &RunState<'_>) -> Vec<f64> {
-    let total: f64 = rs.world.states.iter().map(|s| s.military_musd).sum();
-    rs.world
+pub fn sizes(world: &World) -> Vec<f64> {
+    let total: f64 = world.states.iter().map(|s| s.military_musd).sum();
+    world
         .states
         .iter()
         .map(|s| {
@@ -147,35 +116,72 @@ pub fn sizes(rs: &RunState<'_>) -> Vec<f64> {
         .collect()
 }
 
-/// Security: the capability share a state can count on — its own plus its
-/// bloc partners' (hedging: its own).
-pub fn security(rs: &RunState<'_>, i: usize) -> f64 {
-    let sizes = sizes(rs);
-    let mine = rs.alignment[i];
-    sizes[i]
-        + (0..sizes.len())
-            .filter(|&j| j != i && mine.is_some() && rs.alignment[j] == mine)
-            .map(|j| sizes[j])
-            .sum::<f64>()
+/// Facts about state `i`'s relations the doctrines' propensities read, the
+/// same whatever its doctrine: the share of its institutions in force each
+/// other state shares, and which neighbouring great powers overwhelm it.
+fn relations(rs: &RunState<'_>, i: usize) -> (Vec<f64>, Vec<bool>) {
+    let world = rs.world;
+    let n = world.n_states();
+    let own: Vec<usize> = (0..world.institutions.len())
+        .filter(|&k| rs.policy.active(world, i, k))
+        .collect();
+    let shared = (0..n)
+        .map(|j| {
+            let both = own.iter().filter(|&&k| rs.policy.active(world, j, k)).count();
+            both as f64 / own.len().max(1) as f64
+        })
+        .collect();
+    let me = world.states[i].military_musd;
+    let overwhelming = (0..n)
+        .map(|j| {
+            let them = &world.states[j];
+            j != i
+                && them.great_power
+                && world.states[i].neighbours.contains(&j)
+                && them.military_musd >= world.model.bandwagon_ratio * me
+        })
+        .collect();
+    (shared, overwhelming)
 }
 
 /// Step 3: states choose their alignments one after another in the round's
 /// random order, each seeing the choices made before it (the landscape's
 /// sequential dynamics; simultaneous moves on last year's configuration would
-/// let whole coalitions swap back and forth), by logit on −frustration.
+/// let whole coalitions swap back and forth). Each option is forecast the same
+/// way for every doctrine — the distance it puts the state from everyone,
+/// weighted by size, and the change in its security share — and valued by the
+/// state's doctrine ([`doctrine::value_alignment`]).
 pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) {
     let world = rs.world;
-    let p = propensities(rs);
-    let sizes = sizes(rs);
+    let sizes = sizes(world);
     let choices = options(world.blocs.len());
     let config = rs.alignment.clone();
     let mut next = config.clone();
+    let n = world.n_states();
     for &i in order {
-        let utilities: Vec<f64> = choices
-            .iter()
-            .map(|&c| -frustration(i, c, &next, &sizes, &p))
-            .collect();
-        next[i] = choices[choose(rs, i, &utilities)];
+        let (shared, overwhelming) = relations(rs, i);
+        let before = security::share(world, &rs.policy, &next, i);
+        let view = rs.viewpoint(i, Family::Alignment);
+        let mut valuations = Vec::with_capacity(choices.len());
+        let mut trial = next.clone();
+        for &c in &choices {
+            trial[i] = c;
+            let apart: Vec<f64> = (0..n)
+                .map(|j| if j == i { 0.0 } else { sizes[j] * apart(c, next[j]) })
+                .collect();
+            let consequences = doctrine::Alignment {
+                apart: &apart,
+                shared: &shared,
+                overwhelming: &overwhelming,
+                security: security::share(world, &rs.policy, &trial, i) - before,
+            };
+            valuations.push(doctrine::value_alignment(&view, &consequences));
+        }
+        let label = |k: usize| {
+            choices[k].map_or("hedge".to_string(), |b| world.blocs[b].code.clone())
+        };
+        let k = rs.decide(i, Family::Alignment, "alignment", &valuations, &label);
+        next[i] = choices[k];
     }
     for (i, (&before, &after)) in config.iter().zip(&next).enumerate() {
         if before != after {

@@ -7,7 +7,7 @@
 //! learns how often violations are challenged (Beta counts: one observation
 //! per violating member and year).
 
-use super::forecast::{Forecast, choose, utility};
+use super::forecast::{Forecast, decide};
 use crate::event::{Event, EventKind};
 use crate::policy::{Policy, Stance};
 use crate::state::{Dispute, RunState, SimError, Stage};
@@ -18,7 +18,7 @@ fn compliant(world: &crate::world::World, p: &Policy, respondent: usize) -> Poli
     let mut q = p.clone();
     q.stance[respondent] = Stance::Bound;
     if let Some(u) = q.union_of(world, respondent) {
-        q.set_all_waived(world, respondent, u, true);
+        q.set_all_breached(world, respondent, u, true);
     }
     q
 }
@@ -112,25 +112,20 @@ pub fn enforce(rs: &mut RunState<'_>) -> Result<(), SimError> {
                 if !pending(rs) && rs.rng.random::<f64>() < rules.monitoring {
                     let base = rs.gains(&rs.policy.clone())?;
                     let fixed = rs.gains(&compliant(world, &rs.policy, respondent))?;
-                    let delta = world.states[harmed]
-                        .params_for(rs.doctrines[harmed])
-                        .discount;
-                    let later = delta.powi(rules.consultation_years + rules.panel_years);
+                    // Filing costs this year; the respondent is expected back in
+                    // line from the ruling on (after consultations and panel).
                     let mut now = base.clone();
                     now[harmed] -= rules.filing_cost;
-                    let cont = base
-                        .iter()
-                        .zip(fixed.iter())
-                        .map(|(b, f)| (1.0 - later) * b + later * f)
-                        .collect();
+                    let lag = (rules.consultation_years + rules.panel_years).max(1) as u32;
                     let file = Forecast {
                         now,
-                        cont,
+                        cont: base.clone(),
+                        later: Some((lag, fixed)),
                         ..Forecast::default()
                     };
                     let wait = Forecast::stationary(base);
-                    let utilities = [utility(rs, harmed, &file), utility(rs, harmed, &wait)];
-                    if choose(rs, harmed, &utilities) == 0 {
+                    let label = |k: usize| ["file", "wait"][k].into();
+                    if decide(rs, harmed, "filing", &[file, wait], &label) == 0 {
                         rs.disputes.push(Dispute {
                             regime: k,
                             complainant: harmed,

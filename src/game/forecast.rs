@@ -1,73 +1,96 @@
-//! Forecasting the consequences of a policy change with the trade equilibrium,
-//! for any game that changes policies (tariff stances, accession, measures,
-//! coercion, disputes). docs/model.md §4 Prediction and §7.4: other states' policies are held
-//! at their last observed values; the continuation is the per-round outcome
-//! after partners respond as the state believes they will.
+//! One world model for every decision (docs/model.md §4 Objectives, §7.4).
+//!
+//! A game builds, for each option of a decision, the policy the option leads
+//! to; this module forecasts its consequences with the trade equilibrium and
+//! the run's state — every state's ĝ now and in the continuation (partners
+//! answering a defection in kind), expected authorised retaliation in every
+//! trade regime, expected coercion through every channel of every union
+//! leader with leverage, the change in security a withdrawal would bring,
+//! violations of every institution's rules (trade regimes *and* customs
+//! unions) — and hands them to the doctrine's valuation. Nothing here reads
+//! the deciding state's doctrine or its discount factor: the forecast is the
+//! same whatever theory the state holds; streams say when they start and the
+//! valuation discounts them.
 
-use crate::doctrine::{self, Consequences, Doctrine};
-use crate::economy::Gains;
+use crate::doctrine::{self, Consequences, Expected, Family, Gains, Valuation};
+use crate::economy::Welfare;
 use crate::policy::Policy;
+use crate::security;
 use crate::state::{RunState, SimError};
 
-/// What a state expects from one option, before valuation by its doctrine.
-#[derive(Clone, Debug, Default)]
+/// What a state expects from one option, before valuation: the same whatever
+/// its doctrine.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Forecast {
-    /// ĝ of every state this round.
-    pub now: Gains,
-    /// ĝ of every state per round in the continuation.
-    pub cont: Gains,
-    /// Rule violations committed (reputation at stake).
-    pub reputation_loss: f64,
-    pub expected_retaliation: f64,
-    pub expected_coercion: f64,
+    /// ĝ of every state this year.
+    pub now: Welfare,
+    /// ĝ of every state per year in the continuation.
+    pub cont: Welfare,
+    /// From year `.0` (≥ 1) on, ĝ per year becomes `.1`.
+    pub later: Option<(u32, Welfare)>,
+    pub retaliation: Vec<Expected>,
+    pub coercion: Vec<Expected>,
+    /// Expected change in the decider's security share.
+    pub security: f64,
+    /// Change in the decider's dependence on each listed state.
+    pub dependence: Vec<(usize, f64)>,
+    /// Institutions whose rules the option breaks.
+    pub violations: Vec<usize>,
     /// (institution, complies).
     pub compliance: Vec<(usize, bool)>,
-    /// Change in the state's dependence on each listed state.
-    pub dependence: Vec<(usize, f64)>,
 }
 
 impl Forecast {
-    /// A forecast in which the continuation repeats this round.
-    pub fn stationary(now: Gains) -> Self {
+    /// A forecast in which the continuation repeats this year.
+    pub fn stationary(now: Welfare) -> Self {
         Forecast {
             cont: now.clone(),
             now,
             ..Forecast::default()
         }
     }
+
+    /// The consequences as the valuation reads them.
+    pub fn consequences(&self) -> Consequences<'_> {
+        Consequences {
+            now: Gains::Dense(&self.now),
+            cont: Gains::Dense(&self.cont),
+            later: self.later.as_ref().map(|(l, g)| (*l, Gains::Dense(g))),
+            survival: 1.0,
+            retaliation: &self.retaliation,
+            coercion: &self.coercion,
+            security: self.security,
+            dependence: &self.dependence,
+            violations: &self.violations,
+            compliance: &self.compliance,
+        }
+    }
 }
 
-/// The utility state `s` assigns to a forecast, by its doctrine.
-pub fn utility(rs: &RunState<'_>, s: usize, f: &Forecast) -> f64 {
-    let view = rs.viewpoint(s, 1.0);
-    let now: Vec<(usize, f64)> = f.now.iter().copied().enumerate().collect();
-    let cont: Vec<(usize, f64)> = f.cont.iter().copied().enumerate().collect();
-    doctrine::value(
-        &view,
-        &Consequences {
-            gains: &now,
-            continuation: &cont,
-            reputation_loss: f.reputation_loss,
-            expected_retaliation: f.expected_retaliation,
-            expected_coercion: f.expected_coercion,
-            compliance: &f.compliance,
-            dependence: &f.dependence,
-            ..Consequences::default()
-        },
-    )
+/// The utility state `s` assigns to a forecast of the trade family, by its
+/// doctrine, with its components.
+pub fn value(rs: &RunState<'_>, s: usize, f: &Forecast) -> Valuation {
+    doctrine::value(&rs.viewpoint(s, Family::Trade), &f.consequences())
 }
 
-/// Choose among forecasts by logit with state `s`'s precision; one draw.
-pub fn choose(rs: &mut RunState<'_>, s: usize, utilities: &[f64]) -> usize {
-    use rand::RngExt;
-    let u = rs.rng.random::<f64>();
-    let precision = rs.viewpoint(s, 1.0).params.precision;
-    doctrine::choose(precision, utilities, u)
+/// State `s` chooses among forecasts (trade family) by logit; `label` names
+/// option k for the trace.
+pub fn decide(
+    rs: &mut RunState<'_>,
+    s: usize,
+    decision: &str,
+    forecasts: &[Forecast],
+    label: &dyn Fn(usize) -> String,
+) -> usize {
+    let valuations: Vec<Valuation> = forecasts.iter().map(|f| value(rs, s, f)).collect();
+    rs.decide(s, Family::Trade, decision, &valuations, label)
 }
 
 /// Forecast for state `s` of moving from the status quo `base` to `next`
-/// (a policy in which only `s`'s own choices differ): reciprocity in the
-/// continuation, and — by doctrine — expected retaliation and coercion.
+/// (a policy in which only `s`'s own choices differ): partners' reciprocity
+/// in the continuation, expected retaliation in every trade regime `s`
+/// breaks, expected coercion by the leader of every customs union whose law
+/// it breaks, and the violations and compliance of every institution.
 pub fn forecast_change(
     rs: &mut RunState<'_>,
     s: usize,
@@ -104,8 +127,6 @@ pub fn forecast_change(
     } else {
         now.clone()
     };
-    let doctrine = rs.doctrines[s];
-    let delta = world.states[s].params_for(doctrine).discount;
     let mut f = Forecast {
         now,
         cont,
@@ -119,37 +140,66 @@ pub fn forecast_change(
             let violates = next.violates(world, k, s);
             f.compliance.push((k, !violates));
             if violates {
-                f.reputation_loss += 1.0;
-                if doctrine == Doctrine::Neoliberal {
-                    // Authorised retaliation equal to the harm, after the
-                    // dispute's consultation and panel years.
-                    let mut retaliated = next.clone();
-                    for j in 0..n {
-                        let margin = next.violation(world, k, s, j);
-                        if margin > 0.0 {
-                            retaliated.retaliation.set(
-                                j,
-                                s,
-                                retaliated.retaliation.get(j, s) + margin,
-                            );
-                        }
+                f.violations.push(k);
+                // Authorised retaliation equal to the harm, after the
+                // dispute's consultation and panel years.
+                let mut retaliated = next.clone();
+                for j in 0..n {
+                    let margin = next.violation(world, k, s, j);
+                    if margin > 0.0 {
+                        retaliated
+                            .retaliation
+                            .set(j, s, retaliated.retaliation.get(j, s) + margin);
                     }
-                    let loss = f.now[s] - rs.gains(&retaliated)?[s];
-                    let lag = rules.consultation_years + rules.panel_years;
-                    f.expected_retaliation +=
-                        rs.beliefs[k].mean() * loss * delta.powi(lag) / (1.0 - delta);
                 }
+                let loss = f.now[s] - rs.gains(&retaliated)?[s];
+                f.retaliation.push(Expected {
+                    source: k,
+                    probability: rs.beliefs[k].mean(),
+                    per_year: loss,
+                    from: (rules.consultation_years + rules.panel_years) as u32,
+                });
             }
         } else if inst.union().is_some() {
             let complies = next.active(world, s, k) && next.complies_with_union(world, k, s);
             f.compliance.push((k, complies));
-            if !complies && doctrine == Doctrine::Neorealist && inst.leader != Some(s) {
-                let mut coerced = next.clone();
-                coerced.coerced[s] = Some(k);
-                let loss = f.now[s] - rs.gains(&coerced)?[s];
-                f.expected_coercion += rs.beliefs[k].mean() * loss / (1.0 - delta);
+            if !complies {
+                f.violations.push(k);
+                expect_coercion(rs, s, k, next, &mut f)?;
             }
         }
     }
     Ok(f)
+}
+
+/// Add to `f` what state `s` expects if the leader of union `u` coerces it
+/// for breaking the union's law under `next`: with the union's shared belief
+/// that deviations are coerced, this year and every year the breach lasts,
+/// the material loss through the leader's trade channels (the transit of s's
+/// exports; its investment in s) and the loss of the security it commits to s.
+pub fn expect_coercion(
+    rs: &mut RunState<'_>,
+    s: usize,
+    u: usize,
+    next: &Policy,
+    f: &mut Forecast,
+) -> Result<(), SimError> {
+    let world = rs.world;
+    let Some(leader) = world.institutions[u].leader.filter(|&l| l != s) else {
+        return Ok(());
+    };
+    let p = rs.beliefs[u].mean();
+    let mut coerced = next.clone();
+    coerced.coerced[s] = Some(u);
+    let loss = rs.gains(next)?[s] - rs.gains(&coerced)?[s];
+    f.coercion.push(Expected {
+        source: leader,
+        probability: p,
+        per_year: loss,
+        from: 0,
+    });
+    let keep = security::share(world, next, &rs.alignment, s);
+    let lose = security::share(world, &coerced, &rs.alignment, s);
+    f.security += p * (lose - keep);
+    Ok(())
 }

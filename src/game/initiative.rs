@@ -11,7 +11,7 @@
 //! valued by the neorealist's autonomy term and the constructivist's
 //! enemy-dependence term.
 
-use super::forecast::{Forecast, choose, utility};
+use super::forecast::{Forecast, decide};
 use crate::event::{Event, EventKind};
 use crate::state::{RunState, SimError};
 
@@ -41,7 +41,6 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
             let mut closed = base.clone();
             closed.set_member(s, u, false);
             let (with, without) = (rs.gains(&open)?, rs.gains(&closed)?);
-            let delta = world.states[s].params_for(rs.doctrines[s]).discount;
             // Years until the corridor opens: the rest of the lag for a
             // participant still inside it (members from before the timeline,
             // `since` = MIN, have it open), the whole lag for a newcomer.
@@ -53,24 +52,26 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
             } else {
                 (since + rules.lag_years - rs.year).max(0)
             };
-            let later = delta.powi(wait);
+            let now = if member {
+                status.clone()
+            } else {
+                without.clone()
+            };
+            let (cont, later) = if wait <= 1 {
+                (with, None)
+            } else {
+                (without.clone(), Some((wait as u32, with)))
+            };
             let join = Forecast {
-                now: if member {
-                    status.clone()
-                } else {
-                    without.clone()
-                },
-                cont: with
-                    .iter()
-                    .zip(without.iter())
-                    .map(|(w, o)| later * w + (1.0 - later) * o)
-                    .collect(),
+                now,
+                cont,
+                later,
                 dependence: vec![(sponsor, rules.dependence_per_year)],
                 ..Forecast::default()
             };
             let stay_out = Forecast::stationary(without);
-            let takes_part =
-                choose(rs, s, &[utility(rs, s, &join), utility(rs, s, &stay_out)]) == 0;
+            let label = |k: usize| ["take_part", "stay_out"][k].into();
+            let takes_part = decide(rs, s, "initiative", &[join, stay_out], &label) == 0;
             if takes_part != member {
                 moves.push((s, takes_part));
             }

@@ -17,10 +17,10 @@
 //! discount the future by δ·w.
 
 use super::strategy::{self, History};
-use crate::doctrine::{self, Consequences, Reciprocity};
+use crate::doctrine::{self, Consequences, Family, Gains, Valuation};
 use crate::event::{Event, EventKind};
 use crate::state::RunState;
-use crate::world::{Action, MatrixGame, Player};
+use crate::world::{Action, MatrixGame, Player, Reciprocity};
 use rand::RngExt;
 
 /// One match's memory.
@@ -95,8 +95,7 @@ impl MatrixRun {
                     }
                     Player::Doctrine => {
                         let broken = m.defected[0] || m.defected[1];
-                        let u = rs.rng.random::<f64>();
-                        doctrine_move(game, rs, me, partner, history, broken, u)
+                        doctrine_move(game, rs, me, partner, history, broken)
                     }
                 };
                 if game.noise > 0.0 && rs.rng.random::<f64>() < game.noise {
@@ -175,28 +174,27 @@ impl MatrixRun {
     }
 }
 
-/// A doctrine player's move: value cooperation and defection with the shared
-/// engine, then choose by logit.
+/// A doctrine player's move: the consequences of cooperating and defecting
+/// (the same whatever its doctrine), valued by its doctrine, chosen by logit.
 fn doctrine_move(
     game: &MatrixGame,
-    rs: &RunState<'_>,
+    rs: &mut RunState<'_>,
     me: usize,
     partner: usize,
     h: History,
     broken: bool,
-    u: f64,
 ) -> Action {
-    let view = rs.viewpoint(me, game.continuation);
     let pay = &game.payoffs;
     // The partner is expected to repeat its last move; cooperation before any history.
     let expected = h.their_last.unwrap_or(Action::Cooperate);
-    let grim_broken = broken && view.params.reciprocity == Reciprocity::Grim;
+    let grim_broken = broken && rs.world.states[me].reciprocity == Reciprocity::Grim;
     let institution = game
         .institution
         .filter(|&i| rs.policy.active(rs.world, me, i));
-    let mut utility = [0.0; 2];
+    let view = rs.viewpoint(me, Family::Matrix);
+    let mut valuations = [Valuation::default(); 2];
     for (slot, action) in [Action::Cooperate, Action::Defect].into_iter().enumerate() {
-        let gains = [
+        let now = [
             (me, pay.of(action, expected)),
             (partner, pay.of(expected, action)),
         ];
@@ -207,20 +205,19 @@ fn doctrine_move(
         };
         let complies = action == Action::Cooperate;
         let compliance = institution.map(|i| [(i, complies)]);
+        let violation = institution.filter(|_| !complies).map(|i| [i]);
         let c = Consequences {
-            gains: &gains,
-            continuation: &continuation,
-            reputation_loss: if institution.is_some() && !complies {
-                1.0
-            } else {
-                0.0
-            },
+            now: Gains::Sparse(&now),
+            cont: Gains::Sparse(&continuation),
+            survival: game.continuation,
+            violations: violation.as_ref().map_or(&[], |v| v.as_slice()),
             compliance: compliance.as_ref().map_or(&[], |c| c.as_slice()),
             ..Consequences::default()
         };
-        utility[slot] = doctrine::value(&view, &c);
+        valuations[slot] = doctrine::value(&view, &c);
     }
-    if doctrine::choose(view.params.precision, &utility, u) == 0 {
+    let label = |k: usize| ["cooperate", "defect"][k].into();
+    if rs.decide(me, Family::Matrix, &game.name, &valuations, &label) == 0 {
         Action::Cooperate
     } else {
         Action::Defect

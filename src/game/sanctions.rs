@@ -7,7 +7,8 @@
 //! contagion shock in the sanctions' first year in proportion to their exposure
 //! to the target (De Jesus & Duarte n.d.: the 2014 tenge devaluation).
 
-use super::forecast::{Forecast, choose, utility};
+use super::forecast::{Forecast, decide};
+use crate::doctrine::Expected;
 use crate::event::{Event, EventKind};
 use crate::policy::SanctionStance;
 use crate::state::{RunState, SimError};
@@ -88,12 +89,12 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
             if counter_open(rs, j, m) {
                 options.push(SanctionStance::Counter);
             }
-            let mut utilities = Vec::with_capacity(options.len());
+            let mut forecasts = Vec::with_capacity(options.len());
             for &stance in &options {
-                let f = forecast(rs, &base, j, m, stance)?;
-                utilities.push(utility(rs, m, &f));
+                forecasts.push(forecast(rs, &base, j, m, stance)?);
             }
-            let pick = options[choose(rs, m, &utilities)];
+            let label = |k: usize| stance_name(options[k]).into();
+            let pick = options[decide(rs, m, "sanctions", &forecasts, &label)];
             moves.push((m, pick));
         }
         for (m, stance) in moves {
@@ -103,9 +104,17 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
     Ok(())
 }
 
+fn stance_name(s: SanctionStance) -> &'static str {
+    match s {
+        SanctionStance::Ignore => "ignore",
+        SanctionStance::Comply => "comply",
+        SanctionStance::Counter => "counter",
+    }
+}
+
 /// What state `m` expects from `stance` toward sanctions `j`: this year's
-/// equilibrium, and — for a counter-response — the risk of secondary sanctions
-/// in the continuation.
+/// equilibrium for ever, and — for a counter-response — secondary sanctions by
+/// the senders from next year on, with the regime's risk (a coercion loss).
 fn forecast(
     rs: &mut RunState<'_>,
     base: &crate::policy::Policy,
@@ -116,23 +125,19 @@ fn forecast(
     let k = rs.world.sanctions.len();
     let mut p = base.clone();
     p.sanction[m * k + j] = stance;
-    let now = rs.gains(&p)?;
-    let risk = rs.world.sanctions[j].secondary_risk;
-    let cont = if stance == SanctionStance::Counter && risk > 0.0 {
+    let mut f = Forecast::stationary(rs.gains(&p)?);
+    let s = &rs.world.sanctions[j];
+    if stance == SanctionStance::Counter && s.secondary_risk > 0.0 {
         p.secondary[m * k + j] = true;
         let hit = rs.gains(&p)?;
-        now.iter()
-            .zip(hit.iter())
-            .map(|(a, b)| (1.0 - risk) * a + risk * b)
-            .collect()
-    } else {
-        now.clone()
-    };
-    Ok(Forecast {
-        now,
-        cont,
-        ..Forecast::default()
-    })
+        f.coercion.push(Expected {
+            source: s.senders[0],
+            probability: s.secondary_risk,
+            per_year: f.now[m] - hit[m],
+            from: 1,
+        });
+    }
+    Ok(f)
 }
 
 /// The target's customs union votes (consensus) on a joint counter-response;
@@ -151,16 +156,17 @@ fn propose_counter(rs: &mut RunState<'_>, j: usize) -> Result<(), SimError> {
         .collect();
     let mut all = true;
     for &m in &members {
-        let mut utilities = [0.0; 3];
-        for (u, stance) in utilities.iter_mut().zip([
+        let stances = [
             SanctionStance::Counter,
             SanctionStance::Ignore,
             SanctionStance::Comply,
-        ]) {
-            let f = forecast(rs, &base, j, m, stance)?;
-            *u = utility(rs, m, &f);
+        ];
+        let mut forecasts = Vec::with_capacity(3);
+        for stance in stances {
+            forecasts.push(forecast(rs, &base, j, m, stance)?);
         }
-        let yes = choose(rs, m, &utilities) == 0;
+        let label = |k: usize| stance_name(stances[k]).into();
+        let yes = decide(rs, m, "counter-response vote", &forecasts, &label) == 0;
         let vote = if yes { "yes" } else { "no" };
         rs.event(
             Event::new(EventKind::Vote, m)

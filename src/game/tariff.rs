@@ -1,17 +1,20 @@
-//! The tariff game (docs/model.md §7.5): every state picks its tariff stance from the
-//! options its memberships allow — the union's CET, its trade-regime bound rate,
-//! its own applied tariff, a unilateral increase — and each customs-union member
-//! applies or waives every common measure in force, or leaves the union.
+//! The tariff game (docs/model.md §7.5): every state picks its tariff stance
+//! from the options its memberships allow — the union's CET, its trade-regime
+//! bound rate, its own applied tariff, a unilateral increase — and each
+//! customs-union member applies every common measure in force or breaks union
+//! law by not applying it, or leaves the union. Common measures bind every
+//! member once adopted: there is no lawful waiver (a member's lawful levers are
+//! its votes and a request for review, [`super::union`]).
 //!
 //! Where the CET exceeds a member's bound rate, a member of both cannot honour
 //! both: the Kazakhstan dilemma. Terms-of-trade gains make raising tariffs
-//! privately profitable in this model, so what holds states back is what their
-//! theory says does: partners' reciprocity in the continuation (all doctrines),
-//! expected authorised retaliation and reputation (neoliberal), expected
-//! coercion by the union leader (neorealist), internalised norms
-//! (constructivist). See [`super::forecast`].
+//! privately profitable in this model; every state foresees the same
+//! consequences of every option ([`super::forecast`]): partners' reciprocity,
+//! authorised retaliation, the union leader's coercion and the security it can
+//! withdraw, and the rules broken. The theories differ only in how much each
+//! weighs.
 
-use super::forecast::{choose, forecast_change, utility};
+use super::forecast::{decide, forecast_change};
 use crate::event::{Event, EventKind};
 use crate::policy::{Policy, Stance};
 use crate::state::{RunState, SimError};
@@ -24,8 +27,8 @@ const MAX_MEASURES: usize = 3;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
     pub stance: Stance,
-    /// Per measure of the state's union: waive it?
-    pub waive: Vec<bool>,
+    /// Per measure of the state's union: leave it unapplied (a breach of union law)?
+    pub breach: Vec<bool>,
     /// Leave the customs union.
     pub exit: bool,
 }
@@ -39,7 +42,7 @@ pub fn options(world: &World, p: &Policy, s: usize) -> Vec<Choice> {
         if world.institutions[u].leader == Some(s) {
             return vec![Choice {
                 stance: Stance::Cet,
-                waive: Vec::new(),
+                breach: Vec::new(),
                 exit: false,
             }];
         }
@@ -55,13 +58,13 @@ pub fn options(world: &World, p: &Policy, s: usize) -> Vec<Choice> {
             .collect();
         for stance in [Stance::Cet, second] {
             for mask in 0..(1usize << in_force.len()) {
-                let mut waive = vec![false; rules.measures.len()];
+                let mut breach = vec![false; rules.measures.len()];
                 for (bit, &m) in in_force.iter().enumerate() {
-                    waive[m] = mask & (1 << bit) != 0;
+                    breach[m] = mask & (1 << bit) != 0;
                 }
                 out.push(Choice {
                     stance,
-                    waive,
+                    breach,
                     exit: false,
                 });
             }
@@ -69,7 +72,7 @@ pub fn options(world: &World, p: &Policy, s: usize) -> Vec<Choice> {
         if world.institutions[u].leader != Some(s) {
             out.push(Choice {
                 stance: Stance::Own,
-                waive: vec![false; rules.measures.len()],
+                breach: vec![false; rules.measures.len()],
                 exit: true,
             });
         }
@@ -89,9 +92,23 @@ pub fn options(world: &World, p: &Policy, s: usize) -> Vec<Choice> {
         }
         out.extend(stances.into_iter().map(|stance| Choice {
             stance,
-            waive: Vec::new(),
+            breach: Vec::new(),
             exit: false,
         }));
+    }
+    out
+}
+
+/// A move's name for the trace: the stance, the measures left unapplied, exit.
+pub fn label(world: &World, p: &Policy, s: usize, c: &Choice) -> String {
+    if c.exit {
+        return "exit".into();
+    }
+    let mut out = c.stance.as_str().to_string();
+    if let Some(rules) = p.union_of(world, s).and_then(|u| world.institutions[u].union()) {
+        for (m, _) in c.breach.iter().enumerate().filter(|(_, b)| **b) {
+            out += &format!("+breach:{}", rules.measures[m].name);
+        }
     }
     out
 }
@@ -102,10 +119,10 @@ pub fn apply(world: &World, p: &mut Policy, s: usize, c: &Choice) {
     if let Some(u) = p.union_of(world, s) {
         if c.exit {
             p.set_member(s, u, false);
-            p.set_all_waived(world, s, u, false);
+            p.set_all_breached(world, s, u, false);
         } else {
-            for (m, &w) in c.waive.iter().enumerate() {
-                p.set_waived(world, s, u, m, w);
+            for (m, &w) in c.breach.iter().enumerate() {
+                p.set_breached(world, s, u, m, w);
             }
         }
     }
@@ -121,14 +138,13 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
         if opts.len() < 2 {
             continue;
         }
-        let mut utilities = Vec::with_capacity(opts.len());
+        let mut forecasts = Vec::with_capacity(opts.len());
         for c in &opts {
             let mut next = base.clone();
             apply(world, &mut next, s, c);
-            let f = forecast_change(rs, s, &base, &next)?;
-            utilities.push(utility(rs, s, &f));
+            forecasts.push(forecast_change(rs, s, &base, &next)?);
         }
-        let k = choose(rs, s, &utilities);
+        let k = decide(rs, s, "tariff", &forecasts, &|k| label(world, &base, s, &opts[k]));
         moves.push((s, opts[k].clone()));
     }
     let mut next = base;

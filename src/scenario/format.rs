@@ -7,7 +7,7 @@
 //! [`World`]: crate::world::World
 
 use crate::doctrine::{Doctrine, ParamOverrides};
-use crate::world::{DecisionRule, InstitutionKind, Strategy};
+use crate::world::{DecisionRule, FactRole, InstitutionKind, Reciprocity, Strategy};
 use indexmap::IndexMap;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -149,6 +149,43 @@ pub struct ModelSpec {
     pub distant_proximity: f64,
     #[serde(default = "default_bandwagon_ratio")]
     pub bandwagon_ratio: f64,
+    #[serde(default = "default_alignment_commitment")]
+    pub alignment_commitment: f64,
+    #[serde(default = "default_alliance_commitment")]
+    pub alliance_commitment: f64,
+    /// Every state's learning rates and reciprocity belief, unless it sets its own.
+    #[serde(default = "default_affinity_learning")]
+    pub affinity_learning: f64,
+    #[serde(default = "default_affinity_drift")]
+    pub affinity_drift: f64,
+    #[serde(default = "default_norm_learning")]
+    pub norm_learning: f64,
+    #[serde(default = "default_reciprocity")]
+    pub reciprocity: Reciprocity,
+}
+
+fn default_alignment_commitment() -> f64 {
+    0.25
+}
+
+fn default_alliance_commitment() -> f64 {
+    0.5
+}
+
+fn default_affinity_learning() -> f64 {
+    0.1
+}
+
+fn default_affinity_drift() -> f64 {
+    0.05
+}
+
+fn default_norm_learning() -> f64 {
+    0.1
+}
+
+fn default_reciprocity() -> Reciprocity {
+    Reciprocity::Grim
 }
 
 fn default_bandwagon_ratio() -> f64 {
@@ -160,6 +197,12 @@ impl Default for ModelSpec {
         ModelSpec {
             distant_proximity: default_distant_proximity(),
             bandwagon_ratio: default_bandwagon_ratio(),
+            alignment_commitment: default_alignment_commitment(),
+            alliance_commitment: default_alliance_commitment(),
+            affinity_learning: default_affinity_learning(),
+            affinity_drift: default_affinity_drift(),
+            norm_learning: default_norm_learning(),
+            reciprocity: default_reciprocity(),
         }
     }
 }
@@ -203,6 +246,11 @@ pub struct StateSpec {
     pub tariff_percent: f64,
     /// Tariff set when raising tariffs unilaterally, percent (default: the trade table's).
     pub unilateral_tariff_percent: Option<f64>,
+    /// The state's own learning rates and reciprocity belief (default: `[model]`'s).
+    pub affinity_learning: Option<f64>,
+    pub affinity_drift: Option<f64>,
+    pub norm_learning: Option<f64>,
+    pub reciprocity: Option<Reciprocity>,
 }
 
 /// `[dependence.I.J]`: shares in [0, 1].
@@ -280,6 +328,8 @@ pub struct InstitutionSpec {
     pub votes: IndexMap<String, f64>,
     pub coercion_cost_percent: Option<f64>,
     pub coercion_prior: Option<Vec<f64>>,
+    /// Size of the CET change the leader may propose in a year, percentage points.
+    pub cet_step_percent: Option<f64>,
     #[serde(default)]
     pub measures: Vec<MeasureSpec>,
     // Investment initiative.
@@ -470,6 +520,10 @@ pub enum FactKindSpec {
 pub struct FactSpec {
     pub fact: FactKindSpec,
     pub id: Option<String>,
+    /// `evidence` (the default) or `calibration`: a fact whose number was used
+    /// to set a parameter is reported but never counts as evidence.
+    #[serde(default)]
+    pub role: FactRole,
     #[serde(default)]
     pub description: String,
     pub state: Option<String>,

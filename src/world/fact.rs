@@ -73,4 +73,25 @@ pub struct FactDef {
     pub id: String,
     pub description: String,
     pub fact: Fact,
+    pub role: FactRole,
+}
+
+/// What a fact is for (docs/model.md §7.16): evidence for or against a
+/// theory, or a calibration target — a number used to set a parameter, which
+/// is reported but never counts as evidence (it is left out of the joint score).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactRole {
+    #[default]
+    Evidence,
+    Calibration,
+}
+
+impl FactRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactRole::Evidence => "evidence",
+            FactRole::Calibration => "calibration",
+        }
+    }
 }

@@ -151,6 +151,9 @@ pub struct UnionRules {
     /// Beta prior (coerced, not coerced).
     pub coercion_prior: [f64; 2],
     pub measures: Vec<Measure>,
+    /// Size of a change to the CET the leader may propose in a year (fraction;
+    /// 0: the CET follows its schedule).
+    pub cet_step: f64,
 }
 
 impl UnionRules {

@@ -8,7 +8,7 @@ mod fact;
 mod game;
 mod institution;
 
-pub use fact::{EventFact, Fact, FactDef};
+pub use fact::{EventFact, Fact, FactDef, FactRole};
 pub use game::{Action, MatrixGame, Payoffs, Player, Strategy};
 pub use institution::{
     DecisionRule, InitiativeRules, Institution, InstitutionKind, Measure, RegimeRules, Rules,
@@ -42,6 +42,32 @@ pub struct State {
     pub tariff: f64,
     /// Tariff set when raising tariffs unilaterally (fraction).
     pub unilateral_tariff: f64,
+    /// How the state learns (affinity, norms): the same whatever its doctrine.
+    pub learning: Learning,
+    /// How the state believes partners answer a defection: part of its world
+    /// model, so the same whatever its doctrine.
+    pub reciprocity: Reciprocity,
+}
+
+/// How a state believes its partners answer a defection (docs/model.md §4, Prediction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reciprocity {
+    /// Once a relationship has seen a defection, the partner defects for ever.
+    Grim,
+    /// The partner repeats what the state did last round.
+    TitForTat,
+}
+
+/// Rates at which a state's identity and norms move (docs/model.md §4, Learning).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Learning {
+    /// μ, rate at which affinity moves toward the signal of the round.
+    pub affinity: f64,
+    /// Rate at which affinity drifts back to its baseline in a quiet round.
+    pub drift: f64,
+    /// η, rate of norm internalisation.
+    pub norms: f64,
 }
 
 impl State {
@@ -106,6 +132,12 @@ pub struct ModelSettings {
     /// Capability ratio of a neighbouring great power to a state above which a
     /// neorealist bandwagons with it instead of balancing against it.
     pub bandwagon_ratio: f64,
+    /// Share of its capability a state commits to the defence of states
+    /// aligned with the same bloc (security, docs/model.md §4).
+    pub alignment_commitment: f64,
+    /// Share of its capability a state commits to fellow members of an
+    /// alliance in force.
+    pub alliance_commitment: f64,
 }
 
 /// A coalition states may align with (docs/model.md §7.13).

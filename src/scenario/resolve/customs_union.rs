@@ -103,6 +103,13 @@ pub(super) fn resolve(
         "a percentage between 0 and 1000",
         percent_ok,
     )?;
+    let cet_step = r.or_default(
+        &at.key("cet_step_percent"),
+        inst.cet_step_percent,
+        0.0,
+        "a percentage between 0 and 1000",
+        percent_ok,
+    )?;
     Ok(UnionRules {
         cet,
         decision,
@@ -110,5 +117,6 @@ pub(super) fn resolve(
         coercion_cost: coercion_cost / 100.0,
         coercion_prior: beta_prior(r, &at.key("coercion_prior"), inst.coercion_prior.as_deref())?,
         measures,
+        cet_step: cet_step / 100.0,
     })
 }

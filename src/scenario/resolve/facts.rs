@@ -231,5 +231,6 @@ pub(super) fn resolve(
             .unwrap_or_else(|| format!("fact{}", world.facts.len() + 1)),
         description: f.description.clone(),
         fact,
+        role: f.role,
     })
 }

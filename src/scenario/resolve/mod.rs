@@ -211,7 +211,8 @@ impl Resolver<'_, '_> {
 
     fn check_params(&self, at: &FieldPath, o: &ParamOverrides) -> Result<()> {
         for (name, x, range) in o.numbers() {
-            self.require(range.admits(x), &at.key(name), x, range.describe())?;
+            let at = name.split('.').fold(at.clone(), |p, seg| p.key(seg));
+            self.require(range.admits(x), &at, x, range.describe())?;
         }
         Ok(())
     }
@@ -276,6 +277,12 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         Range::Unit.describe(),
     )?;
 
+    for (key, x) in [
+        ("model.alignment_commitment", spec.model.alignment_commitment),
+        ("model.alliance_commitment", spec.model.alliance_commitment),
+    ] {
+        r.require(Range::Unit.admits(x), &path(key), x, Range::Unit.describe())?;
+    }
     let states = states::resolve(&r, spec)?;
     let n = states.len();
     let institutions = institutions::resolve(&r, spec, &states)?;
@@ -305,6 +312,8 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         model: ModelSettings {
             distant_proximity: dp,
             bandwagon_ratio: spec.model.bandwagon_ratio,
+            alignment_commitment: spec.model.alignment_commitment,
+            alliance_commitment: spec.model.alliance_commitment,
         },
         run: RunDefaults {
             runs: spec.run.runs,

@@ -9,7 +9,8 @@
 use super::{CODE, Resolver, Result, TARIFF, path, percent_ok};
 use crate::doctrine::{Doctrine, Params};
 use crate::scenario::format::ScenarioFile;
-use crate::world::State;
+use crate::doctrine::params::Range;
+use crate::world::{Learning, State};
 
 pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<State>> {
     for d in Doctrine::ALL {
@@ -68,6 +69,22 @@ pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<S
             unilateral,
             TARIFF,
         )?;
+        // Learning is part of the world model: the same whatever the doctrine.
+        let rate = |key: &str, own: Option<f64>, model: f64| -> Result<f64> {
+            let x = own.unwrap_or(model);
+            r.require(
+                Range::Unit.admits(x),
+                &at.key(key),
+                x,
+                Range::Unit.describe(),
+            )?;
+            Ok(x)
+        };
+        let learning = Learning {
+            affinity: rate("affinity_learning", s.affinity_learning, spec.model.affinity_learning)?,
+            drift: rate("affinity_drift", s.affinity_drift, spec.model.affinity_drift)?,
+            norms: rate("norm_learning", s.norm_learning, spec.model.norm_learning)?,
+        };
         let params = Doctrine::ALL.map(|d| {
             let mut p = Params::default();
             spec.doctrines.get(d).apply(&mut p);
@@ -86,6 +103,8 @@ pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<S
             params,
             tariff: s.tariff_percent / 100.0,
             unilateral_tariff: unilateral / 100.0,
+            learning,
+            reciprocity: s.reciprocity.unwrap_or(spec.model.reciprocity),
         });
     }
     for (i, s) in spec.states.values().enumerate() {
