@@ -31,7 +31,7 @@ fn bench_round_robin(c: &mut Criterion, id: &str, setup: &Setup) {
                 &setup.catalogue,
                 black_box(1984),
                 run,
-                RunOptions::default(),
+                &RunOptions::default(),
             )
         })
     });

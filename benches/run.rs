@@ -34,7 +34,7 @@ fn classic_cooperation(c: &mut Criterion) {
                 &setup.catalogue,
                 black_box(seed),
                 run,
-                RunOptions::default(),
+                &RunOptions::default(),
             )
         })
     });
@@ -60,7 +60,7 @@ fn kazakhstan_wto_eaeu(c: &mut Criterion) {
                 &setup.catalogue,
                 black_box(seed),
                 run,
-                RunOptions::default(),
+                &RunOptions::default(),
             )
         })
     });

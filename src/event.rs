@@ -19,7 +19,7 @@ pub enum EventKind {
     MatchEnd,
     /// A state applies to join a trade regime.
     Application,
-    /// The members put a bound tariff to an applicant.
+    /// A member demands a bound tariff of an accession applicant (actor: the member).
     Offer,
     /// A member votes (on an accession or a common measure).
     Vote,
@@ -65,6 +65,14 @@ pub enum EventKind {
     Repeal,
     /// A union changes its common external tariff on its leader's proposal.
     CetChange,
+    /// An accession applicant accepts a member's demand (a bilateral deal).
+    Agreement,
+    /// An accession applicant rejects a member's demand.
+    Rejection,
+    /// An accession applicant reopens the deals it had agreed.
+    Reopening,
+    /// A union leader outside a trade regime holds back its partner's accession.
+    Linkage,
 }
 
 impl EventKind {
@@ -95,6 +103,10 @@ impl EventKind {
         EventKind::Review,
         EventKind::Repeal,
         EventKind::CetChange,
+        EventKind::Agreement,
+        EventKind::Rejection,
+        EventKind::Reopening,
+        EventKind::Linkage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +137,10 @@ impl EventKind {
             EventKind::Review => "review",
             EventKind::Repeal => "repeal",
             EventKind::CetChange => "cet_change",
+            EventKind::Agreement => "agreement",
+            EventKind::Rejection => "rejection",
+            EventKind::Reopening => "reopening",
+            EventKind::Linkage => "linkage",
         }
     }
 

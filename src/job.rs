@@ -367,6 +367,7 @@ pub fn run(
     let reused = (mine.end - mine.start) - todo.len() as u64;
     let options = RunOptions {
         timeseries: spec.timeseries,
+        ..RunOptions::default()
     };
     let all_mine = mine
         .clone()
@@ -379,7 +380,7 @@ pub fn run(
         let outcomes = spec
             .profiles
             .iter()
-            .map(|p| simulation::simulate(world, p, &catalogue, spec.seed, r, options))
+            .map(|p| simulation::simulate(world, p, &catalogue, spec.seed, r, &options))
             .collect();
         progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
         outcomes

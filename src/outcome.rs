@@ -6,6 +6,7 @@
 //! accumulated by index.
 
 use crate::event::Event;
+use crate::state::{DecisionRecord, ForecastRecord};
 use crate::world::World;
 
 /// What a metric measures; the catalogue pairs each with a state and a name.
@@ -394,4 +395,12 @@ pub struct RunOutcome {
     pub timeseries: Vec<TimePoint>,
     /// Trade equilibria solved in this run (for the timing report).
     pub solves: u64,
+    /// Every decision with its options' valuations, when the run is traced.
+    pub decisions: Vec<DecisionRecord>,
+    /// Every forecast the observed state's decisions rested on.
+    pub forecasts: Vec<ForecastRecord>,
+    /// Decisions with two or more options, and near ties among them (the two
+    /// best options within 1/λ of each other).
+    pub decision_count: u64,
+    pub near_ties: u64,
 }

@@ -74,9 +74,8 @@ pub struct Policy {
     pub cet_offset: Vec<f64>,
     /// Authorised or reciprocal retaliation: extra tariff of importer n on exporter i.
     pub retaliation: Matrix,
-    /// Per state: the customs union whose leader is raising costs on its
-    /// transit exports this round, if any.
-    pub coerced: Vec<Option<usize>>,
+    /// Per state: the coercion a union leader applies to it this round, if any.
+    pub coerced: Vec<Option<Coercion>>,
     /// Year each state joined each institution (state × institution; the
     /// founding year or earlier for original members): a lag runs from it.
     pub since: Vec<i32>,
@@ -84,6 +83,18 @@ pub struct Policy {
     pub sanction: Vec<SanctionStance>,
     /// Secondary sanctions on a state by a regime's senders this round (state × sanction).
     pub secondary: Vec<bool>,
+}
+
+/// A union leader's coercion of one state this round (docs/model.md §7.7):
+/// through transit (the member's exports crossing the leader), investment
+/// (its trade with the leader, in proportion to the investment the leader can
+/// withdraw) and security (the commitment the leader withdraws, read by
+/// [`crate::security`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Coercion {
+    pub union: usize,
+    /// The coerced state's investment dependence on the leader when coerced.
+    pub investment: f64,
 }
 
 /// A third state's answer to sanctions (docs/model.md §7.12).
@@ -273,14 +284,7 @@ impl Policy {
         if union.is_some() && union == self.union_of(world, i) {
             return self.retaliation.get(n, i);
         }
-        let premium = match self.regime_of(world, n) {
-            Some(r) if !self.active(world, i, r) => world.institutions[r]
-                .regime()
-                .map_or(0.0, |rules| rules.nonmember_premium),
-            _ => 0.0,
-        };
         self.stance_rate(world, n, self.stance[n])
-            + premium
             + self.measures_on(world, n, i, false)
             + self.retaliation.get(n, i)
     }
@@ -291,14 +295,10 @@ impl Policy {
     pub fn shock(&self, world: &World, tariff: &mut Matrix, cost: &mut Matrix) {
         let n_states = world.n_states();
         let unions: Vec<Option<usize>> = (0..n_states).map(|s| self.union_of(world, s)).collect();
-        let regimes: Vec<Option<usize>> = (0..n_states).map(|s| self.regime_of(world, s)).collect();
         // Tariff equivalents of the measures each importer applies, by target.
         let mut applied: Vec<(usize, f64)> = Vec::new();
         for n in 0..n_states {
             let rate = self.stance_rate(world, n, self.stance[n]);
-            let premium = regimes[n]
-                .and_then(|r| world.institutions[r].regime())
-                .map_or(0.0, |r| r.nonmember_premium);
             applied.clear();
             if let Some(u) = unions[n] {
                 let measures = &world.institutions[u].union().expect("a union").measures;
@@ -314,32 +314,52 @@ impl Policy {
                 } else if unions[n].is_some() && unions[n] == unions[i] {
                     self.retaliation.get(n, i)
                 } else {
-                    // As in `tariff`: members charge the premium to non-members of their regime.
-                    let premium = if regimes[n].is_some_and(|r| !self.active(world, i, r)) {
-                        premium
-                    } else {
-                        0.0
-                    };
                     let measures: f64 = applied.iter().filter(|m| m.0 == i).map(|m| m.1).sum();
-                    rate + premium + measures + self.retaliation.get(n, i)
+                    rate + measures + self.retaliation.get(n, i)
                 };
                 tariff.set(n, i, t);
                 cost.set(n, i, 1.0);
             }
         }
+        self.apply_regimes(world, cost);
         self.apply_initiatives(world, cost);
         self.apply_sanctions(world, cost);
-        for (i, u) in self.coerced.iter().enumerate() {
-            let Some(u) = *u else { continue };
-            let inst = &world.institutions[u];
+        for (i, c) in self.coerced.iter().enumerate() {
+            let Some(c) = c else { continue };
+            let inst = &world.institutions[c.union];
             let (Some(leader), Some(rules)) = (inst.leader, inst.union()) else {
                 continue;
             };
-            let transit = world.dependence[Channel::Transit as usize].get(i, leader);
-            // Compounds with the initiatives' cuts and the sanctions on the
+            // Two channels act through trade (the third, security, through
+            // the security share): the member's exports that transit the
+            // leader cost more, and so does its trade with the leader, in
+            // proportion to the investment the leader can withdraw. Both
+            // compound with the initiatives' cuts and the sanctions on the
             // same pairs rather than replacing them.
+            let transit = world.dependence[Channel::Transit as usize].get(i, leader);
             for n in (0..n_states).filter(|&n| n != i && n != leader) {
                 cost.set(n, i, cost.get(n, i) * (1.0 + rules.coercion_cost * transit));
+            }
+            let investment = 1.0 + rules.coercion_cost * c.investment;
+            cost.set(leader, i, cost.get(leader, i) * investment);
+            cost.set(i, leader, cost.get(i, leader) * investment);
+        }
+    }
+
+    /// Trade regimes: trade between two active members costs the regime's
+    /// `member_cost_factor` times as much, both ways (bound-tariff certainty).
+    fn apply_regimes(&self, world: &World, cost: &mut Matrix) {
+        let n = world.n_states();
+        for (r, inst) in world.institutions.iter().enumerate() {
+            let Some(rules) = inst.regime() else { continue };
+            if rules.member_cost_factor == 1.0 || !inst.in_force(self.year) {
+                continue;
+            }
+            let members: Vec<usize> = (0..n).filter(|&s| self.active(world, s, r)).collect();
+            for &a in &members {
+                for &b in members.iter().filter(|&&b| b != a) {
+                    cost.set(a, b, cost.get(a, b) * rules.member_cost_factor);
+                }
             }
         }
     }

@@ -33,7 +33,7 @@ pub fn commitment(
         return 1.0;
     }
     let withdrawn = policy.coerced[i]
-        .and_then(|u| world.institutions[u].leader)
+        .and_then(|c| world.institutions[c.union].leader)
         .is_some_and(|leader| leader == j);
     let patron = if withdrawn {
         0.0

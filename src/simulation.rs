@@ -21,10 +21,19 @@ use crate::state::{RunState, SimError};
 use crate::world::{Profile, World};
 use rand::RngExt;
 
-/// Options of a run that do not change its results, only what is recorded.
-#[derive(Clone, Copy, Debug, Default)]
+/// Options of a run that do not change its results, only what is recorded
+/// (and, for tests of the world model, whose choices one state follows).
+#[derive(Clone, Debug, Default)]
 pub struct RunOptions {
     pub timeseries: bool,
+    /// Record every decision with its options' valuations.
+    pub trace: bool,
+    /// Record every forecast this state's decisions rest on.
+    pub observe: Option<usize>,
+    /// This state makes these choices, in order, whatever its valuation (it
+    /// still draws its uniform, so every stream stays aligned): a recorded
+    /// run replayed under another doctrine.
+    pub replay: Option<(usize, Vec<usize>)>,
 }
 
 /// Simulate run `run` of `world` under `profile`, drawing from stream `run` of `seed`.
@@ -34,9 +43,17 @@ pub fn simulate(
     catalogue: &Catalogue,
     seed: u64,
     run: u64,
-    options: RunOptions,
+    options: &RunOptions,
 ) -> Result<RunOutcome, SimError> {
     let mut rs = RunState::new(world, &profile.doctrines, run_rng(seed, run), run);
+    if options.trace {
+        rs.trace = Some(Vec::new());
+    }
+    rs.observe = options.observe.map(|s| (s, Vec::new()));
+    rs.replay = options
+        .replay
+        .as_ref()
+        .map(|(s, choices)| (*s, choices.iter().rev().copied().collect()));
     let mut games: Vec<MatrixRun> = world
         .games
         .iter()
@@ -99,6 +116,10 @@ pub fn simulate(
         events: rs.events,
         timeseries,
         solves,
+        decisions: rs.trace.unwrap_or_default(),
+        forecasts: rs.observe.map(|o| o.1).unwrap_or_default(),
+        decision_count: rs.record.decisions,
+        near_ties: rs.record.near_ties,
     })
 }
 
@@ -145,8 +166,9 @@ fn observe_economy(rs: &mut RunState<'_>) -> Result<(), SimError> {
             .map(|e| e.mean_tariffs(&rs.policy))
             .unwrap_or_default();
         for s in 0..n {
-            // This round's contagion shock counts once, in its year.
-            let welfare = gains[s] + std::mem::take(&mut rs.record.shock[s]);
+            // This round's contagion shock counts once, in its year; reform
+            // costs of accession commitments every year.
+            let welfare = gains[s] + std::mem::take(&mut rs.record.shock[s]) - rs.reform_cost[s];
             rs.record.year_welfare[s] = welfare;
             rs.record.year_tariff[s] = tariffs[s];
             rs.record.welfare_sum[s] += welfare;

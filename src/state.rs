@@ -9,7 +9,7 @@
 //! forecast and write their choices into it; the yearly schedule
 //! ([`crate::simulation`]) calls them in order.
 
-use crate::doctrine::{self, Doctrine, Family, Valuation, Viewpoint};
+use crate::doctrine::{self, Doctrine, Family, Forecast, Valuation, Viewpoint};
 use crate::economy::{Economy, Welfare};
 use crate::event::Event;
 use crate::matrix::Matrix;
@@ -120,15 +120,27 @@ pub struct Dispute {
     pub retaliation: f64,
 }
 
-/// Talks between one applicant and one regime.
+/// Accession talks between one applicant and one trade regime: a bilateral
+/// track with each principal supplier.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Talks {
     pub regime: usize,
     pub applicant: usize,
-    /// The members' demand for the applicant's bound tariff (fraction).
-    pub offer: f64,
-    /// The applicant's own demand (fraction).
-    pub demand: f64,
+    pub tracks: Vec<Track>,
+}
+
+/// One member's bilateral track in accession talks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Track {
+    pub member: usize,
+    /// The member's latest demand for the applicant's bound (fraction).
+    pub demand: Option<f64>,
+    /// Whether the applicant has accepted it.
+    pub agreed: bool,
+    /// The member's belief about the lowest bound the applicant accepts:
+    /// uniform on [low, high] (fractions).
+    pub low: f64,
+    pub high: f64,
 }
 
 /// One option of a traced decision: its utility by component and its logit
@@ -148,6 +160,15 @@ pub struct DecisionRecord {
     pub decision: String,
     pub options: Vec<OptionRecord>,
     pub chosen: usize,
+}
+
+/// The forecasts one decision of an observed state rested on (tests of the
+/// world model: they must not depend on the state's doctrine).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForecastRecord {
+    pub year: i32,
+    pub decision: String,
+    pub forecasts: Vec<Forecast>,
 }
 
 /// The mutable state of one run, shared by the games of a round.
@@ -178,6 +199,9 @@ pub struct RunState<'w> {
     pub disputes: Vec<Dispute>,
     pub talks: Vec<Talks>,
     pub record: Record,
+    /// Yearly reform cost (percent of spending) each state pays for the
+    /// non-tariff issues of the accessions it has made.
+    pub reform_cost: Vec<f64>,
     /// Current investment dependence of i on j (grows with initiative participation).
     pub investment: Matrix,
     /// Each state's alignment (None: hedging).
@@ -185,6 +209,11 @@ pub struct RunState<'w> {
     pub(crate) run: u64,
     /// Every decision, when the run is traced.
     pub trace: Option<Vec<DecisionRecord>>,
+    /// The state whose forecasts are recorded, and the record.
+    pub observe: Option<(usize, Vec<ForecastRecord>)>,
+    /// The state whose choices are replayed, and its choices still to come
+    /// (last first).
+    pub replay: Option<(usize, Vec<usize>)>,
     /// Reused buffer of a decision's utilities.
     scratch: Vec<f64>,
 }
@@ -262,6 +291,7 @@ impl<'w> RunState<'w> {
             beliefs,
             disputes: Vec::new(),
             talks: Vec::new(),
+            reform_cost: vec![0.0; n],
             record,
             investment: world.dependence[crate::world::Channel::Investment as usize].clone(),
             alignment: world.alignment.clone(),
@@ -279,6 +309,8 @@ impl<'w> RunState<'w> {
             compliance: vec![(0, 0); k],
             events: Vec::new(),
             trace: None,
+            observe: None,
+            replay: None,
             scratch: Vec::new(),
         }
     }
@@ -316,7 +348,13 @@ impl<'w> RunState<'w> {
         let mut utilities = std::mem::take(&mut self.scratch);
         utilities.clear();
         utilities.extend(valuations.iter().map(Valuation::total));
-        let k = doctrine::choose(lambda, &utilities, u);
+        let mut k = doctrine::choose(lambda, &utilities, u);
+        if let Some((who, choices)) = &mut self.replay
+            && *who == s
+            && let Some(recorded) = choices.pop()
+        {
+            k = recorded;
+        }
         self.tally_decision(lambda, &utilities);
         if let Some(trace) = &mut self.trace {
             let mut probabilities = Vec::new();

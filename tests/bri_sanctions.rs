@@ -223,7 +223,7 @@ fn an_adopted_joint_counter_response_binds_the_members() {
             &catalogue,
             1,
             r,
-            RunOptions::default(),
+            &RunOptions::default(),
         )
         .unwrap();
         let has = |kind: EventKind, detail: &str| {
@@ -271,7 +271,7 @@ fn the_culture_of_anarchy_follows_mean_affinity() {
         &catalogue,
         1,
         0,
-        Default::default(),
+        &Default::default(),
     )
     .unwrap();
     assert_eq!(out.values[slot], 1.0);

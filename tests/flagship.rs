@@ -141,10 +141,10 @@ fn a_run_is_the_same_whatever_its_thread_solved_before() {
             let profile = world.profile("neoliberal").unwrap();
             if warm_up {
                 for r in 10..16 {
-                    simulate(&world, &profile, &catalogue, 3, r, RunOptions::default()).unwrap();
+                    simulate(&world, &profile, &catalogue, 3, r, &RunOptions::default()).unwrap();
                 }
             }
-            simulate(&world, &profile, &catalogue, 3, 4, RunOptions::default()).unwrap()
+            simulate(&world, &profile, &catalogue, 3, 4, &RunOptions::default()).unwrap()
         })
         .join()
         .unwrap()

@@ -13,10 +13,8 @@ use std::path::Path;
 /// A state; `params` lists its coefficients, the unit-free ones (δ, k, w) as
 /// they are and the others in the trade family's table.
 fn state(code: &str, doctrine: &str, tariff: f64, params: &str) -> String {
-    let (shared, weights): (Vec<&str>, Vec<&str>) = params
-        .split(", ")
-        .filter(|p| !p.is_empty())
-        .partition(|p| {
+    let (shared, weights): (Vec<&str>, Vec<&str>) =
+        params.split(", ").filter(|p| !p.is_empty()).partition(|p| {
             ["discount", "relative_gains", "salience"]
                 .iter()
                 .any(|k| p.starts_with(k))

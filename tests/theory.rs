@@ -190,7 +190,12 @@ fn internalised_norms_make_constructivists_comply() {
     );
     // Without internalised norms the threshold is the neoliberal one again.
     assert_eq!(
-        cooperation_in_institution("constructivist", d + EPS, &weights, "[model]\nnorm_learning = 0\n"),
+        cooperation_in_institution(
+            "constructivist",
+            d + EPS,
+            &weights,
+            "[model]\nnorm_learning = 0\n"
+        ),
         0.0
     );
 }

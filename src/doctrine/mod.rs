@@ -86,7 +86,10 @@ impl Gains<'_> {
             Gains::Dense(d) => (Some(d.iter().copied().enumerate()), None),
             Gains::Sparse(s) => (None, Some(s.iter().copied())),
         };
-        dense.into_iter().flatten().chain(sparse.into_iter().flatten())
+        dense
+            .into_iter()
+            .flatten()
+            .chain(sparse.into_iter().flatten())
     }
 
     /// State `j`'s gain.
@@ -157,6 +160,56 @@ impl Default for Consequences<'_> {
             dependence: &[],
             violations: &[],
             compliance: &[],
+        }
+    }
+}
+
+/// What a state expects from one option, before valuation (the owned form
+/// of [`Consequences`] for the trade family): the same whatever its
+/// doctrine. Gains are ĝ of every state, in state order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Forecast {
+    /// ĝ of every state this year.
+    pub now: Box<[f64]>,
+    /// ĝ of every state per year in the continuation.
+    pub cont: Box<[f64]>,
+    /// From year `.0` (≥ 1) on, ĝ per year becomes `.1`.
+    pub later: Option<(u32, Box<[f64]>)>,
+    pub retaliation: Vec<Expected>,
+    pub coercion: Vec<Expected>,
+    /// Expected change in the decider's security share.
+    pub security: f64,
+    /// Change in the decider's dependence on each listed state.
+    pub dependence: Vec<(usize, f64)>,
+    /// Institutions whose rules the option breaks.
+    pub violations: Vec<usize>,
+    /// (institution, complies).
+    pub compliance: Vec<(usize, bool)>,
+}
+
+impl Forecast {
+    /// A forecast in which the continuation repeats this year.
+    pub fn stationary(now: Box<[f64]>) -> Self {
+        Forecast {
+            cont: now.clone(),
+            now,
+            ..Forecast::default()
+        }
+    }
+
+    /// The consequences as the valuation reads them.
+    pub fn consequences(&self) -> Consequences<'_> {
+        Consequences {
+            now: Gains::Dense(&self.now),
+            cont: Gains::Dense(&self.cont),
+            later: self.later.as_ref().map(|(l, g)| (*l, Gains::Dense(g))),
+            survival: 1.0,
+            retaliation: &self.retaliation,
+            coercion: &self.coercion,
+            security: self.security,
+            dependence: &self.dependence,
+            violations: &self.violations,
+            compliance: &self.compliance,
         }
     }
 }
@@ -365,7 +418,11 @@ pub fn probabilities(lambda: f64, utilities: &[f64], out: &mut Vec<f64>) {
     let max = utilities.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if lambda.is_infinite() {
         let best = utilities.iter().filter(|&&x| x == max).count() as f64;
-        out.extend(utilities.iter().map(|&x| if x == max { 1.0 / best } else { 0.0 }));
+        out.extend(
+            utilities
+                .iter()
+                .map(|&x| if x == max { 1.0 / best } else { 0.0 }),
+        );
         return;
     }
     out.extend(utilities.iter().map(|&x| (lambda * (x - max)).exp()));

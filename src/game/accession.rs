@@ -1,76 +1,112 @@
-//! Accession to a trade regime (docs/model.md §7.6; pattern P1): an applicant and
-//! the members bargain over the applicant's bound tariff, and accession needs
-//! the members' consensus.
+//! Accession to a trade regime by working-party bargaining (docs/model.md
+//! §7.6; pattern P1).
 //!
-//! Each year the members' offer (the bound they demand) is put to the
-//! applicant, which accepts or declines by its doctrine; an accepted offer goes
-//! to a vote in which every member may veto. Each side values membership at a
-//! bound b by the policy the applicant would then choose (its best tariff-game
-//! move as a member, so a customs union's CET above b makes every low bound a
-//! two-masters dilemma). A veto costs the vetoing member `veto_cost` (the
-//! price of standing alone against a consensus). Without agreement, the side with less to lose from a
-//! breakdown concedes a step (Zeuthen 1930; Harsanyi 1956): its risk limit is
-//! (U(own demand) − U(other's demand)) / (U(own demand) − U(no agreement)).
+//! Each member that is a *principal supplier* of the applicant (at least
+//! `principal_supplier_percent` of its imports: GATT Art. XXVIII's test of a
+//! negotiating right) negotiates a bilateral deal over the applicant's bound
+//! tariff, valuing each bound by its own welfare — the terms-of-trade
+//! externality of the applicant's tariff on its exports (Bagwell & Staiger
+//! 1999). Every year on every open track the member chooses a demand, or waits
+//! (a member may block); the applicant accepts or rejects it. The member does
+//! not know the lowest bound the applicant will accept — that depends on its
+//! tariffs, its union's CET, the reform costs of the non-tariff issues members
+//! raise — and holds a uniform belief about it, from zero to the applicant's
+//! applied tariff when talks open, which each rejection truncates: delay comes
+//! from screening under incomplete information (Rubinstein 1985; Admati &
+//! Perry 1987), not from a fixed concession step.
+//!
+//! The applicant's reservation is re-based every year on the tariffs it must
+//! apply: once in a customs union, the CET, so a bound below the CET is a
+//! breach foreseen with its retaliation and reputation costs, and the
+//! applicant may reopen agreed deals. A union leader itself still outside the
+//! regime may link its partners' accession to its own (a choice by its
+//! doctrine). When every track is agreed the applicant's bound is the
+//! strictest deal, and all members decide by consensus (Tsebelis 2002, veto
+//! players), a veto costing the vetoing member `veto_cost_percent`.
+//!
+//! Every side forecasts the same worlds whatever its doctrine: the applicant a
+//! member at bound b applying what it must, or the status quo.
 
-use super::forecast::{Forecast, decide, forecast_change, value};
-use crate::doctrine::{Family, Valuation};
-use super::tariff::{apply, options};
+use super::forecast::{Forecast, decide, forecast_change};
 use crate::event::{Event, EventKind};
-use crate::policy::Policy;
-use crate::state::{RunState, SimError, Talks};
+use crate::policy::{Policy, Stance};
+use crate::state::{RunState, SimError, Talks, Track};
 
-/// The applicant's best move from `base` by its own valuation, and the
-/// policy it leads to.
-fn best_move(
-    rs: &mut RunState<'_>,
-    a: usize,
-    base: &Policy,
-) -> Result<(Valuation, Policy), SimError> {
+/// Most demands a member weighs in a year (spread over its belief).
+const DEMANDS: usize = 9;
+
+/// Resolution of demands (fraction): a bound is a multiple of a quarter point.
+const GRID: f64 = 0.0025;
+
+/// The world with the applicant a member at bound `b`, applying what it
+/// must: the CET if it is in a customs union (whatever that does to its new
+/// bound), else its bound. Every side forecasts this same world.
+fn membership(rs: &RunState<'_>, regime: usize, a: usize, b: f64) -> Policy {
     let world = rs.world;
-    let mut best: Option<(Valuation, Policy)> = None;
-    for c in options(world, base, a) {
-        let mut next = base.clone();
-        apply(world, &mut next, a, &c);
-        let f = forecast_change(rs, a, base, &next)?;
-        let v = value(rs, a, &f);
-        if best.as_ref().is_none_or(|b| v.total() > b.0.total()) {
-            best = Some((v, next));
-        }
-    }
-    Ok(best.unwrap_or_else(|| {
-        let worst = Valuation {
-            own_now: f64::NEG_INFINITY,
-            ..Valuation::default()
-        };
-        (worst, base.clone())
-    }))
-}
-
-/// What membership at bound `b` is worth to the applicant, and the policy then.
-fn as_member(
-    rs: &mut RunState<'_>,
-    t: &Talks,
-    b: f64,
-) -> Result<(Valuation, Policy), SimError> {
     let mut p = rs.policy.clone();
-    p.set_member(t.applicant, t.regime, true);
-    p.bound.set(t.applicant, t.regime, b);
-    best_move(rs, t.applicant, &p)
-}
-
-/// A member's forecast of the world `p` (stationary).
-fn member_view(rs: &mut RunState<'_>, p: &Policy) -> Result<Forecast, SimError> {
-    Ok(Forecast::stationary(rs.gains(p)?))
-}
-
-/// Zeuthen's risk limit: how much of its gain over breakdown a side keeps by
-/// accepting the other's demand rather than holding out (0: nothing to lose).
-fn risk(own: f64, other: f64, breakdown: f64) -> f64 {
-    if own > breakdown {
-        ((own - other) / (own - breakdown)).clamp(0.0, 1.0)
+    p.set_member(a, regime, true);
+    p.bound.set(a, regime, b);
+    p.stance[a] = if p.union_of(world, a).is_some() {
+        Stance::Cet
     } else {
-        0.0
+        Stance::Bound
+    };
+    p
+}
+
+/// State `s`'s forecast of moving from the status quo to `p`; for the
+/// applicant of `regime`, a member in `p`, with the yearly reform costs of the
+/// regime's non-tariff issues.
+fn view(rs: &mut RunState<'_>, s: usize, p: &Policy, regime: usize) -> Result<Forecast, SimError> {
+    let base = rs.policy.clone();
+    let mut f = forecast_change(rs, s, &base, p)?;
+    if p.is_member(s, regime) && !base.is_member(s, regime) {
+        let rules = rs.world.institutions[regime].regime().expect("a regime");
+        let cost: f64 = rules.issues.iter().map(|i| i.reform_cost).sum();
+        f.now[s] -= cost;
+        f.cont[s] -= cost;
     }
+    Ok(f)
+}
+
+/// The strictest bound agreed so far (None: no deal yet).
+fn agreed_bound(t: &Talks) -> Option<f64> {
+    t.tracks
+        .iter()
+        .filter(|k| k.agreed)
+        .filter_map(|k| k.demand)
+        .reduce(f64::min)
+}
+
+/// Round a bound to the grid.
+fn on_grid(b: f64) -> f64 {
+    (b / GRID).round() * GRID
+}
+
+/// The applicant's principal suppliers among the regime's active members.
+fn principal_suppliers(rs: &RunState<'_>, regime: usize, a: usize) -> Vec<usize> {
+    let world = rs.world;
+    let share = world.institutions[regime]
+        .regime()
+        .expect("a regime")
+        .principal_supplier;
+    let Some(model) = &world.trade else {
+        return Vec::new();
+    };
+    let imports = model.baseline.shares.row(a);
+    let foreign: f64 = (0..world.n_states())
+        .filter(|&j| j != a)
+        .map(|j| imports[j])
+        .sum();
+    (0..world.n_states())
+        .filter(|&m| {
+            m != a
+                && world.states[m].acts
+                && rs.policy.active(world, m, regime)
+                && foreign > 0.0
+                && imports[m] / foreign >= share
+        })
+        .collect()
 }
 
 /// One year of talks for every open application.
@@ -85,101 +121,247 @@ pub fn negotiate(rs: &mut RunState<'_>) -> Result<(), SimError> {
             if rs.year < applied || rs.policy.is_member(a, r) {
                 continue;
             }
-            if rs.year == applied || !rs.talks.iter().any(|t| t.regime == r && t.applicant == a) {
-                let current = rs.policy.stance_rate(world, a, rs.policy.stance[a]);
-                rs.talks.push(Talks {
-                    regime: r,
-                    applicant: a,
-                    offer: rules.initial_offer,
-                    demand: current.max(rules.initial_offer),
-                });
-                rs.event(Event::new(EventKind::Application, a).institution(r));
-            }
-            let k = rs
+            let k = match rs
                 .talks
                 .iter()
                 .position(|t| t.regime == r && t.applicant == a)
-                .expect("talks opened");
-            let t = rs.talks[k].clone();
-            let (out_value, out_policy) = best_move(rs, a, &rs.policy.clone())?;
-            let (offer_value, offer_policy) = as_member(rs, &t, t.offer)?;
-            rs.event(
-                Event::new(EventKind::Offer, a)
-                    .institution(r)
-                    .detail(format!("bound {:.2}%", 100.0 * t.offer)),
-            );
-            let label = |k: usize| ["accept", "decline"][k].into();
-            let accepts = rs.decide(
-                a,
-                Family::Trade,
-                "accession offer",
-                &[offer_value, out_value],
-                &label,
-            ) == 0;
-            let members: Vec<usize> = (0..world.n_states())
-                .filter(|&m| rs.policy.active(world, m, r))
-                .collect();
-            let (with, without) = (
-                member_view(rs, &offer_policy)?,
-                member_view(rs, &out_policy)?,
-            );
-            // Blocking a consensus has a diplomatic price, paid once.
-            let vetoes: Vec<Forecast> = members
-                .iter()
-                .map(|&m| {
-                    let mut f = without.clone();
-                    f.now[m] -= rules.veto_cost;
-                    f
-                })
-                .collect();
-            let member_values: Vec<(f64, f64)> = members
-                .iter()
-                .map(|&m| (value(rs, m, &with).total(), value(rs, m, &without).total()))
-                .collect();
-            if accepts {
-                let mut vetoed = false;
-                for (&m, veto) in members.iter().zip(&vetoes) {
-                    let options = [with.clone(), veto.clone()];
-                    let label = |k: usize| ["yes", "veto"][k].into();
-                    let in_favour = decide(rs, m, "accession vote", &options, &label) == 0;
-                    let vote = if in_favour { "yes" } else { "no" };
-                    rs.event(
-                        Event::new(EventKind::Vote, m)
-                            .target(a)
-                            .institution(r)
-                            .detail(format!("accession: {vote}")),
-                    );
-                    vetoed |= !in_favour;
+            {
+                Some(k) => k,
+                None => {
+                    rs.talks.push(Talks {
+                        regime: r,
+                        applicant: a,
+                        tracks: Vec::new(),
+                    });
+                    rs.event(Event::new(EventKind::Application, a).institution(r));
+                    rs.talks.len() - 1
                 }
-                if !vetoed {
-                    rs.policy.set_member(a, r, true);
-                    rs.policy.bound.set(a, r, t.offer);
-                    rs.record.joined[a * world.institutions.len() + r] = rs.year as f64;
-                    rs.event(
-                        Event::new(EventKind::Accession, a)
-                            .institution(r)
-                            .detail(format!("bound {:.2}%", 100.0 * t.offer)),
-                    );
-                    rs.talks.remove(k);
-                    continue;
-                }
-            }
-            // No agreement: the side with the lower risk limit concedes a step.
-            let (demand_value, demand_policy) = as_member(rs, &t, t.demand)?;
-            let applicant_risk = risk(demand_value.total(), offer_value.total(), out_value.total());
-            let mut members_risk = 0.0;
-            let demanded = member_view(rs, &demand_policy)?;
-            for (&m, &(offer_m, out_m)) in members.iter().zip(&member_values) {
-                let demand_m = value(rs, m, &demanded).total();
-                members_risk += risk(offer_m, demand_m, out_m) / members.len().max(1) as f64;
-            }
-            let talks = &mut rs.talks[k];
-            if applicant_risk <= members_risk {
-                talks.demand = (talks.demand - rules.concession).max(talks.offer);
-            } else {
-                talks.offer = (talks.offer + rules.concession).min(talks.demand);
-            }
+            };
+            year_of_talks(rs, k)?;
         }
     }
+    Ok(())
+}
+
+fn year_of_talks(rs: &mut RunState<'_>, k: usize) -> Result<(), SimError> {
+    let world = rs.world;
+    let (r, a) = (rs.talks[k].regime, rs.talks[k].applicant);
+    // Members that have become principal suppliers open their tracks, with a
+    // belief from zero to the applicant's applied tariff.
+    let applied = rs.policy.stance_rate(world, a, rs.policy.stance[a]);
+    for m in principal_suppliers(rs, r, a) {
+        if !rs.talks[k].tracks.iter().any(|t| t.member == m) {
+            rs.talks[k].tracks.push(Track {
+                member: m,
+                demand: None,
+                agreed: false,
+                low: 0.0,
+                high: on_grid(applied.max(GRID)),
+            });
+        }
+    }
+    reconsider(rs, k, r, a, applied)?;
+    for track in 0..rs.talks[k].tracks.len() {
+        if !rs.talks[k].tracks[track].agreed {
+            bargain(rs, k, track, r, a)?;
+        }
+    }
+    conclude(rs, k, r, a)
+}
+
+/// The applicant weighs the deals it has agreed against staying out: if the
+/// tariffs it must now apply make them a loss, it reopens them all.
+fn reconsider(
+    rs: &mut RunState<'_>,
+    k: usize,
+    r: usize,
+    a: usize,
+    applied: f64,
+) -> Result<(), SimError> {
+    let Some(bound) = agreed_bound(&rs.talks[k]) else {
+        return Ok(());
+    };
+    let keep = membership(rs, r, a, bound);
+    let options = [view(rs, a, &keep, r)?, view(rs, a, &rs.policy.clone(), r)?];
+    let label = |k: usize| ["keep_deals", "reopen"][k].into();
+    if decide(rs, a, "accession deals", &options, &label) == 0 {
+        return Ok(());
+    }
+    rs.event(
+        Event::new(EventKind::Reopening, a)
+            .institution(r)
+            .detail(format!("deals at {:.2}% reopened", 100.0 * bound)),
+    );
+    for t in rs.talks[k].tracks.iter_mut().filter(|t| t.agreed) {
+        // The applicant has shown that this bound is now too low for it.
+        t.agreed = false;
+        t.low = t.demand.unwrap_or(0.0) + GRID;
+        t.high = t.high.max(on_grid(applied)).max(t.low);
+        t.demand = None;
+    }
+    Ok(())
+}
+
+/// One round on a bilateral track: the member demands (or waits), the
+/// applicant accepts or rejects, and a rejection teaches the member.
+fn bargain(
+    rs: &mut RunState<'_>,
+    k: usize,
+    track: usize,
+    r: usize,
+    a: usize,
+) -> Result<(), SimError> {
+    let t = rs.talks[k].tracks[track].clone();
+    let m = t.member;
+    let (low, high) = (t.low, t.high.max(t.low));
+    let count = (((high - low) / GRID).round() as usize + 1).min(DEMANDS);
+    let demands: Vec<f64> = (0..count)
+        .map(|i| {
+            let x = if count > 1 {
+                low + (high - low) * i as f64 / (count - 1) as f64
+            } else {
+                low
+            };
+            on_grid(x)
+        })
+        .collect();
+    // Each demand's forecast: accepted with the member's belief's probability
+    // (the share of its belief at or below the demand), else the status quo.
+    let status = view(rs, m, &rs.policy.clone(), r)?;
+    let others = agreed_bound(&rs.talks[k]);
+    let mut forecasts = Vec::with_capacity(demands.len() + 1);
+    for &b in &demands {
+        let p = if high > low {
+            ((b - low) / (high - low) + GRID / (high - low)).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        let world = membership(rs, r, a, others.map_or(b, |o| o.min(b)));
+        let deal = view(rs, m, &world, r)?;
+        forecasts.push(mixture(&deal, &status, p));
+    }
+    forecasts.push(status);
+    let label = |i: usize| {
+        demands
+            .get(i)
+            .map_or("wait".into(), |b| format!("demand:{:.2}%", 100.0 * b))
+    };
+    let pick = decide(rs, m, "accession demand", &forecasts, &label);
+    let Some(&demand) = demands.get(pick) else {
+        return Ok(()); // the member waits: the track stays open
+    };
+    rs.talks[k].tracks[track].demand = Some(demand);
+    rs.event(
+        Event::new(EventKind::Offer, m)
+            .target(a)
+            .institution(r)
+            .detail(format!("bound {:.2}%", 100.0 * demand)),
+    );
+    let package = others.map_or(demand, |o| o.min(demand));
+    let join = membership(rs, r, a, package);
+    let options = [view(rs, a, &join, r)?, view(rs, a, &rs.policy.clone(), r)?];
+    let label = |k: usize| ["accept", "reject"][k].into();
+    let accepts = decide(rs, a, "accession offer", &options, &label) == 0;
+    let kind = if accepts {
+        EventKind::Agreement
+    } else {
+        EventKind::Rejection
+    };
+    rs.event(
+        Event::new(kind, a)
+            .target(m)
+            .institution(r)
+            .detail(format!("bound {:.2}%", 100.0 * demand)),
+    );
+    let t = &mut rs.talks[k].tracks[track];
+    if accepts {
+        t.agreed = true;
+    } else {
+        // The applicant will not bind this low: its reservation lies above.
+        t.low = (demand + GRID).min(t.high.max(demand + GRID));
+        t.high = t.high.max(t.low);
+    }
+    Ok(())
+}
+
+/// Probability-weighted mixture of two forecasts of one decider.
+fn mixture(deal: &Forecast, status: &Forecast, p: f64) -> Forecast {
+    let mix = |x: &[f64], y: &[f64]| -> Box<[f64]> {
+        x.iter()
+            .zip(y)
+            .map(|(x, y)| p * x + (1.0 - p) * y)
+            .collect()
+    };
+    Forecast {
+        now: mix(&deal.now, &status.now),
+        cont: mix(&deal.cont, &status.cont),
+        ..status.clone()
+    }
+}
+
+/// With every track agreed: a union leader outside the regime may hold its
+/// partner back; otherwise all members decide by consensus.
+fn conclude(rs: &mut RunState<'_>, k: usize, r: usize, a: usize) -> Result<(), SimError> {
+    let world = rs.world;
+    let talks = &rs.talks[k];
+    if talks.tracks.iter().any(|t| !t.agreed) {
+        return Ok(());
+    }
+    // Without any principal supplier, the applicant binds its applied tariff.
+    let bound =
+        agreed_bound(talks).unwrap_or_else(|| rs.policy.stance_rate(world, a, rs.policy.stance[a]));
+    let join = membership(rs, r, a, bound);
+    // Linkage: a leader still outside the regime may tie its partner's
+    // accession to its own.
+    if let Some(u) = rs.policy.union_of(world, a)
+        && let Some(leader) = world.institutions[u].leader.filter(|&l| l != a)
+        && !rs.policy.active(world, leader, r)
+        && world.states[leader].acts
+    {
+        let options = [
+            view(rs, leader, &rs.policy.clone(), r)?,
+            view(rs, leader, &join, r)?,
+        ];
+        let label = |k: usize| ["link", "let_go"][k].into();
+        if decide(rs, leader, "accession linkage", &options, &label) == 0 {
+            rs.event(
+                Event::new(EventKind::Linkage, leader)
+                    .target(a)
+                    .institution(r),
+            );
+            return Ok(());
+        }
+    }
+    let rules = world.institutions[r].regime().expect("a regime");
+    let members: Vec<usize> = (0..world.n_states())
+        .filter(|&m| world.states[m].acts && rs.policy.active(world, m, r))
+        .collect();
+    let mut vetoed = false;
+    for m in members {
+        let (with, mut without) = (view(rs, m, &join, r)?, view(rs, m, &rs.policy.clone(), r)?);
+        // Blocking a consensus has a diplomatic price, paid once.
+        without.now[m] -= rules.veto_cost;
+        let label = |k: usize| ["yes", "veto"][k].into();
+        let yes = decide(rs, m, "accession vote", &[with, without], &label) == 0;
+        rs.event(
+            Event::new(EventKind::Vote, m)
+                .target(a)
+                .institution(r)
+                .detail(format!("accession: {}", if yes { "yes" } else { "no" })),
+        );
+        vetoed |= !yes;
+    }
+    if vetoed {
+        return Ok(());
+    }
+    rs.policy = join;
+    rs.reform_cost[a] += rules.issues.iter().map(|i| i.reform_cost).sum::<f64>();
+    rs.record.joined[a * world.institutions.len() + r] = rs.year as f64;
+    rs.event(
+        Event::new(EventKind::Accession, a)
+            .institution(r)
+            .detail(format!("bound {:.2}%", 100.0 * bound)),
+    );
+    rs.talks.remove(k);
     Ok(())
 }

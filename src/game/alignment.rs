@@ -21,11 +21,11 @@
 //! institutions, and threat counts only as far as it is not tempered by them.
 
 use crate::doctrine::{self, Family};
-use crate::security;
 use crate::event::{Event, EventKind};
 use crate::matrix::Matrix;
-use crate::world::World;
+use crate::security;
 use crate::state::RunState;
+use crate::world::World;
 
 /// Distance between two alignments (None = hedging).
 pub fn apart(a: Option<usize>, b: Option<usize>) -> f64 {
@@ -127,7 +127,10 @@ fn relations(rs: &RunState<'_>, i: usize) -> (Vec<f64>, Vec<bool>) {
         .collect();
     let shared = (0..n)
         .map(|j| {
-            let both = own.iter().filter(|&&k| rs.policy.active(world, j, k)).count();
+            let both = own
+                .iter()
+                .filter(|&&k| rs.policy.active(world, j, k))
+                .count();
             both as f64 / own.len().max(1) as f64
         })
         .collect();
@@ -158,7 +161,7 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) {
     let config = rs.alignment.clone();
     let mut next = config.clone();
     let n = world.n_states();
-    for &i in order {
+    for &i in order.iter().filter(|&&i| world.states[i].acts) {
         let (shared, overwhelming) = relations(rs, i);
         let before = security::share(world, &rs.policy, &next, i);
         let view = rs.viewpoint(i, Family::Alignment);
@@ -167,7 +170,13 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) {
         for &c in &choices {
             trial[i] = c;
             let apart: Vec<f64> = (0..n)
-                .map(|j| if j == i { 0.0 } else { sizes[j] * apart(c, next[j]) })
+                .map(|j| {
+                    if j == i {
+                        0.0
+                    } else {
+                        sizes[j] * apart(c, next[j])
+                    }
+                })
                 .collect();
             let consequences = doctrine::Alignment {
                 apart: &apart,
@@ -177,9 +186,8 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) {
             };
             valuations.push(doctrine::value_alignment(&view, &consequences));
         }
-        let label = |k: usize| {
-            choices[k].map_or("hedge".to_string(), |b| world.blocs[b].code.clone())
-        };
+        let label =
+            |k: usize| choices[k].map_or("hedge".to_string(), |b| world.blocs[b].code.clone());
         let k = rs.decide(i, Family::Alignment, "alignment", &valuations, &label);
         next[i] = choices[k];
     }

@@ -100,7 +100,7 @@ pub fn enforce(rs: &mut RunState<'_>) -> Result<(), SimError> {
             continue;
         }
         for respondent in 0..n {
-            for harmed in 0..n {
+            for harmed in (0..n).filter(|&h| world.states[h].acts) {
                 if rs.policy.violation(world, k, respondent, harmed) == 0.0 {
                     continue;
                 }

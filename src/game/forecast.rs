@@ -12,60 +12,11 @@
 //! same whatever theory the state holds; streams say when they start and the
 //! valuation discounts them.
 
-use crate::doctrine::{self, Consequences, Expected, Family, Gains, Valuation};
-use crate::economy::Welfare;
-use crate::policy::Policy;
+pub use crate::doctrine::Forecast;
+use crate::doctrine::{self, Expected, Family, Valuation};
+use crate::policy::{Coercion, Policy};
 use crate::security;
 use crate::state::{RunState, SimError};
-
-/// What a state expects from one option, before valuation: the same whatever
-/// its doctrine.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Forecast {
-    /// ĝ of every state this year.
-    pub now: Welfare,
-    /// ĝ of every state per year in the continuation.
-    pub cont: Welfare,
-    /// From year `.0` (≥ 1) on, ĝ per year becomes `.1`.
-    pub later: Option<(u32, Welfare)>,
-    pub retaliation: Vec<Expected>,
-    pub coercion: Vec<Expected>,
-    /// Expected change in the decider's security share.
-    pub security: f64,
-    /// Change in the decider's dependence on each listed state.
-    pub dependence: Vec<(usize, f64)>,
-    /// Institutions whose rules the option breaks.
-    pub violations: Vec<usize>,
-    /// (institution, complies).
-    pub compliance: Vec<(usize, bool)>,
-}
-
-impl Forecast {
-    /// A forecast in which the continuation repeats this year.
-    pub fn stationary(now: Welfare) -> Self {
-        Forecast {
-            cont: now.clone(),
-            now,
-            ..Forecast::default()
-        }
-    }
-
-    /// The consequences as the valuation reads them.
-    pub fn consequences(&self) -> Consequences<'_> {
-        Consequences {
-            now: Gains::Dense(&self.now),
-            cont: Gains::Dense(&self.cont),
-            later: self.later.as_ref().map(|(l, g)| (*l, Gains::Dense(g))),
-            survival: 1.0,
-            retaliation: &self.retaliation,
-            coercion: &self.coercion,
-            security: self.security,
-            dependence: &self.dependence,
-            violations: &self.violations,
-            compliance: &self.compliance,
-        }
-    }
-}
 
 /// The utility state `s` assigns to a forecast of the trade family, by its
 /// doctrine, with its components.
@@ -82,6 +33,15 @@ pub fn decide(
     forecasts: &[Forecast],
     label: &dyn Fn(usize) -> String,
 ) -> usize {
+    if let Some((who, log)) = &mut rs.observe
+        && *who == s
+    {
+        log.push(crate::state::ForecastRecord {
+            year: rs.year,
+            decision: decision.to_string(),
+            forecasts: forecasts.to_vec(),
+        });
+    }
     let valuations: Vec<Valuation> = forecasts.iter().map(|f| value(rs, s, f)).collect();
     rs.decide(s, Family::Trade, decision, &valuations, label)
 }
@@ -190,7 +150,10 @@ pub fn expect_coercion(
     };
     let p = rs.beliefs[u].mean();
     let mut coerced = next.clone();
-    coerced.coerced[s] = Some(u);
+    coerced.coerced[s] = Some(Coercion {
+        union: u,
+        investment: rs.investment.get(s, leader),
+    });
     let loss = rs.gains(next)?[s] - rs.gains(&coerced)?[s];
     f.coercion.push(Expected {
         source: leader,

@@ -31,7 +31,7 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
         let mut moves = Vec::new();
         for &s in order
             .iter()
-            .filter(|&&s| s != sponsor && rules.invited.contains(&s))
+            .filter(|&&s| s != sponsor && world.states[s].acts && rules.invited.contains(&s))
         {
             let member = base.is_member(s, u);
             // The world once the corridor is open for s.

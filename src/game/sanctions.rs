@@ -78,7 +78,7 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
         let union = base.union_of(world, s.target);
         for &m in order
             .iter()
-            .filter(|&&m| m != s.target && !s.senders.contains(&m))
+            .filter(|&&m| m != s.target && !s.senders.contains(&m) && world.states[m].acts)
         {
             // A member bound by its union's joint counter-response keeps
             // countering while it stays in the union.

@@ -105,7 +105,10 @@ pub fn label(world: &World, p: &Policy, s: usize, c: &Choice) -> String {
         return "exit".into();
     }
     let mut out = c.stance.as_str().to_string();
-    if let Some(rules) = p.union_of(world, s).and_then(|u| world.institutions[u].union()) {
+    if let Some(rules) = p
+        .union_of(world, s)
+        .and_then(|u| world.institutions[u].union())
+    {
         for (m, _) in c.breach.iter().enumerate().filter(|(_, b)| **b) {
             out += &format!("+breach:{}", rules.measures[m].name);
         }
@@ -133,7 +136,7 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
     let world = rs.world;
     let base = rs.policy.clone();
     let mut moves: Vec<(usize, Choice)> = Vec::new();
-    for &s in order {
+    for &s in order.iter().filter(|&&s| world.states[s].acts) {
         let opts = options(world, &base, s);
         if opts.len() < 2 {
             continue;
@@ -144,7 +147,9 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
             apply(world, &mut next, s, c);
             forecasts.push(forecast_change(rs, s, &base, &next)?);
         }
-        let k = decide(rs, s, "tariff", &forecasts, &|k| label(world, &base, s, &opts[k]));
+        let k = decide(rs, s, "tariff", &forecasts, &|k| {
+            label(world, &base, s, &opts[k])
+        });
         moves.push((s, opts[k].clone()));
     }
     let mut next = base;

@@ -16,7 +16,7 @@
 
 use super::forecast::{Forecast, decide, forecast_change};
 use crate::event::{Event, EventKind};
-use crate::policy::{Policy, Stance};
+use crate::policy::{Coercion, Policy, Stance};
 use crate::state::{RunState, SimError};
 use crate::world::DecisionRule;
 
@@ -42,28 +42,36 @@ fn adopted(rs: &RunState<'_>, u: usize, p: Proposal) -> Policy {
     next
 }
 
-/// Members vote on `next` against the status quo under the union's rule;
-/// every vote is logged with `detail`. Returns whether it passes.
+/// Members vote on `next` against the status quo under the union's rule,
+/// each valuing both worlds with the same forecast as any policy change (its
+/// own violations and the partners' answers included); `sponsor`, who put
+/// the question, votes for it. Every vote is logged with `detail`. Returns
+/// whether it passes.
 fn vote(
     rs: &mut RunState<'_>,
     u: usize,
     next: &Policy,
+    sponsor: usize,
     what: &str,
     detail: &str,
 ) -> Result<bool, SimError> {
     let world = rs.world;
     let rules = world.institutions[u].union().expect("a union");
-    let (yes, no) = (
-        Forecast::stationary(rs.gains(next)?),
-        Forecast::stationary(rs.gains(&rs.policy.clone())?),
-    );
+    let base = rs.policy.clone();
     let members: Vec<usize> = (0..world.n_states())
-        .filter(|&s| rs.policy.active(world, s, u))
+        .filter(|&s| base.active(world, s, u))
         .collect();
     let (mut weight_yes, mut weight_all, mut all_yes) = (0.0, 0.0, true);
-    let options = [yes, no];
     for &s in &members {
-        let in_favour = decide(rs, s, what, &options, &|k| ["yes", "no"][k].into()) == 0;
+        let in_favour = if s == sponsor {
+            true
+        } else {
+            let options = [
+                forecast_change(rs, s, &base, next)?,
+                forecast_change(rs, s, &base, &base)?,
+            ];
+            decide(rs, s, what, &options, &|k| ["yes", "no"][k].into()) == 0
+        };
         let ballot = if in_favour { "yes" } else { "no" };
         rs.event(
             Event::new(EventKind::Vote, s)
@@ -142,7 +150,7 @@ fn propose(rs: &mut RunState<'_>, u: usize, leader: usize, p: Proposal) -> Resul
                     .institution(u)
                     .detail(format!("measure {}", measure.name)),
             );
-            let passes = vote(rs, u, &next, "measure vote", &measure.name)?;
+            let passes = vote(rs, u, &next, leader, "measure vote", &measure.name)?;
             if passes {
                 rs.policy.set_adopted(world, u, m, true);
             }
@@ -165,7 +173,7 @@ fn propose(rs: &mut RunState<'_>, u: usize, leader: usize, p: Proposal) -> Resul
                     .institution(u)
                     .detail(what.clone()),
             );
-            if vote(rs, u, &next, "cet vote", &what)? {
+            if vote(rs, u, &next, leader, "cet vote", &what)? {
                 rs.policy.cet_offset[u] = next.cet_offset[u];
                 let now = rs.policy.cet(world, u);
                 rs.event(
@@ -189,16 +197,17 @@ fn review(rs: &mut RunState<'_>, u: usize, leader: usize) -> Result<(), SimError
         if !rs.policy.measure_in_force(world, u, m) {
             continue;
         }
-        let mut repealed = rs.policy.clone();
+        let base = rs.policy.clone();
+        let mut repealed = base.clone();
         repealed.set_adopted(world, u, m, false);
-        let options = [
-            Forecast::stationary(rs.gains(&rs.policy.clone())?),
-            Forecast::stationary(rs.gains(&repealed)?),
-        ];
         let members: Vec<usize> = (0..world.n_states())
-            .filter(|&s| s != leader && rs.policy.active(world, s, u))
+            .filter(|&s| s != leader && base.active(world, s, u))
             .collect();
         for s in members {
+            let options = [
+                forecast_change(rs, s, &base, &base)?,
+                forecast_change(rs, s, &base, &repealed)?,
+            ];
             let label = |k: usize| ["keep", "ask_review"][k].into();
             if decide(rs, s, "review", &options, &label) == 0 {
                 continue;
@@ -210,7 +219,7 @@ fn review(rs: &mut RunState<'_>, u: usize, leader: usize) -> Result<(), SimError
                     .detail(measure.name.clone()),
             );
             let what = format!("repeal {}", measure.name);
-            if vote(rs, u, &repealed, "repeal vote", &what)? {
+            if vote(rs, u, &repealed, s, "repeal vote", &what)? {
                 rs.policy.set_adopted(world, u, m, false);
                 rs.event(
                     Event::new(EventKind::Repeal, leader)
@@ -245,8 +254,12 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
             if !breaks {
                 continue;
             }
+            let coercion = Coercion {
+                union: u,
+                investment: rs.investment.get(m, leader),
+            };
             let mut coerced = rs.policy.clone();
-            coerced.coerced[m] = Some(u);
+            coerced.coerced[m] = Some(coercion);
             // The leader expects coercion to bring the state back under the
             // union's law: a member in the union, at the CET, applying every
             // measure.
@@ -264,7 +277,7 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
             let coerces = decide(rs, leader, "coercion", &[act, wait], &label) == 0;
             rs.beliefs[u].observe(coerces);
             if coerces {
-                rs.policy.coerced[m] = Some(u);
+                rs.policy.coerced[m] = Some(coercion);
                 rs.record.rounds_coerced[m] += 1;
                 rs.signal(m, leader, -1.0);
                 rs.event(

@@ -380,6 +380,10 @@ impl<'w> ChunkReader<'w> {
                 events,
                 timeseries: Vec::new(),
                 solves: 0,
+                decisions: Vec::new(),
+                forecasts: Vec::new(),
+                decision_count: 0,
+                near_ties: 0,
             });
         }
         Ok(Some(out))

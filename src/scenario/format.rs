@@ -164,6 +164,10 @@ pub struct ModelSpec {
     pub reciprocity: Reciprocity,
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn default_alignment_commitment() -> f64 {
     0.25
 }
@@ -246,6 +250,9 @@ pub struct StateSpec {
     pub tariff_percent: f64,
     /// Tariff set when raising tariffs unilaterally, percent (default: the trade table's).
     pub unilateral_tariff_percent: Option<f64>,
+    /// Whether the state makes choices (false: an accounting aggregate).
+    #[serde(default = "yes")]
+    pub acts: bool,
     /// The state's own learning rates and reciprocity belief (default: `[model]`'s).
     pub affinity_learning: Option<f64>,
     pub affinity_drift: Option<f64>,
@@ -311,7 +318,8 @@ pub struct InstitutionSpec {
     #[serde(default)]
     pub bound_percent: IndexMap<String, RateSpec>,
     pub monitoring: Option<f64>,
-    pub nonmember_premium_percent: Option<f64>,
+    /// Trade costs between two members are this factor times those outside.
+    pub member_cost_factor: Option<f64>,
     pub filing_cost_percent: Option<f64>,
     pub veto_cost_percent: Option<f64>,
     #[serde(default, deserialize_with = "whole::years")]
@@ -348,8 +356,23 @@ pub struct InstitutionSpec {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessionSpec {
-    pub initial_offer_percent: Option<f64>,
-    pub concession_pp: Option<f64>,
+    /// Share of an applicant's imports a member must supply to negotiate, percent.
+    pub principal_supplier_percent: Option<f64>,
+    /// Non-tariff issues members raise.
+    #[serde(default)]
+    pub issues: Vec<IssueSpec>,
+}
+
+/// `[[institutions.<CODE>.accession.issues]]`: a non-tariff issue of
+/// accession talks.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueSpec {
+    pub name: String,
+    /// Members that raise it.
+    pub members: Vec<String>,
+    /// Yearly cost to the applicant once it is a member, percent of its spending.
+    pub reform_cost_percent: f64,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

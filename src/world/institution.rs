@@ -109,8 +109,9 @@ pub struct RegimeRules {
     pub bound: Vec<Option<Vec<(i32, f64)>>>,
     /// Probability that a violation is detected in a year.
     pub monitoring: f64,
-    /// Extra tariff members apply to non-members' goods (fraction).
-    pub nonmember_premium: f64,
+    /// Trade costs between two members, both ways, are this factor times
+    /// those outside: the certainty of bound tariffs (1: no effect).
+    pub member_cost_factor: f64,
     /// One-off cost of filing, percent of the filer's real spending.
     pub filing_cost: f64,
     /// Cost to a member of blocking a consensus (a veto), percent of its real
@@ -120,10 +121,22 @@ pub struct RegimeRules {
     pub panel_years: i32,
     /// Beta prior (challenged, unchallenged).
     pub challenge_prior: [f64; 2],
-    /// Members' opening demand for an applicant's bound tariff (fraction).
-    pub initial_offer: f64,
-    /// Concession step per year (fraction).
-    pub concession: f64,
+    /// Share of an applicant's imports a member must supply to negotiate a
+    /// bilateral deal (fraction): the principal-supplier test.
+    pub principal_supplier: f64,
+    /// Non-tariff issues members raise in accession talks.
+    pub issues: Vec<AccessionIssue>,
+}
+
+/// A named non-tariff issue of accession talks (services, state aid,
+/// sanitary rules…): a reform the applicant must make, at a yearly cost.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessionIssue {
+    pub name: String,
+    /// Members that raise it.
+    pub members: Vec<usize>,
+    /// Yearly cost to the applicant once a member, percent of its spending.
+    pub reform_cost: f64,
 }
 
 /// The rate of a step schedule in force in `year`: the latest step at or

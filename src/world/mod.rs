@@ -11,8 +11,8 @@ mod institution;
 pub use fact::{EventFact, Fact, FactDef, FactRole};
 pub use game::{Action, MatrixGame, Payoffs, Player, Strategy};
 pub use institution::{
-    DecisionRule, InitiativeRules, Institution, InstitutionKind, Measure, RegimeRules, Rules,
-    UnionRules, step_rate,
+    AccessionIssue, DecisionRule, InitiativeRules, Institution, InstitutionKind, Measure,
+    RegimeRules, Rules, UnionRules, step_rate,
 };
 
 use crate::design::SweepPlan;
@@ -42,6 +42,10 @@ pub struct State {
     pub tariff: f64,
     /// Tariff set when raising tariffs unilaterally (fraction).
     pub unilateral_tariff: f64,
+    /// Whether the state makes choices: false for an accounting aggregate (a
+    /// rest of the world), which keeps its policies, files no dispute and
+    /// casts no vote.
+    pub acts: bool,
     /// How the state learns (affinity, norms): the same whatever its doctrine.
     pub learning: Learning,
     /// How the state believes partners answer a defection: part of its world

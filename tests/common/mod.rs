@@ -47,7 +47,7 @@ pub fn mean_metric(world: &World, profile: &Profile, state: &str, metric: &str, 
         .unwrap_or_else(|| panic!("no metric {metric} for {state}"));
     let total: f64 = (0..runs)
         .map(|r| {
-            simulate(world, profile, &catalogue, 1, r, RunOptions::default())
+            simulate(world, profile, &catalogue, 1, r, &RunOptions::default())
                 .expect("run")
                 .values[slot]
         })

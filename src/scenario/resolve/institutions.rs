@@ -110,10 +110,7 @@ fn rules(
         ("applicants", !inst.applicants.is_empty()),
         ("bound_percent", !inst.bound_percent.is_empty()),
         ("monitoring", inst.monitoring.is_some()),
-        (
-            "nonmember_premium_percent",
-            inst.nonmember_premium_percent.is_some(),
-        ),
+        ("member_cost_factor", inst.member_cost_factor.is_some()),
         ("filing_cost_percent", inst.filing_cost_percent.is_some()),
         ("veto_cost_percent", inst.veto_cost_percent.is_some()),
         ("consultation_years", inst.consultation_years.is_some()),
@@ -130,6 +127,7 @@ fn rules(
             inst.coercion_cost_percent.is_some(),
         ),
         ("coercion_prior", inst.coercion_prior.is_some()),
+        ("cet_step_percent", inst.cet_step_percent.is_some()),
         ("measures", !inst.measures.is_empty()),
     ];
     let initiative_keys = [

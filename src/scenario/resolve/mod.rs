@@ -278,7 +278,10 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     )?;
 
     for (key, x) in [
-        ("model.alignment_commitment", spec.model.alignment_commitment),
+        (
+            "model.alignment_commitment",
+            spec.model.alignment_commitment,
+        ),
         ("model.alliance_commitment", spec.model.alliance_commitment),
     ] {
         r.require(Range::Unit.admits(x), &path(key), x, Range::Unit.describe())?;

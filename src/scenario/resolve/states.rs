@@ -7,9 +7,9 @@
 //! overrides must stay in force when it does.
 
 use super::{CODE, Resolver, Result, TARIFF, path, percent_ok};
+use crate::doctrine::params::Range;
 use crate::doctrine::{Doctrine, Params};
 use crate::scenario::format::ScenarioFile;
-use crate::doctrine::params::Range;
 use crate::world::{Learning, State};
 
 pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<State>> {
@@ -81,8 +81,16 @@ pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<S
             Ok(x)
         };
         let learning = Learning {
-            affinity: rate("affinity_learning", s.affinity_learning, spec.model.affinity_learning)?,
-            drift: rate("affinity_drift", s.affinity_drift, spec.model.affinity_drift)?,
+            affinity: rate(
+                "affinity_learning",
+                s.affinity_learning,
+                spec.model.affinity_learning,
+            )?,
+            drift: rate(
+                "affinity_drift",
+                s.affinity_drift,
+                spec.model.affinity_drift,
+            )?,
             norms: rate("norm_learning", s.norm_learning, spec.model.norm_learning)?,
         };
         let params = Doctrine::ALL.map(|d| {
@@ -103,6 +111,7 @@ pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<S
             params,
             tariff: s.tariff_percent / 100.0,
             unilateral_tariff: unilateral / 100.0,
+            acts: s.acts,
             learning,
             reciprocity: s.reciprocity.unwrap_or(spec.model.reciprocity),
         });

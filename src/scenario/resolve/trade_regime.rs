@@ -7,10 +7,10 @@
 //! would have nothing to bargain over.
 
 use super::institutions::{beta_prior, rate_schedule, years};
-use super::{Resolver, Result, TARIFF, percent_ok};
+use super::{Resolver, Result};
 use crate::scenario::FieldPath;
 use crate::scenario::format::InstitutionSpec;
-use crate::world::RegimeRules;
+use crate::world::{AccessionIssue, RegimeRules};
 
 pub(super) fn resolve(
     r: &Resolver<'_, '_>,
@@ -39,20 +39,40 @@ pub(super) fn resolve(
         bound[s] = Some(rate_schedule(r, &a, rate)?);
     }
     let acc = inst.accession.as_ref();
-    let initial_offer = r.or_default(
-        &at.key("accession.initial_offer_percent"),
-        acc.and_then(|a| a.initial_offer_percent),
-        4.0,
-        TARIFF,
-        percent_ok,
-    )?;
-    let concession = r.or_default(
-        &at.key("accession.concession_pp"),
-        acc.and_then(|a| a.concession_pp),
-        0.5,
-        "percentage points in (0, 100]",
+    let at_acc = at.key("accession");
+    let principal_supplier = r.or_default(
+        &at_acc.key("principal_supplier_percent"),
+        acc.and_then(|a| a.principal_supplier_percent),
+        5.0,
+        "a percentage in (0, 100]",
         |x| x > 0.0 && x <= 100.0,
     )?;
+    let mut issues = Vec::new();
+    for (k, issue) in acc.map_or(&[][..], |a| &a.issues).iter().enumerate() {
+        let at_issue = at_acc.key("issues").index(k);
+        r.require_name(&at_issue, &issue.name)?;
+        let raised_by = r.state_list(&at_issue.key("members"), &issue.members)?;
+        for (j, &m) in raised_by.iter().enumerate() {
+            r.require(
+                members.contains(&m) || inst.joined.contains_key(&r.codes[m]),
+                &at_issue.key("members").index(j),
+                &r.codes[m],
+                "a member of the regime (in `members` or `joined`)",
+            )?;
+        }
+        r.require(
+            issue.reform_cost_percent.is_finite()
+                && (0.0..=100.0).contains(&issue.reform_cost_percent),
+            &at_issue.key("reform_cost_percent"),
+            issue.reform_cost_percent,
+            "a yearly cost in percent of the applicant's spending, between 0 and 100",
+        )?;
+        issues.push(AccessionIssue {
+            name: issue.name.clone(),
+            members: raised_by,
+            reform_cost: issue.reform_cost_percent,
+        });
+    }
     let monitoring = r.or_default(
         &at.key("monitoring"),
         inst.monitoring,
@@ -60,12 +80,12 @@ pub(super) fn resolve(
         "a probability in [0, 1]",
         |x| (0.0..=1.0).contains(&x),
     )?;
-    let nonmember_premium = r.or_default(
-        &at.key("nonmember_premium_percent"),
-        inst.nonmember_premium_percent,
-        2.0,
-        TARIFF,
-        percent_ok,
+    let member_cost_factor = r.or_default(
+        &at.key("member_cost_factor"),
+        inst.member_cost_factor,
+        1.0,
+        "a factor in (0, 1] (1: membership does not change trade costs)",
+        |x| x > 0.0 && x <= 1.0,
     )?;
     let spending = "a cost in percent of spending, between 0 and 100";
     let spending_ok: fn(f64) -> bool = |x| (0.0..=100.0).contains(&x);
@@ -87,7 +107,7 @@ pub(super) fn resolve(
         applicants,
         bound,
         monitoring,
-        nonmember_premium: nonmember_premium / 100.0,
+        member_cost_factor,
         filing_cost,
         veto_cost,
         consultation_years: years(r, &at.key("consultation_years"), inst.consultation_years, 1)?,
@@ -97,7 +117,7 @@ pub(super) fn resolve(
             &at.key("challenge_prior"),
             inst.challenge_prior.as_deref(),
         )?,
-        initial_offer: initial_offer / 100.0,
-        concession: concession / 100.0,
+        principal_supplier: principal_supplier / 100.0,
+        issues,
     })
 }
