@@ -177,7 +177,11 @@ pub fn describe(world: &World) -> String {
     if !world.facts.is_empty() {
         let _ = writeln!(s, "\nexpected facts ({})", world.facts.len());
         for f in &world.facts {
-            let _ = writeln!(s, "  {:<24} {}", f.id, f.description);
+            let role = match f.role {
+                crate::world::FactRole::Calibration => " (calibration target: not evidence)",
+                crate::world::FactRole::Evidence => "",
+            };
+            let _ = writeln!(s, "  {:<24} {}{role}", f.id, f.description);
         }
     }
     let catalogue = Catalogue::new(world);
@@ -187,6 +191,31 @@ pub fn describe(world: &World) -> String {
         catalogue.len()
     );
     s
+}
+
+/// How sharp the scenario's choices are (docs/model.md §4, Adaptation): in a
+/// reference run — run 0 of the scenario's own profile and seed — the share
+/// of decisions whose two best options lay within 1/λ of each other, where
+/// the logit rule really draws rather than picks the best.
+pub fn sharpness(world: &World) -> Result<String, crate::state::SimError> {
+    let catalogue = Catalogue::new(world);
+    let outcome = crate::simulation::simulate(
+        world,
+        &world.scenario_profile(),
+        &catalogue,
+        world.run.seed,
+        0,
+        &crate::simulation::RunOptions::default(),
+    )?;
+    if outcome.decision_count == 0 {
+        return Ok(String::new());
+    }
+    Ok(format!(
+        "decisions in run 0 (seed {}): {}; {:.0}% of them near ties (two best options within 1/λ)\n",
+        world.run.seed,
+        outcome.decision_count,
+        100.0 * outcome.near_ties as f64 / outcome.decision_count as f64
+    ))
 }
 
 /// What `statecraft run` prints when done: timing, then each game's
@@ -322,11 +351,10 @@ fn facts_table(s: &mut String, report: &JobReport) {
             profiles.push(&r.profile);
         }
     }
-    let facts: Vec<&str> = report
+    let facts: Vec<&crate::output::RetrodictionRow> = report
         .retrodiction
         .iter()
         .filter(|r| r.profile == profiles[0])
-        .map(|r| r.fact.as_str())
         .collect();
     let _ = writeln!(
         s,
@@ -334,28 +362,48 @@ fn facts_table(s: &mut String, report: &JobReport) {
         plural(report.runs, "run")
     );
     for block in profiles.chunks(PROFILES_PER_BLOCK) {
-        let _ = write!(s, "  {:<28}", "");
+        let _ = write!(s, "  {:<30}", "");
         for p in block {
             let _ = write!(s, " {:>9}", truncate(p, 9));
         }
         let _ = writeln!(s);
         for fact in &facts {
-            let label = if *fact == "all" {
-                "all facts jointly"
+            let label = if fact.fact == "all" {
+                "all evidence facts jointly"
             } else {
-                fact
+                fact.fact.as_str()
             };
-            let _ = write!(s, "  {:<28}", truncate(label, 28));
+            // c: a calibration target (not evidence); =: no two profiles differ.
+            let mark = match (fact.role.as_str(), fact.diagnostic) {
+                ("calibration", _) => " c",
+                (_, Some(false)) => " =",
+                _ => "  ",
+            };
+            let _ = write!(s, "  {:<28}{mark}", truncate(label, 28));
             for p in block {
                 let share = report
                     .retrodiction
                     .iter()
-                    .find(|r| r.profile == *p && r.fact == *fact)
+                    .find(|r| r.profile == *p && r.fact == fact.fact)
                     .map_or(f64::NAN, |r| r.share);
                 let _ = write!(s, " {share:>9.2}");
             }
             let _ = writeln!(s);
         }
+    }
+    let calibration = facts.iter().any(|f| f.role == "calibration");
+    let flat = facts.iter().any(|f| f.diagnostic == Some(false));
+    if calibration {
+        let _ = writeln!(
+            s,
+            "  c: a calibration target (its number set a parameter): reported, never evidence"
+        );
+    }
+    if flat {
+        let _ = writeln!(
+            s,
+            "  =: not diagnostic: no two profiles differ (paired runs, McNemar's test at 5%)"
+        );
     }
 }
 

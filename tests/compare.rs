@@ -70,7 +70,15 @@ fn share(dir: &Path, profile: &str, fact: &str) -> f64 {
         .into_iter()
         .find(|r| r[0] == profile && r[1] == fact)
         .unwrap();
-    row[5].parse().unwrap()
+    row[6].parse().unwrap()
+}
+
+fn diagnostic(dir: &Path, profile: &str, fact: &str) -> String {
+    let row = rows(dir, "retrodiction.csv")
+        .into_iter()
+        .find(|r| r[0] == profile && r[1] == fact)
+        .unwrap();
+    row.last().unwrap().clone()
 }
 
 #[test]
@@ -87,12 +95,58 @@ fn retrodiction_separates_theories_where_the_thresholds_differ() {
         .assert()
         .success()
         .stdout(predicate::str::contains("s1_cooperates"))
-        .stdout(predicate::str::contains("all facts jointly"));
+        .stdout(predicate::str::contains("all evidence facts jointly"));
     assert!(share(&out, "neoliberal", "s1_cooperates") > 0.95);
     assert!(share(&out, "neorealist", "s1_cooperates") < 0.05);
+    // A fact on which the theories part is diagnostic, for every profile's row.
+    assert_eq!(diagnostic(&out, "neoliberal", "s1_cooperates"), "true");
+    assert_eq!(diagnostic(&out, "neorealist", "s1_cooperates"), "true");
     assert_eq!(
         share(&out, "neoliberal", "all"),
         share(&out, "neoliberal", "s1_cooperates")
+    );
+}
+
+#[test]
+fn calibration_targets_are_no_evidence_and_facts_every_profile_shares_are_not_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("threshold.toml");
+    // Two more facts: S1 plays all 50 rounds (true under every profile), and a
+    // calibration target that never holds.
+    let text = format!(
+        "{THRESHOLD}\n[[expect]]\nid = \"s1_plays\"\nfact = \"metric\"\nstate = \"S1\"\n\
+         metric = \"rounds_played:g\"\nmin = 50\n\
+         [[expect]]\nid = \"target\"\nrole = \"calibration\"\nfact = \"metric\"\nstate = \"S1\"\n\
+         metric = \"rounds_played:g\"\nmax = 0\n"
+    );
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.path().join("c");
+    statecraft()
+        .args(["compare"])
+        .arg(&scenario)
+        .args(["--profiles", "neoliberal,neorealist", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("=: not diagnostic"))
+        .stdout(predicate::str::contains("c: a calibration target"));
+    assert_eq!(diagnostic(&out, "neoliberal", "s1_plays"), "false");
+    assert_eq!(share(&out, "neoliberal", "target"), 0.0);
+    // The failing target does not sink the joint score: it is no evidence.
+    assert_eq!(
+        share(&out, "neoliberal", "all"),
+        share(&out, "neoliberal", "s1_cooperates")
+    );
+    let role = |fact: &str| {
+        rows(&out, "retrodiction.csv")
+            .into_iter()
+            .find(|r| r[1] == fact)
+            .unwrap()[2]
+            .clone()
+    };
+    assert_eq!(
+        (role("target"), role("s1_plays"), role("all")),
+        ("calibration".into(), "evidence".into(), "joint".into())
     );
 }
 

@@ -435,7 +435,7 @@ fn the_tracer_sees_the_whole_format() {
         ("", "states"),
         ("states.<KEY>", "gdp_musd"),
         ("states.<KEY>.params", "discount"),
-        ("institutions.<KEY>.accession", "concession_pp"),
+        ("institutions.<KEY>.accession", "principal_supplier_percent"),
         ("institutions.<KEY>.measures[]", "wto_consistent"),
         ("games.<KEY>.payoffs", "R"),
         ("sweep.vary[]", "step"),
@@ -486,7 +486,14 @@ fn every_scenario_key_is_in_scenarios_readme() {
             .map(|n| sections(&page, n))
             .collect::<String>();
             let opens_table = trace.fields.contains_key(&format!("{table}.{field}"));
-            if !(in_table(&text, field) || opens_table && mentions(&text, field)) {
+            // A key of a nested table may be written with its table's name
+            // (`trade.precision` for `precision` of [doctrines.*.trade]).
+            let parent = table.rsplit('.').next().unwrap_or(table);
+            let dotted = format!("{parent}.{field}");
+            if !(in_table(&text, field)
+                || in_table(&text, &dotted)
+                || opens_table && mentions(&text, field))
+            {
                 missing.push(format!("`{field}` of [{table}]"));
             }
         }
@@ -729,5 +736,39 @@ fn every_output_column_is_in_results_readme() {
         missing.is_empty(),
         "results/README.md does not document:\n  {}",
         missing.into_iter().collect::<Vec<_>>().join("\n  ")
+    );
+}
+
+/// Every doctrine coefficient's row in scenarios/README.md states its default
+/// and its plausible range `low..high`, as `doctrine::params` defines them.
+#[test]
+fn every_coefficient_is_documented_with_its_default_and_plausible_range() {
+    let page = read("scenarios/README.md");
+    let number = |x: f64| {
+        let s = format!("{x}");
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    };
+    let mut missing = Vec::new();
+    for c in statecraft::doctrine::params::coefficients() {
+        let row = page
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", c.path)));
+        let Some(row) = row else {
+            missing.push(format!("{}: no row", c.path));
+            continue;
+        };
+        let default = format!("`{}`", number(c.default));
+        let range = format!("`{}..{}`", number(c.plausible.0), number(c.plausible.1));
+        if !row.contains(&default) || !row.contains(&range) {
+            missing.push(format!(
+                "{}: wants {default} and {range} in `{row}`",
+                c.path
+            ));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "scenarios/README.md's coefficient table disagrees with doctrine::params:\n  {}",
+        missing.join("\n  ")
     );
 }

@@ -31,23 +31,38 @@ fn state(code: &str, doctrine: &str, tariff: f64, params: &str) -> String {
 const HEAD: &str = "[scenario]\nname = \"m\"\n[timeline]\nstart = 2000\nend = 2019\n\
     [trade]\nflows = \"flows.csv\"\nelasticity = 5\nbaseline_year = 2000\nunilateral_tariff_percent = 20\n";
 
-/// Mean compliance share of `s` with institution `inst` over `runs` runs.
-fn compliance(world: &World, s: &str, inst: &str, runs: u64) -> f64 {
-    common::mean(world, s, &format!("compliance_share:{inst}"), runs)
+const RUNS: u64 = 40;
+
+/// Mean of `metric` for `s` over the same runs of two worlds (common random
+/// numbers: run r of each draws stream r): (first, second).
+fn paired(a: &World, b: &World, s: &str, metric: &str) -> (f64, f64) {
+    (
+        common::mean(a, s, metric, RUNS),
+        common::mean(b, s, metric, RUNS),
+    )
 }
 
-/// A small member of a customs union whose CET (2%) is below the member's own
-/// preferred tariff (10%): deviating is tempting; the leader can coerce through
-/// the member's transit dependence.
-fn union_world(dir: &Path, transit: f64) -> World {
+/// A member MEM of a customs union led by LDR, whose CET (2%) is below MEM's
+/// own tariff (10%): deviating pays MEM in terms of trade. The leader can
+/// coerce through MEM's transit dependence and withdraw the security it
+/// commits to it. LDR is MEM's large neighbour.
+fn union_world(dir: &Path, doctrine: &str, transit: f64, security: f64) -> World {
     write_flows(dir, &["LDR", "MEM", "OUT", "FAR"], &[]);
     let text = format!(
         "{HEAD}{}{}{}{}\
-         [dependence.MEM.LDR]\ntransit = {transit}\n\
+         [dependence.MEM.LDR]\ntransit = {transit}\nsecurity = {security}\n\
          [institutions.CU]\nkind = \"customs_union\"\nmembers = [\"LDR\", \"MEM\"]\nleader = \"LDR\"\n\
          cet_percent = {{ 2000 = 2.0 }}\ncoercion_cost_percent = 30\ncoercion_prior = [1.0, 1.0]\n",
-        state("LDR", "neorealist", 2.0, "precision = 300"),
-        state("MEM", "neorealist", 10.0, "precision = 300, discount = 0.3"),
+        state("LDR", "neorealist", 2.0, "precision = 300").replace(
+            "military_musd = 10",
+            "military_musd = 100\nneighbours = [\"MEM\"]"
+        ),
+        state(
+            "MEM",
+            doctrine,
+            10.0,
+            "precision = 30, discount = 0.3, reputation = 0",
+        ),
         state("OUT", "neoliberal", 5.0, "precision = 300"),
         state("FAR", "neoliberal", 5.0, "precision = 300"),
     );
@@ -55,58 +70,204 @@ fn union_world(dir: &Path, transit: f64) -> World {
 }
 
 #[test]
-fn more_coercion_leverage_makes_a_neorealist_member_comply_more_with_the_union() {
+fn a_neoliberal_member_complies_more_with_the_union_when_the_leader_has_more_leverage() {
+    // Every doctrine foresees the leader's coercion (one world model): the
+    // neoliberal weighs the expected loss through transit like any loss.
     let dir = tempfile::tempdir().unwrap();
-    let low = compliance(&union_world(dir.path(), 0.0), "MEM", "CU", 40);
-    let high = compliance(&union_world(dir.path(), 0.9), "MEM", "CU", 40);
+    let (none, much) = paired(
+        &union_world(dir.path(), "neoliberal", 0.0, 0.0),
+        &union_world(dir.path(), "neoliberal", 0.9, 0.0),
+        "MEM",
+        "compliance_share:CU",
+    );
     assert!(
-        high > low + 0.2,
-        "union compliance with transit leverage {high} vs without {low}"
+        much > none + 0.2,
+        "union compliance with transit leverage {much} vs without {none}"
     );
 }
 
-/// A neoliberal member A of a trade regime bound at 5% whose own tariff is 15%:
-/// violating pays in terms of trade; B and C may file when they detect it.
-fn regime_world(dir: &Path, monitoring: f64, discount: f64) -> World {
+#[test]
+fn security_dependence_on_the_leader_makes_a_neorealist_member_comply_with_the_union() {
+    // No trade leverage: only the security the leader commits, and could
+    // withdraw, is at stake — which the neorealist values (s·ΔSec).
+    let dir = tempfile::tempdir().unwrap();
+    let (independent, dependent) = (
+        union_world(dir.path(), "neorealist", 0.0, 0.0),
+        union_world(dir.path(), "neorealist", 0.0, 0.9),
+    );
+    let (none, much) = paired(&independent, &dependent, "MEM", "compliance_share:CU");
+    assert!(
+        much > none + 0.1,
+        "union compliance with security dependence {much} vs without {none}"
+    );
+    // Removing it changes decisions, not just numbers in a report.
+    let catalogue = statecraft::outcome::Catalogue::new(&dependent);
+    let events = |w: &World| -> Vec<Vec<statecraft::event::Event>> {
+        (0..RUNS)
+            .map(|r| {
+                statecraft::simulation::simulate(
+                    w,
+                    &w.scenario_profile(),
+                    &catalogue,
+                    1,
+                    r,
+                    &Default::default(),
+                )
+                .unwrap()
+                .events
+            })
+            .collect()
+    };
+    assert_ne!(events(&independent), events(&dependent));
+    // A neoliberal does not value security: the same dependence leaves its
+    // compliance as it was (the forecast is the same; the valuation differs).
+    let (free, tied) = paired(
+        &union_world(dir.path(), "neoliberal", 0.0, 0.0),
+        &union_world(dir.path(), "neoliberal", 0.0, 0.9),
+        "MEM",
+        "compliance_share:CU",
+    );
+    assert_eq!(free, tied);
+}
+
+/// A member A of a trade regime bound at 5% whose own tariff is 15%:
+/// violating pays in terms of trade; B, C and D may file when they detect it.
+fn regime_world(
+    dir: &Path,
+    doctrine: &str,
+    monitoring: f64,
+    prior: [f64; 2],
+    discount: f64,
+) -> World {
     write_flows(dir, &["A", "B", "C", "D"], &[]);
     let text = format!(
         "{HEAD}{}{}{}{}\
          [institutions.WTO]\nkind = \"trade_regime\"\nmembers = [\"A\", \"B\", \"C\", \"D\"]\n\
          bound_percent = {{ A = 5.0 }}\nmonitoring = {monitoring}\nconsultation_years = 0\npanel_years = 0\n\
-         challenge_prior = [1.0, 9.0]\nfiling_cost_percent = 0.001\n",
+         challenge_prior = [{}, {}]\nfiling_cost_percent = 0.001\n",
         state(
             "A",
-            "neoliberal",
+            doctrine,
             15.0,
-            &format!("precision = 300, discount = {discount}, reputation = 0")
+            &format!("precision = 30, discount = {discount}, reputation = 0")
         ),
         state("B", "neoliberal", 5.0, "precision = 300, discount = 0.9"),
         state("C", "neoliberal", 5.0, "precision = 300, discount = 0.9"),
         state("D", "neoliberal", 5.0, "precision = 300, discount = 0.9"),
+        prior[0],
+        prior[1],
     );
     load(dir, &text)
 }
 
 #[test]
-fn stronger_monitoring_makes_a_neoliberal_member_comply_more_with_the_regime() {
+fn a_neorealist_member_complies_more_with_the_regime_under_stronger_monitoring_and_enforcement() {
+    // Every doctrine foresees authorised retaliation: the neorealist too.
     let dir = tempfile::tempdir().unwrap();
-    let weak = compliance(&regime_world(dir.path(), 0.02, 0.1), "A", "WTO", 40);
-    let strong = compliance(&regime_world(dir.path(), 1.0, 0.1), "A", "WTO", 40);
+    let (weak, strong) = paired(
+        &regime_world(dir.path(), "neorealist", 0.02, [1.0, 9.0], 0.3),
+        &regime_world(dir.path(), "neorealist", 1.0, [1.0, 9.0], 0.3),
+        "A",
+        "compliance_share:WTO",
+    );
     assert!(
         strong > weak + 0.1,
         "compliance under strong monitoring {strong} vs weak {weak}"
+    );
+    // The belief that violations are challenged, by itself.
+    let (doubt, belief) = paired(
+        &regime_world(dir.path(), "neorealist", 0.5, [1.0, 99.0], 0.3),
+        &regime_world(dir.path(), "neorealist", 0.5, [99.0, 1.0], 0.3),
+        "A",
+        "compliance_share:WTO",
+    );
+    assert!(
+        belief > doubt + 0.1,
+        "compliance with a strong enforcement belief {belief} vs a weak one {doubt}"
     );
 }
 
 #[test]
 fn a_longer_shadow_of_the_future_means_more_compliance() {
     let dir = tempfile::tempdir().unwrap();
-    let short = compliance(&regime_world(dir.path(), 0.02, 0.1), "A", "WTO", 40);
-    let long = compliance(&regime_world(dir.path(), 0.02, 0.9), "A", "WTO", 40);
+    let (short, long) = paired(
+        &regime_world(dir.path(), "neoliberal", 0.02, [1.0, 9.0], 0.1),
+        &regime_world(dir.path(), "neoliberal", 0.02, [1.0, 9.0], 0.9),
+        "A",
+        "compliance_share:WTO",
+    );
     assert!(
         long > short + 0.1,
         "compliance with δ = 0.9 {long} vs δ = 0.1 {short}"
     );
+}
+
+/// A union LDR–MEM–SML with an anti-dumping measure on OUT adopted before the
+/// timeline. MEM and SML are also in a trade regime with OUT that the measure
+/// breaks: applying it exposes them to retaliation, breaking it to union law.
+fn measure_world(dir: &Path, leader_votes: f64) -> World {
+    write_flows(dir, &["LDR", "MEM", "SML", "OUT"], &[]);
+    let text = format!(
+        "{HEAD}{}{}{}{}\
+         [institutions.CU]\nkind = \"customs_union\"\nmembers = [\"LDR\", \"MEM\", \"SML\"]\nleader = \"LDR\"\n\
+         cet_percent = {{ 2000 = 5.0 }}\ndecision = \"weighted\"\nvotes = {{ LDR = {leader_votes}, MEM = 30, SML = 30 }}\n\
+         [[institutions.CU.measures]]\nname = \"duty\"\ntarget = \"OUT\"\nduty_percent = 60\ncoverage = 0.5\n\
+         from = 1990\nuntil = 2019\nwto_consistent = false\n\
+         [institutions.WTO]\nkind = \"trade_regime\"\nmembers = [\"MEM\", \"SML\", \"OUT\"]\n\
+         bound_percent = {{ MEM = 5.0, SML = 5.0 }}\nmonitoring = 1.0\nconsultation_years = 0\n\
+         panel_years = 1\nchallenge_prior = [9.0, 1.0]\n",
+        state("LDR", "neoliberal", 5.0, "precision = 300"),
+        state("MEM", "neoliberal", 5.0, "precision = 300"),
+        state("SML", "neoliberal", 5.0, "precision = 300"),
+        state("OUT", "neoliberal", 5.0, "precision = 300"),
+    );
+    load(dir, &text)
+}
+
+#[test]
+fn a_member_cannot_waive_an_adopted_measure_but_a_repeal_vote_can_end_it() {
+    use statecraft::game::tariff::{apply, options};
+    let dir = tempfile::tempdir().unwrap();
+    let w = measure_world(dir.path(), 40.0);
+    let (cu, mem) = (
+        w.institution_index("CU").unwrap(),
+        w.state_index("MEM").unwrap(),
+    );
+    let p = Policy::initial(&w, 2000);
+    assert!(p.measure_in_force(&w, cu, 0));
+    // Every tariff-game option that leaves the measure unapplied breaks union
+    // law; the only lawful options apply it.
+    for c in options(&w, &p, mem) {
+        let mut next = p.clone();
+        apply(&w, &mut next, mem, &c);
+        if next.is_member(mem, cu) && next.is_breached(&w, mem, cu, 0) {
+            assert!(
+                !next.complies_with_union(&w, cu, mem),
+                "{c:?} waives the measure lawfully"
+            );
+        }
+    }
+    // Its lawful lever is review: the members the measure puts in breach of
+    // the regime ask for it and, with the votes, repeal it — for every member.
+    let catalogue = statecraft::outcome::Catalogue::new(&w);
+    let mut repealed = 0;
+    for r in 0..RUNS {
+        let o = statecraft::simulation::simulate(
+            &w,
+            &w.scenario_profile(),
+            &catalogue,
+            1,
+            r,
+            &Default::default(),
+        )
+        .unwrap();
+        repealed += u64::from(
+            o.events
+                .iter()
+                .any(|e| e.kind == statecraft::event::EventKind::Repeal),
+        );
+    }
+    assert!(repealed > RUNS / 2, "repealed in {repealed} of {RUNS} runs");
 }
 
 #[test]

@@ -8,5 +8,7 @@ use crate::{report, scenario};
 
 pub fn execute(args: &CheckArgs, _ctx: &Context) -> Result<String, CommandError> {
     let loaded = scenario::load(&args.scenario, &args.set)?;
-    Ok(report::describe(&loaded.world))
+    let sharpness = report::sharpness(&loaded.world)
+        .map_err(|e| CommandError::Runtime(format!("the reference run failed: {e}")))?;
+    Ok(report::describe(&loaded.world) + &sharpness)
 }

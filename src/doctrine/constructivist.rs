@@ -13,16 +13,11 @@
 
 use super::{Consequences, Valuation, Viewpoint};
 
-pub(super) fn value(
-    view: &Viewpoint<'_>,
-    c: &Consequences<'_>,
-    material: Valuation,
-    others: &dyn Fn(&dyn Fn(usize, f64) -> f64) -> f64,
-) -> Valuation {
+pub(super) fn value(view: &Viewpoint<'_>, c: &Consequences<'_>, material: Valuation) -> Valuation {
     let w = view.weights();
     let me = view.me;
     let salience = view.params.salience;
-    let regard = others(&|j, g| {
+    let regard = super::weighted(view, c, &|j, g| {
         if j == me {
             0.0
         } else {

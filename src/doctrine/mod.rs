@@ -327,15 +327,19 @@ pub fn value(view: &Viewpoint<'_>, c: &Consequences<'_>) -> Valuation {
         coercion: expected(c.coercion),
         ..Valuation::default()
     };
-    let others = |weight: &dyn Fn(usize, f64) -> f64| -> f64 {
-        let (now, future) = present(c, d, weight);
-        now + future
-    };
     match view.doctrine {
         Doctrine::Neoliberal => neoliberal::value(view, c, material),
-        Doctrine::Neorealist => neorealist::value(view, c, material, &others),
-        Doctrine::Constructivist => constructivist::value(view, c, material, &others),
+        Doctrine::Neorealist => neorealist::value(view, c, material),
+        Doctrine::Constructivist => constructivist::value(view, c, material),
     }
+}
+
+/// The present value (this year and discounted future) of every state's
+/// gains weighted by `weight(state, gain)`: how a doctrine's concern for
+/// others is applied to a forecast.
+fn weighted(view: &Viewpoint<'_>, c: &Consequences<'_>, weight: &dyn Fn(usize, f64) -> f64) -> f64 {
+    let (now, future) = present(c, view.params.discount * c.survival, weight);
+    now + future
 }
 
 /// What one alignment option brings about (docs/model.md §7.13): the same

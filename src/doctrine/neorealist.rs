@@ -28,18 +28,13 @@ pub(super) fn propensity(view: &Viewpoint<'_>, a: &Alignment<'_>, j: usize) -> f
     }
 }
 
-pub(super) fn value(
-    view: &Viewpoint<'_>,
-    c: &Consequences<'_>,
-    material: Valuation,
-    others: &dyn Fn(&dyn Fn(usize, f64) -> f64) -> f64,
-) -> Valuation {
+pub(super) fn value(view: &Viewpoint<'_>, c: &Consequences<'_>, material: Valuation) -> Valuation {
     let w = view.weights();
     let k = view.params.relative_gains;
     // Σ_j θ_ij is 1 whenever there is anyone else to fear, 0 when alone.
     let fear: f64 = if view.threat.len() > 1 { 1.0 } else { 0.0 };
     let me = view.me;
-    let relative = others(&|j, g| {
+    let relative = super::weighted(view, c, &|j, g| {
         if j == me {
             k * fear * g
         } else {

@@ -14,7 +14,7 @@ pub mod manifest;
 use crate::outcome::{Catalogue, RunOutcome};
 use crate::retrodiction::Scorer;
 use crate::stats::{Accumulator, Summary};
-use crate::world::{Profile, World};
+use crate::world::{FactRole, Profile, World};
 use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
@@ -201,11 +201,18 @@ pub struct Summariser<'w> {
     differences: Vec<Vec<Accumulator>>,
     reference: usize,
     scorer: Scorer,
-    /// Runs matching each fact, [profile][fact], and all facts, [profile].
+    /// Runs matching each fact, [profile][fact], and all evidence facts
+    /// jointly, [profile].
     matched: Vec<Vec<u64>>,
     matched_all: Vec<u64>,
+    /// Discordant runs of every pair of profiles p < q, [fact (then the
+    /// joint score)][pair]: (p matched and q did not, q matched and p did not).
+    discordant: Vec<Vec<(u64, u64)>>,
     runs: u64,
 }
+
+/// Significance below which two profiles' shares of a fact differ (McNemar).
+pub const DIAGNOSTIC_LEVEL: f64 = 0.05;
 
 /// One row of `comparison.csv`: a profile's mean of a metric and its paired
 /// difference from the reference profile.
@@ -224,8 +231,10 @@ pub struct ComparisonRow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetrodictionRow {
     pub profile: String,
-    /// A fact's id, or `all` for all facts jointly.
+    /// A fact's id, or `all` for all evidence facts jointly.
     pub fact: String,
+    /// `evidence`, `calibration`, or `joint` for the joint score.
+    pub role: String,
     pub description: String,
     pub runs: u64,
     pub matched: u64,
@@ -233,6 +242,9 @@ pub struct RetrodictionRow {
     /// 95% Wilson score interval of the share.
     pub ci_low: f64,
     pub ci_high: f64,
+    /// Whether any two profiles' shares differ (paired, McNemar at 5%); None
+    /// with a single profile.
+    pub diagnostic: Option<bool>,
 }
 
 /// What a finished job wrote, for the printed summary.
@@ -288,6 +300,10 @@ impl<'w> Summariser<'w> {
             reference,
             matched: vec![vec![0; scorer.len()]; profiles.len()],
             matched_all: vec![0; profiles.len()],
+            discordant: vec![
+                vec![(0, 0); profiles.len() * profiles.len().saturating_sub(1) / 2];
+                scorer.len() + 1
+            ],
             scorer,
             runs: 0,
         }
@@ -297,17 +313,29 @@ impl<'w> Summariser<'w> {
     /// in order.
     pub fn push_run(&mut self, outcomes: &[RunOutcome]) {
         self.runs += 1;
+        let facts = self.scorer.len();
+        // Each profile's match of every fact, then of the joint score, this run.
+        let mut hits = vec![false; outcomes.len() * (facts + 1)];
         for (p, outcome) in outcomes.iter().enumerate() {
             for (acc, &x) in self.accumulators[p].iter_mut().zip(&outcome.values) {
                 acc.push(x);
             }
-            let mut all = true;
-            for k in 0..self.scorer.len() {
+            // Calibration targets are scored but never count as evidence.
+            let mut all = self
+                .world
+                .facts
+                .iter()
+                .any(|f| f.role == FactRole::Evidence);
+            for k in 0..facts {
                 let ok = self.scorer.matches(k, outcome);
                 self.matched[p][k] += u64::from(ok);
-                all &= ok;
+                if self.world.facts[k].role == FactRole::Evidence {
+                    all &= ok;
+                }
+                hits[p * (facts + 1) + k] = ok;
             }
-            self.matched_all[p] += u64::from(all && !self.scorer.is_empty());
+            self.matched_all[p] += u64::from(all);
+            hits[p * (facts + 1) + facts] = all;
             if !self.differences.is_empty() {
                 let reference = &outcomes[self.reference].values;
                 for (slot, (&x, &r)) in outcome.values.iter().zip(reference).enumerate() {
@@ -317,6 +345,29 @@ impl<'w> Summariser<'w> {
                 }
             }
         }
+        let mut pair = 0;
+        for p in 0..outcomes.len() {
+            for q in p + 1..outcomes.len() {
+                for k in 0..=facts {
+                    let (a, b) = (hits[p * (facts + 1) + k], hits[q * (facts + 1) + k]);
+                    let d = &mut self.discordant[k][pair];
+                    d.0 += u64::from(a && !b);
+                    d.1 += u64::from(b && !a);
+                }
+                pair += 1;
+            }
+        }
+    }
+
+    /// Does fact `k` (the joint score for `k` = the number of facts) tell any
+    /// two profiles apart, by McNemar's exact test of their paired runs at
+    /// [`DIAGNOSTIC_LEVEL`]? None with a single profile.
+    fn diagnostic(&self, k: usize) -> Option<bool> {
+        (self.profiles.len() > 1).then(|| {
+            self.discordant[k]
+                .iter()
+                .any(|&(b, c)| crate::stats::mcnemar_exact(b, c) < DIAGNOSTIC_LEVEL)
+        })
     }
 
     /// Write `summary.csv`, and — with several profiles — `comparison.csv`,
@@ -444,47 +495,62 @@ impl<'w> Summariser<'w> {
             &[
                 "profile",
                 "fact",
+                "role",
                 "description",
                 "runs",
                 "matched",
                 "share",
                 "ci_low",
                 "ci_high",
+                "diagnostic",
             ],
         )?;
         let mut out = Vec::new();
         let mut bufs: [String; 3] = Default::default();
+        let diagnostic: Vec<Option<bool>> = (0..=self.scorer.len())
+            .map(|k| self.diagnostic(k))
+            .collect();
         for (p, profile) in self.profiles.iter().enumerate() {
             let facts = self
                 .world
                 .facts
                 .iter()
                 .zip(&self.matched[p])
-                .map(|(f, &m)| (f.id.as_str(), f.description.as_str(), m));
-            let joint = std::iter::once(("all", "all facts jointly", self.matched_all[p]));
-            for (fact, description, matched) in facts.chain(joint) {
+                .map(|(f, &m)| (f.id.as_str(), f.role.as_str(), f.description.as_str(), m));
+            let joint = std::iter::once((
+                "all",
+                "joint",
+                "all evidence facts jointly",
+                self.matched_all[p],
+            ));
+            for (k, (fact, role, description, matched)) in facts.chain(joint).enumerate() {
                 let share = matched as f64 / self.runs.max(1) as f64;
                 let (lo, hi) = wilson(matched, self.runs);
                 let [a, b, c] = &mut bufs;
+                let diag = diagnostic[k].map_or("", |d| if d { "true" } else { "false" });
                 file.row([
                     profile.name.as_str(),
                     fact,
+                    role,
                     description,
                     &self.runs.to_string(),
                     &matched.to_string(),
                     number(a, share),
                     number(b, lo),
                     number(c, hi),
+                    diag,
                 ])?;
                 out.push(RetrodictionRow {
                     profile: profile.name.clone(),
                     fact: fact.to_string(),
+                    role: role.to_string(),
                     description: description.to_string(),
                     runs: self.runs,
                     matched,
                     share,
                     ci_low: lo,
                     ci_high: hi,
+                    diagnostic: diagnostic[k],
                 });
             }
         }
