@@ -93,6 +93,11 @@ impl<'w> Economy<'w> {
                 .chain(&self.cost.data)
                 .map(|x| x.to_bits()),
         );
+        // Growth relative to the data year, where the scenario gives GDP by year.
+        let endowment = self.model.endowment(policy.year);
+        if let Some(l) = endowment {
+            self.key.extend(l.iter().map(|x| x.to_bits()));
+        }
         if let Some(g) = CACHE.with_borrow(|c| c.get(self.key.as_slice()).cloned()) {
             return Ok(g);
         }
@@ -100,6 +105,7 @@ impl<'w> Economy<'w> {
             tariff: &self.tariff,
             cost: &self.cost,
             deficit: &self.deficit,
+            endowment,
         };
         let solution = self.solver.solve(&self.model.baseline, &shock, None)?;
         self.solves += 1;

@@ -29,7 +29,8 @@ pub enum EventKind {
     Join,
     /// A member starts breaking a trade regime's rules.
     Violation,
-    /// A member files a dispute.
+    /// A member requests consultations: a dispute opens (detail: the cause,
+    /// `bound` or `measure <name>`).
     Filing,
     /// A panel rules against a respondent still in violation.
     Ruling,
@@ -73,6 +74,17 @@ pub enum EventKind {
     Reopening,
     /// A union leader outside a trade regime holds back its partner's accession.
     Linkage,
+    /// A dispute's complainant requests a panel (detail: the cause).
+    PanelRequest,
+    /// A dispute's respondent settles before a ruling: a mutually agreed
+    /// solution (detail: the cause).
+    Settlement,
+    /// A dispute's respondent appeals a ruling (detail: the cause, and whether
+    /// the appeal stalls the case).
+    Appeal,
+    /// A customs union exempts a member from its CET where the member's
+    /// trade-regime bound is lower.
+    Exemption,
 }
 
 impl EventKind {
@@ -107,6 +119,10 @@ impl EventKind {
         EventKind::Rejection,
         EventKind::Reopening,
         EventKind::Linkage,
+        EventKind::PanelRequest,
+        EventKind::Settlement,
+        EventKind::Appeal,
+        EventKind::Exemption,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -141,6 +157,10 @@ impl EventKind {
             EventKind::Rejection => "rejection",
             EventKind::Reopening => "reopening",
             EventKind::Linkage => "linkage",
+            EventKind::PanelRequest => "panel_request",
+            EventKind::Settlement => "settlement",
+            EventKind::Appeal => "appeal",
+            EventKind::Exemption => "exemption",
         }
     }
 

@@ -28,7 +28,7 @@ use crate::world::{Channel, World};
 use serde::Serialize;
 
 /// Which tariff a state applies to goods from outside its customs union.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stance {
     /// The customs union's common external tariff.
@@ -72,6 +72,10 @@ pub struct Policy {
     /// Per institution: the change to a customs union's CET schedule its
     /// members have adopted on the leader's proposal (fraction; 0 elsewhere).
     pub cet_offset: Vec<f64>,
+    /// State × institution: the union has exempted the member from its CET,
+    /// so it may lawfully apply its trade-regime bound where that is lower
+    /// (Kazakhstan's WTO lines under the EAEU Treaty).
+    pub exempt: Vec<bool>,
     /// Authorised or reciprocal retaliation: extra tariff of importer n on exporter i.
     pub retaliation: Matrix,
     /// Per state: the coercion a union leader applies to it this round, if any.
@@ -83,6 +87,27 @@ pub struct Policy {
     pub sanction: Vec<SanctionStance>,
     /// Secondary sanctions on a state by a regime's senders this round (state × sanction).
     pub secondary: Vec<bool>,
+}
+
+/// What a trade-regime violation is about: a tariff above the bound, or a
+/// union measure the regime's rules do not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    Bound,
+    Measure { union: usize, measure: usize },
+}
+
+impl Cause {
+    /// Its name in events: `bound`, or `measure <name>`.
+    pub fn describe(self, world: &World) -> String {
+        match self {
+            Cause::Bound => "bound".into(),
+            Cause::Measure { union, measure } => format!(
+                "measure {}",
+                world.institutions[union].union().expect("a union").measures[measure].name
+            ),
+        }
+    }
 }
 
 /// A union leader's coercion of one state this round (docs/model.md §7.7):
@@ -98,7 +123,7 @@ pub struct Coercion {
 }
 
 /// A third state's answer to sanctions (docs/model.md §7.12).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SanctionStance {
     /// Trade as usual.
@@ -138,6 +163,7 @@ impl Policy {
             adopted: vec![true; measures],
             breached: vec![false; n * measures],
             cet_offset: vec![0.0; k],
+            exempt: vec![false; n * k],
             retaliation: Matrix::new(n, n, 0.0),
             coerced: vec![None; n],
             since: vec![i32::MIN; n * k],
@@ -437,6 +463,64 @@ impl Policy {
         }
     }
 
+    /// How far importer `n` breaks the rules of trade regime `r` toward
+    /// fellow member `j` for one cause (0 = no violation of that kind).
+    pub fn violation_of(&self, world: &World, r: usize, n: usize, j: usize, cause: Cause) -> f64 {
+        if n == j || !self.active(world, n, r) || !self.active(world, j, r) {
+            return 0.0;
+        }
+        let union = self.union_of(world, n);
+        if union.is_some() && union == self.union_of(world, j) {
+            return 0.0;
+        }
+        match cause {
+            Cause::Bound => {
+                let excess = self.stance_rate(world, n, self.stance[n]) - self.bound_rate(world, n, r);
+                if excess > 1e-12 { excess } else { 0.0 }
+            }
+            Cause::Measure { union: u, measure: m } => {
+                let rules = world.institutions[u].union().expect("a union");
+                let measure = &rules.measures[m];
+                let applies = union == Some(u)
+                    && measure.target == j
+                    && !measure.wto_consistent
+                    && self.measure_in_force(world, u, m)
+                    && !self.is_breached(world, n, u, m);
+                if applies { measure.tariff_equivalent() } else { 0.0 }
+            }
+        }
+    }
+
+    /// Every cause for which importer `n` breaks trade regime `r`'s rules
+    /// toward `j`, with its margin.
+    pub fn violations_toward(&self, world: &World, r: usize, n: usize, j: usize) -> Vec<(Cause, f64)> {
+        let mut out = Vec::new();
+        let mut push = |cause| {
+            let m = self.violation_of(world, r, n, j, cause);
+            if m > 0.0 {
+                out.push((cause, m));
+            }
+        };
+        push(Cause::Bound);
+        if let Some(u) = self.union_of(world, n) {
+            for m in 0..world.institutions[u].union().map_or(0, |r| r.measures.len()) {
+                push(Cause::Measure { union: u, measure: m });
+            }
+        }
+        out
+    }
+
+    /// The policy with `n` brought into line for `cause`: its bound rate, or
+    /// the measure left unapplied (which, for a union member, breaks union law).
+    pub fn remedied(&self, world: &World, n: usize, cause: Cause) -> Policy {
+        let mut q = self.clone();
+        match cause {
+            Cause::Bound => q.stance[n] = Stance::Bound,
+            Cause::Measure { union, measure } => q.set_breached(world, n, union, measure, true),
+        }
+        q
+    }
+
     /// How far importer `n` breaks the rules of trade regime `r` toward fellow
     /// member `j`: its tariff above its bound plus WTO-inconsistent measures
     /// against `j` (0 = no violation).
@@ -479,7 +563,9 @@ impl Policy {
 
     /// Does member `s` honour customs union `u`: the CET and every common measure?
     pub fn complies_with_union(&self, world: &World, u: usize, s: usize) -> bool {
-        self.stance[s] == Stance::Cet
+        let lawful = self.stance[s] == Stance::Cet
+            || (self.stance[s] == Stance::Bound && self.exempt[s * self.institutions + u]);
+        lawful
             && !(0..world.institutions[u]
                 .union()
                 .map_or(0, |r| r.measures.len()))

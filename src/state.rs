@@ -13,7 +13,7 @@ use crate::doctrine::{self, Doctrine, Family, Forecast, Valuation, Viewpoint};
 use crate::economy::{Economy, Welfare};
 use crate::event::Event;
 use crate::matrix::Matrix;
-use crate::policy::Policy;
+use crate::policy::{Cause, Policy};
 use crate::trade::TradeError;
 use crate::world::World;
 use rand_chacha::ChaCha8Rng;
@@ -99,25 +99,31 @@ impl Belief {
     }
 }
 
-/// Where a dispute stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a dispute stands (the WTO's DSU, in outline).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Stage {
+    /// Consultations, from the filing on; the complainant may request a panel
+    /// once `consultation_years` have passed.
     Consultations,
-    Panel,
-    /// Ruled against the respondent; retaliation in force.
-    Retaliation,
+    /// A panel, requested in this year; it rules after `panel_years`.
+    Panel { requested: i32 },
+    /// The respondent appealed the ruling in this year; a stalled appeal
+    /// (the appellate body cannot sit) never ends.
+    Appeal { lodged: i32, stalled: bool },
+    /// Authorised retaliation: the complainant's extra tariff on the respondent.
+    Retaliation { tariff: f64 },
 }
 
-/// A dispute in a trade regime, from filing to the end of retaliation.
+/// A dispute in a trade regime over one cause, from the request for
+/// consultations to its end.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dispute {
     pub regime: usize,
     pub complainant: usize,
     pub respondent: usize,
+    pub cause: Cause,
     pub filed: i32,
     pub stage: Stage,
-    /// Extra tariff the complainant applies to the respondent while retaliating.
-    pub retaliation: f64,
 }
 
 /// Accession talks between one applicant and one trade regime: a bilateral

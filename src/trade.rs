@@ -64,6 +64,10 @@ pub struct Baseline {
     pub shares: Matrix,
     /// Baseline tariffs t_ni (fractions) of importer n on exporter i.
     pub tariff: Matrix,
+    /// Trade-cost factors in force in the baseline (1 unless policies of the
+    /// data year — a regime's bound-tariff certainty, corridors, sanctions —
+    /// changed them): a counterfactual's d̂ is its cost over these.
+    pub cost: Matrix,
 }
 
 impl Baseline {
@@ -118,7 +122,15 @@ impl Baseline {
             deficit,
             shares,
             tariff: tariff.clone(),
+            cost: Matrix::new(n, n, 1.0),
         })
+    }
+
+    /// The same baseline with the trade-cost factors of the data year's
+    /// policies: counterfactual costs are measured against them.
+    pub fn with_cost(mut self, cost: Matrix) -> Baseline {
+        self.cost = cost;
+        self
     }
 
     /// The same economy moved to balanced trade: the equilibrium with all
@@ -127,8 +139,9 @@ impl Baseline {
         let zero = vec![0.0; self.n];
         let shock = Shock {
             tariff: &self.tariff,
-            cost: &Matrix::new(self.n, self.n, 1.0),
+            cost: &self.cost,
             deficit: &zero,
+            endowment: None,
         };
         let s = solver.solve(self, &shock, None)?;
         Ok(Baseline {
@@ -139,6 +152,7 @@ impl Baseline {
             deficit: zero.clone(),
             shares: s.shares.clone(),
             tariff: self.tariff.clone(),
+            cost: self.cost.clone(),
         })
     }
 
@@ -148,13 +162,15 @@ impl Baseline {
     }
 }
 
-/// A counterfactual: new tariffs t′, trade-cost changes d̂ (∞ = prohibitive) and
-/// new deficits D′.
+/// A counterfactual: new tariffs t′, trade-cost changes d̂ (∞ = prohibitive),
+/// new deficits D′ and, optionally, endowment changes L̂ (each region's output
+/// at baseline prices scales by L̂: growth relative to the data year).
 #[derive(Clone, Copy, Debug)]
 pub struct Shock<'a> {
     pub tariff: &'a Matrix,
     pub cost: &'a Matrix,
     pub deficit: &'a [f64],
+    pub endowment: Option<&'a [f64]>,
 }
 
 /// An equilibrium in changes relative to the baseline.
@@ -193,6 +209,7 @@ pub struct Solver {
     last_epsilon: f64,
     last_share: Vec<f64>,
     last_base_tariff: Vec<f64>,
+    last_base_cost: Vec<f64>,
     /// t′/(1+t′).
     tau: Vec<f64>,
     x: Vec<f64>,
@@ -210,6 +227,8 @@ pub struct Solver {
     /// Rank-one factors of one importer's Jacobian contribution.
     v: Vec<f64>,
     c: Vec<f64>,
+    /// Output at baseline prices this solve: L̂_k·Y_k.
+    output: Vec<f64>,
     solution: Solution,
 }
 
@@ -225,6 +244,7 @@ impl Solver {
             last_epsilon: f64::NAN,
             last_share: vec![f64::NAN; n * n],
             last_base_tariff: vec![f64::NAN; n * n],
+            last_base_cost: vec![f64::NAN; n * n],
             tau: vec![0.0; n * n],
             x: vec![0.0; n],
             trial: vec![0.0; n],
@@ -238,6 +258,7 @@ impl Solver {
             tau_bar: vec![0.0; n],
             v: vec![0.0; n],
             c: vec![0.0; n],
+            output: vec![0.0; n],
             solution: Solution {
                 wage: vec![1.0; n],
                 price: vec![1.0; n],
@@ -265,10 +286,12 @@ impl Solver {
         for idx in 0..n * n {
             let (t1, d) = (shock.tariff.data[idx], shock.cost.data[idx]);
             let (t0, share) = (base.tariff.data[idx], base.shares.data[idx]);
+            let d0 = base.cost.data[idx];
             if same_epsilon
                 && t1.to_bits() == self.last_tariff[idx].to_bits()
                 && d.to_bits() == self.last_cost[idx].to_bits()
                 && t0.to_bits() == self.last_base_tariff[idx].to_bits()
+                && d0.to_bits() == self.last_base_cost[idx].to_bits()
                 && share.to_bits() == self.last_share[idx].to_bits()
             {
                 continue;
@@ -276,8 +299,9 @@ impl Solver {
             self.last_tariff[idx] = t1;
             self.last_cost[idx] = d;
             self.last_base_tariff[idx] = t0;
+            self.last_base_cost[idx] = d0;
             self.last_share[idx] = share;
-            let kappa = (1.0 + t1) / (1.0 + t0) * d;
+            let kappa = (1.0 + t1) / (1.0 + t0) * d / d0;
             self.weight[idx] = if share > 0.0 && kappa.is_finite() {
                 share * kappa.powf(-eps)
             } else {
@@ -293,7 +317,11 @@ impl Solver {
             }
             None => self.x.iter_mut().for_each(|x| *x = 0.0),
         }
-        let world: f64 = base.output.iter().sum();
+        for k in 0..n {
+            self.output[k] = base.output[k] * shock.endowment.map_or(1.0, |l| l[k]);
+        }
+        // The numeraire: world output at baseline prices, grown with the endowments.
+        let world: f64 = self.output.iter().sum();
         // Walras' law: one region's deficit is the others' surplus. The market
         // the numeraire replaces below would otherwise silently not clear.
         let total_deficit: f64 = shock.deficit.iter().sum();
@@ -365,8 +393,8 @@ impl Solver {
         for k in 0..n {
             self.wage[k] = self.x[k].exp();
             self.pull[k] = (-eps * self.x[k]).exp();
-            self.residual[k] = -self.wage[k] * base.output[k];
-            total += self.wage[k] * base.output[k];
+            self.residual[k] = -self.wage[k] * self.output[k];
+            total += self.wage[k] * self.output[k];
         }
         let s = &mut self.solution;
         for m in 0..n {
@@ -384,7 +412,7 @@ impl Solver {
                 tau_bar += *sh * t;
             }
             let b = 1.0 - tau_bar;
-            let e = (self.wage[m] * base.output[m] + shock.deficit[m]) / b;
+            let e = (self.wage[m] * self.output[m] + shock.deficit[m]) / b;
             (self.phi[m], self.b[m], self.tau_bar[m], s.spending[m]) = (phi, b, tau_bar, e);
             for ((r, &sh), &t) in self.residual.iter_mut().zip(shares.iter()).zip(tau) {
                 *r += sh * e * (1.0 - t);
@@ -392,7 +420,7 @@ impl Solver {
         }
         let mut norm: f64 = 0.0;
         for i in 0..n - 1 {
-            self.residual[i] /= base.output[i];
+            self.residual[i] /= self.output[i];
             norm = norm.max(self.residual[i].abs());
         }
         self.residual[n - 1] = (total - world) / world;
@@ -417,7 +445,7 @@ impl Solver {
             let (e, b, tau_bar) = (s.spending[m], self.b[m], self.tau_bar[m]);
             for k in 0..n {
                 let own = if k == m {
-                    self.wage[m] * base.output[m] / b
+                    self.wage[m] * self.output[m] / b
                 } else {
                     0.0
                 };
@@ -436,14 +464,14 @@ impl Solver {
             }
         }
         for i in 0..n - 1 {
-            self.jacobian[i * n + i] -= self.wage[i] * base.output[i];
-            let scale = base.output[i];
+            self.jacobian[i * n + i] -= self.wage[i] * self.output[i];
+            let scale = self.output[i];
             for k in 0..n {
                 self.jacobian[i * n + k] /= scale;
             }
         }
         for k in 0..n {
-            self.jacobian[(n - 1) * n + k] = self.wage[k] * base.output[k] / world;
+            self.jacobian[(n - 1) * n + k] = self.wage[k] * self.output[k] / world;
         }
     }
 }

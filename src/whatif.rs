@@ -308,6 +308,7 @@ pub fn evaluate(world: &World, experiment: &Experiment) -> Result<WhatIf, WhatIf
                 tariff: &tariff0,
                 cost: &cost0,
                 deficit: &deficit,
+                endowment: None,
             },
             None,
         )?
@@ -318,6 +319,7 @@ pub fn evaluate(world: &World, experiment: &Experiment) -> Result<WhatIf, WhatIf
             tariff: &tariff1,
             cost: &cost1,
             deficit: &deficit,
+            endowment: None,
         },
         None,
     )?;

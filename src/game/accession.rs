@@ -355,7 +355,7 @@ fn conclude(rs: &mut RunState<'_>, k: usize, r: usize, a: usize) -> Result<(), S
         return Ok(());
     }
     rs.policy = join;
-    rs.reform_cost[a] += rules.issues.iter().map(|i| i.reform_cost).sum::<f64>();
+    rs.reform_cost[a] += reform_cost(rs, r);
     rs.record.joined[a * world.institutions.len() + r] = rs.year as f64;
     rs.event(
         Event::new(EventKind::Accession, a)

@@ -61,23 +61,17 @@ pub fn forecast_change(
     let n = world.n_states();
     let now = rs.gains(next)?;
     // Partners answer defection with defection, in kind: a tariff rise over the
-    // status quo, or a breach of a trade regime's bound toward them, is met by
-    // an equal rise on s's goods (grim and tit-for-tat beliefs agree on this
-    // stationary outcome).
-    let regimes: Vec<usize> = (0..world.institutions.len())
-        .filter(|&k| world.institutions[k].regime().is_some())
-        .collect();
+    // status quo is met by an equal rise on s's goods (grim and tit-for-tat
+    // beliefs agree on this stationary outcome). A breach of a trade regime's
+    // rules is answered through the regime instead — authorised retaliation,
+    // below — since its members may not retaliate on their own (WTO DSU
+    // Art. 23).
     let mut answered = next.clone();
     let mut raised = false;
     for j in (0..n).filter(|&j| j != s) {
         let rise = next.tariff(world, s, j) - base.tariff(world, s, j);
-        let breach = regimes
-            .iter()
-            .map(|&k| next.violation(world, k, s, j))
-            .fold(0.0, f64::max);
-        let defection = rise.max(breach);
-        if defection > 1e-12 {
-            let r = answered.retaliation.get(j, s) + defection;
+        if rise > 1e-12 {
+            let r = answered.retaliation.get(j, s) + rise;
             answered.retaliation.set(j, s, r);
             raised = true;
         }

@@ -131,6 +131,52 @@ pub fn legislate(rs: &mut RunState<'_>) -> Result<(), SimError> {
             propose(rs, u, leader, pick)?;
         }
         review(rs, u, leader)?;
+        exemptions(rs, u, leader)?;
+    }
+    Ok(())
+}
+
+/// A member whose trade-regime bound lies below the CET may ask the union to
+/// exempt it, so that it can apply its bound lawfully (the EAEU Treaty let
+/// Kazakhstan apply its WTO rates on the lines bound below the CET); the
+/// members decide by the union's rule. An exemption lasts.
+fn exemptions(rs: &mut RunState<'_>, u: usize, leader: usize) -> Result<(), SimError> {
+    let world = rs.world;
+    let k = world.institutions.len();
+    let members: Vec<usize> = (0..world.n_states())
+        .filter(|&s| s != leader && world.states[s].acts && rs.policy.active(world, s, u))
+        .collect();
+    for s in members {
+        let Some(r) = rs.policy.regime_of(world, s) else {
+            continue;
+        };
+        if rs.policy.exempt[s * k + u] || rs.policy.bound_rate(world, s, r) >= rs.policy.cet(world, u) {
+            continue;
+        }
+        let base = rs.policy.clone();
+        let mut exempted = base.clone();
+        exempted.exempt[s * k + u] = true;
+        exempted.stance[s] = Stance::Bound;
+        let options = [
+            forecast_change(rs, s, &base, &exempted)?,
+            forecast_change(rs, s, &base, &base)?,
+        ];
+        let label = |k: usize| ["ask_exemption", "apply_cet"][k].into();
+        if decide(rs, s, "cet exemption", &options, &label) != 0 {
+            continue;
+        }
+        let what = "exemption from the cet".to_string();
+        rs.event(
+            Event::new(EventKind::Proposal, s)
+                .institution(u)
+                .detail(what.clone()),
+        );
+        let mut granted = base.clone();
+        granted.exempt[s * k + u] = true;
+        if vote(rs, u, &granted, s, "exemption vote", &what)? {
+            rs.policy.exempt[s * k + u] = true;
+            rs.event(Event::new(EventKind::Exemption, s).institution(u));
+        }
     }
     Ok(())
 }

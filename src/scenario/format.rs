@@ -237,6 +237,10 @@ impl DoctrinesSpec {
 pub struct StateSpec {
     pub name: String,
     pub gdp_musd: f64,
+    /// Real GDP by year (constant prices, any unit: only ratios to the data
+    /// year are used), for every year of the timeline.
+    #[serde(default)]
+    pub gdp_by_year: IndexMap<String, f64>,
     pub military_musd: f64,
     #[serde(default)]
     pub great_power: bool,
@@ -293,6 +297,30 @@ pub struct TradeSpec {
     pub baseline_year: i32,
     #[serde(default = "default_unilateral")]
     pub unilateral_tariff_percent: f64,
+    /// The policies in force in the data year where the run decides them.
+    #[serde(default)]
+    pub history: HistorySpec,
+}
+
+/// `[trade.history]`: what was in force in the data year among the things a
+/// run decides (memberships by accession or choice, negotiated bounds,
+/// stances, sanctions stances), so that the data year's economy is the
+/// calibration point.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistorySpec {
+    /// Institution → its members in the data year beyond `members`/`joined`.
+    #[serde(default)]
+    pub members: IndexMap<String, Vec<String>>,
+    /// Trade regime → state → the bound it had negotiated, percent.
+    #[serde(default)]
+    pub bound_percent: IndexMap<String, IndexMap<String, f64>>,
+    /// State → its tariff stance in the data year.
+    #[serde(default)]
+    pub stances: IndexMap<String, crate::policy::Stance>,
+    /// Sanctions regime (by name) → state → its stance in the data year.
+    #[serde(default)]
+    pub sanctions: IndexMap<String, IndexMap<String, crate::policy::SanctionStance>>,
 }
 
 fn default_deficits() -> crate::trade::Deficits {
@@ -320,7 +348,16 @@ pub struct InstitutionSpec {
     pub monitoring: Option<f64>,
     /// Trade costs between two members are this factor times those outside.
     pub member_cost_factor: Option<f64>,
-    pub filing_cost_percent: Option<f64>,
+    /// Legal cost of requesting consultations, US$ million.
+    pub filing_cost_musd: Option<f64>,
+    /// Further legal cost of a panel, US$ million.
+    pub panel_cost_musd: Option<f64>,
+    #[serde(default, deserialize_with = "whole::years")]
+    pub appeal_years: Option<i32>,
+    /// Year from which an appeal stalls a case for ever.
+    pub appeal_stall_from: Option<i32>,
+    /// Cap on an authorised retaliation tariff, percent.
+    pub max_retaliation_percent: Option<f64>,
     pub veto_cost_percent: Option<f64>,
     #[serde(default, deserialize_with = "whole::years")]
     pub consultation_years: Option<i32>,
@@ -559,6 +596,9 @@ pub struct FactSpec {
     pub member: Option<bool>,
     pub event: Option<String>,
     pub target: Option<String>,
+    /// For `event` facts: the event's detail must begin with this text (its
+    /// cause, e.g. `measure steel_pipes`).
+    pub detail: Option<String>,
     pub by: Option<i32>,
     pub occurs: Option<bool>,
 }

@@ -49,6 +49,8 @@ pub struct EventFact {
     pub actor: Option<usize>,
     pub target: Option<usize>,
     pub institution: Option<usize>,
+    /// The event's detail must begin with this (e.g. the cause of a filing).
+    pub detail: Option<String>,
     pub by: i32,
     pub occurs: bool,
 }
@@ -62,6 +64,10 @@ impl EventFact {
                 && self.actor.is_none_or(|a| e.actor == a)
                 && self.target.is_none_or(|t| e.target == Some(t))
                 && self.institution.is_none_or(|i| e.institution == Some(i))
+                && self
+                    .detail
+                    .as_ref()
+                    .is_none_or(|d| e.detail.starts_with(d.as_str()))
         });
         found == self.occurs
     }

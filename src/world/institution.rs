@@ -112,8 +112,17 @@ pub struct RegimeRules {
     /// Trade costs between two members, both ways, are this factor times
     /// those outside: the certainty of bound tariffs (1: no effect).
     pub member_cost_factor: f64,
-    /// One-off cost of filing, percent of the filer's real spending.
-    pub filing_cost: f64,
+    /// Legal cost of requesting consultations, US$ million.
+    pub filing_cost_musd: f64,
+    /// Further legal cost of a panel (and an appeal), US$ million.
+    pub panel_cost_musd: f64,
+    /// Years an appeal takes while the appellate body can sit.
+    pub appeal_years: i32,
+    /// From this year an appeal stalls a case for ever (the appellate body
+    /// cannot sit: a timeline event); None: appeals always conclude.
+    pub appeal_stall_from: Option<i32>,
+    /// Cap on an authorised retaliation tariff (fraction).
+    pub max_retaliation: f64,
     /// Cost to a member of blocking a consensus (a veto), percent of its real
     /// spending: the diplomatic price of standing alone.
     pub veto_cost: f64,

@@ -126,6 +126,21 @@ pub struct TradeModel {
     pub baseline_year: i32,
     pub deficits: crate::trade::Deficits,
     pub baseline: crate::trade::Baseline,
+    /// Each state's real GDP by year relative to the data year (L̂, state
+    /// order within each year), from the first year of the timeline; empty
+    /// when the scenario gives no GDP series (every year is then the data
+    /// year's economy).
+    pub growth: Vec<(i32, Vec<f64>)>,
+}
+
+impl TradeModel {
+    /// The endowment changes of `year`, if the scenario gives GDP by year.
+    pub fn endowment(&self, year: i32) -> Option<&[f64]> {
+        self.growth
+            .iter()
+            .find(|(y, _)| *y == year)
+            .map(|(_, l)| l.as_slice())
+    }
 }
 
 /// Model-wide settings that are not doctrine coefficients.

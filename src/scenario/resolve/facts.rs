@@ -36,7 +36,15 @@ pub(super) fn resolve(
         FactKindSpec::AccessionYear => &["state", "institution", "from", "to"],
         FactKindSpec::ComplianceShare => &["state", "institution", "min", "max"],
         FactKindSpec::Metric => &["state", "metric", "min", "max"],
-        FactKindSpec::Event => &["event", "state", "target", "institution", "by", "occurs"],
+        FactKindSpec::Event => &[
+            "event",
+            "state",
+            "target",
+            "institution",
+            "detail",
+            "by",
+            "occurs",
+        ],
     };
     let present = [
         ("state", f.state.is_some()),
@@ -49,6 +57,7 @@ pub(super) fn resolve(
         ("member", f.member.is_some()),
         ("event", f.event.is_some()),
         ("target", f.target.is_some()),
+        ("detail", f.detail.is_some()),
         ("by", f.by.is_some()),
         ("occurs", f.occurs.is_some()),
     ];
@@ -197,6 +206,7 @@ pub(super) fn resolve(
                 actor,
                 target,
                 institution,
+                detail: f.detail.clone(),
                 by,
                 occurs: f.occurs.unwrap_or(true),
             })

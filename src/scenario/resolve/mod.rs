@@ -327,11 +327,6 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         blocs: Vec::new(),
         alignment: vec![None; n],
     };
-    // The trade model calibrates to the institutions in force in its
-    // baseline year, so it needs the world built so far.
-    if let Some(t) = &spec.trade {
-        world.trade = Some(trade::resolve(&r, t, &world, dir)?);
-    }
     r.require(
         spec.model.bandwagon_ratio.is_finite() && spec.model.bandwagon_ratio >= 1.0,
         &path("model.bandwagon_ratio"),
@@ -340,6 +335,11 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     )?;
     (world.blocs, world.alignment) = sanctions::blocs(&r, spec, n)?;
     world.sanctions = sanctions::resolve(&r, spec)?;
+    // The trade model calibrates to the policies in force in its data year —
+    // institutions, measures, sanctions — so it needs the world built so far.
+    if let Some(t) = &spec.trade {
+        world.trade = Some(trade::resolve(&r, spec, t, &world, dir)?);
+    }
     if let Some(sweep) = &spec.sweep {
         for (k, d) in sweep.vary.iter().enumerate() {
             d.check()

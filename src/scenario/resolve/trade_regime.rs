@@ -89,12 +89,34 @@ pub(super) fn resolve(
     )?;
     let spending = "a cost in percent of spending, between 0 and 100";
     let spending_ok: fn(f64) -> bool = |x| (0.0..=100.0).contains(&x);
-    let filing_cost = r.or_default(
-        &at.key("filing_cost_percent"),
-        inst.filing_cost_percent,
-        0.01,
-        spending,
-        spending_ok,
+    // Litigation costs (Nordström & Shaffer 2008: outside counsel for a case
+    // through a panel costs from about US$0.5m to well over US$1m).
+    let musd = "a cost in US$ million, between 0 and 100000";
+    let musd_ok: fn(f64) -> bool = |x| (0.0..=100_000.0).contains(&x);
+    let filing_cost_musd = r.or_default(
+        &at.key("filing_cost_musd"),
+        inst.filing_cost_musd,
+        0.5,
+        musd,
+        musd_ok,
+    )?;
+    let panel_cost_musd = r.or_default(
+        &at.key("panel_cost_musd"),
+        inst.panel_cost_musd,
+        2.0,
+        musd,
+        musd_ok,
+    )?;
+    if let Some(y) = inst.appeal_stall_from {
+        r.year(&at.key("appeal_stall_from"), y)?;
+    }
+    let appeal_stall_from = inst.appeal_stall_from;
+    let max_retaliation = r.or_default(
+        &at.key("max_retaliation_percent"),
+        inst.max_retaliation_percent,
+        100.0,
+        "a percentage between 0 and 1000",
+        |x| (0.0..=1000.0).contains(&x),
     )?;
     let veto_cost = r.or_default(
         &at.key("veto_cost_percent"),
@@ -108,7 +130,11 @@ pub(super) fn resolve(
         bound,
         monitoring,
         member_cost_factor,
-        filing_cost,
+        filing_cost_musd,
+        panel_cost_musd,
+        appeal_years: years(r, &at.key("appeal_years"), inst.appeal_years, 1)?,
+        appeal_stall_from,
+        max_retaliation: max_retaliation / 100.0,
         veto_cost,
         consultation_years: years(r, &at.key("consultation_years"), inst.consultation_years, 1)?,
         panel_years: years(r, &at.key("panel_years"), inst.panel_years, 2)?,
