@@ -54,15 +54,27 @@ fn membership(rs: &RunState<'_>, regime: usize, a: usize, b: f64) -> Policy {
     p
 }
 
+/// The yearly reform cost of joining `regime` now: the non-tariff issues
+/// raised by at least one active member.
+fn reform_cost(rs: &RunState<'_>, regime: usize) -> f64 {
+    let world = rs.world;
+    let rules = world.institutions[regime].regime().expect("a regime");
+    rules
+        .issues
+        .iter()
+        .filter(|i| i.members.iter().any(|&m| rs.policy.active(world, m, regime)))
+        .map(|i| i.reform_cost)
+        .sum()
+}
+
 /// State `s`'s forecast of moving from the status quo to `p`; for the
 /// applicant of `regime`, a member in `p`, with the yearly reform costs of the
-/// regime's non-tariff issues.
+/// issues raised.
 fn view(rs: &mut RunState<'_>, s: usize, p: &Policy, regime: usize) -> Result<Forecast, SimError> {
     let base = rs.policy.clone();
     let mut f = forecast_change(rs, s, &base, p)?;
     if p.is_member(s, regime) && !base.is_member(s, regime) {
-        let rules = rs.world.institutions[regime].regime().expect("a regime");
-        let cost: f64 = rules.issues.iter().map(|i| i.reform_cost).sum();
+        let cost = reform_cost(rs, regime);
         f.now[s] -= cost;
         f.cont[s] -= cost;
     }
