@@ -30,6 +30,7 @@ fn solver(c: &mut Criterion) {
         tariff: &tariff,
         cost: &cost,
         deficit: &base.deficit,
+        endowment: None,
     };
     let mut s = Solver::new(n);
     let warm = s
@@ -39,6 +40,7 @@ fn solver(c: &mut Criterion) {
                 tariff: &base.tariff,
                 cost: &cost,
                 deficit: &base.deficit,
+                endowment: None,
             },
             None,
         )

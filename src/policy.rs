@@ -475,10 +475,14 @@ impl Policy {
         }
         match cause {
             Cause::Bound => {
-                let excess = self.stance_rate(world, n, self.stance[n]) - self.bound_rate(world, n, r);
+                let excess =
+                    self.stance_rate(world, n, self.stance[n]) - self.bound_rate(world, n, r);
                 if excess > 1e-12 { excess } else { 0.0 }
             }
-            Cause::Measure { union: u, measure: m } => {
+            Cause::Measure {
+                union: u,
+                measure: m,
+            } => {
                 let rules = world.institutions[u].union().expect("a union");
                 let measure = &rules.measures[m];
                 let applies = union == Some(u)
@@ -486,14 +490,24 @@ impl Policy {
                     && !measure.wto_consistent
                     && self.measure_in_force(world, u, m)
                     && !self.is_breached(world, n, u, m);
-                if applies { measure.tariff_equivalent() } else { 0.0 }
+                if applies {
+                    measure.tariff_equivalent()
+                } else {
+                    0.0
+                }
             }
         }
     }
 
     /// Every cause for which importer `n` breaks trade regime `r`'s rules
     /// toward `j`, with its margin.
-    pub fn violations_toward(&self, world: &World, r: usize, n: usize, j: usize) -> Vec<(Cause, f64)> {
+    pub fn violations_toward(
+        &self,
+        world: &World,
+        r: usize,
+        n: usize,
+        j: usize,
+    ) -> Vec<(Cause, f64)> {
         let mut out = Vec::new();
         let mut push = |cause| {
             let m = self.violation_of(world, r, n, j, cause);
@@ -503,8 +517,14 @@ impl Policy {
         };
         push(Cause::Bound);
         if let Some(u) = self.union_of(world, n) {
-            for m in 0..world.institutions[u].union().map_or(0, |r| r.measures.len()) {
-                push(Cause::Measure { union: u, measure: m });
+            for m in 0..world.institutions[u]
+                .union()
+                .map_or(0, |r| r.measures.len())
+            {
+                push(Cause::Measure {
+                    union: u,
+                    measure: m,
+                });
             }
         }
         out

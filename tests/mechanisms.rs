@@ -144,7 +144,7 @@ fn regime_world(
         "{HEAD}{}{}{}{}\
          [institutions.WTO]\nkind = \"trade_regime\"\nmembers = [\"A\", \"B\", \"C\", \"D\"]\n\
          bound_percent = {{ A = 5.0 }}\nmonitoring = {monitoring}\nconsultation_years = 0\npanel_years = 0\n\
-         challenge_prior = [{}, {}]\nfiling_cost_percent = 0.001\n",
+         challenge_prior = [{}, {}]\nfiling_cost_musd = 0.01\n",
         state(
             "A",
             doctrine,
@@ -296,6 +296,7 @@ fn a_customs_unions_internal_free_trade_raises_members_trade_with_each_other() {
                     tariff: &t,
                     cost: &c,
                     deficit: &model.baseline.deficit,
+                    endowment: None,
                 },
                 None,
             )

@@ -124,6 +124,7 @@ fn solve(base: &Baseline, tariff: &Matrix, cost: &Matrix, deficit: &[f64]) -> So
         tariff,
         cost,
         deficit,
+        endowment: None,
     };
     let mut solver = Solver::new(base.n);
     let solution = solver
@@ -173,11 +174,12 @@ fn assert_equilibrium(base: &Baseline, shock: &Shock<'_>, s: &Solution) {
     let mut spending = vec![0.0; n];
     let mut shares = Matrix::new(n, n, 0.0);
     for (m, spent) in spending.iter_mut().enumerate() {
-        // Shares and price index from κ̂ = (1+t′)/(1+t)·d̂.
+        // Shares and price index from κ̂ = (1+t′)/(1+t)·d′/d.
         let pulls: Vec<f64> = (0..n)
             .map(|k| {
                 let kappa = (1.0 + shock.tariff.get(m, k)) / (1.0 + base.tariff.get(m, k))
-                    * shock.cost.get(m, k);
+                    * shock.cost.get(m, k)
+                    / base.cost.get(m, k);
                 if kappa.is_finite() {
                     base.shares.get(m, k) * (s.wage[k] * kappa).powf(-eps)
                 } else {
@@ -331,7 +333,7 @@ fn calibration_errors_are_reported() {
 // --------------------------------------------------------------------------
 
 fn assert_no_shock_changes_nothing(base: &Baseline) {
-    let s = solve(base, &base.tariff, &ones(base.n), &base.deficit);
+    let s = solve(base, &base.tariff, &base.cost.clone(), &base.deficit);
     let one = vec![1.0; base.n];
     assert_all_close("ŵ", &s.wage, &one, 1e-9);
     assert_all_close("Ŵ", &s.welfare, &one, 1e-9);
@@ -460,7 +462,7 @@ fn a_small_unilateral_tariff_helps_the_imposer_and_hurts_its_partners() {
     let world = flagship();
     let base = flagship_baseline(&world);
     let kaz = index(&world, "KAZ");
-    let cost = ones(base.n);
+    let cost = base.cost.clone();
     let none = solve(base, &base.tariff, &cost, &base.deficit);
     let tariff = tariffs_of(base, kaz, |t| t + 0.02);
     let s = solve(base, &tariff, &cost, &base.deficit);
@@ -483,7 +485,7 @@ fn the_optimal_tariff_is_interior() {
         ("2019 baseline", flagship_baseline(&world).clone()),
         ("free trade", free_trade_balanced(&world, 5.0)),
     ] {
-        let cost = ones(base.n);
+        let cost = base.cost.clone();
         let welfare = |level: f64| {
             let tariff = tariffs_of(&base, kaz, |_| level);
             solve(&base, &tariff, &cost, &base.deficit).welfare[kaz]
@@ -517,7 +519,7 @@ fn lower_trade_costs_between_two_partners_raise_both_partners_welfare() {
     let zero = Matrix::new(n, n, 0.0);
     for (a, b) in [("KAZ", "CHN"), ("KAZ", "RUS"), ("UKR", "EU27")] {
         let (a, b) = (index(&world, a), index(&world, b));
-        let mut cost = ones(n);
+        let mut cost = base.cost.clone();
         cost.set(a, b, 0.9);
         cost.set(b, a, 0.9);
         let s = solve(&base, &zero, &cost, &vec![0.0; n]);
@@ -543,13 +545,13 @@ fn shares_sum_to_one_and_world_output_is_the_numeraire() {
     let n = base.n;
     let kaz = index(&world, "KAZ");
     let rus = index(&world, "RUS");
-    let mut cost = ones(n);
+    let mut cost = base.cost.clone();
     cost.set(kaz, rus, 1.3);
     cost.set(rus, kaz, f64::INFINITY);
     let shocks = [
-        (tariffs_of(base, kaz, |t| t + 0.10), ones(n)),
+        (tariffs_of(base, kaz, |t| t + 0.10), base.cost.clone()),
         (tariffs_of(base, rus, |_| 0.5), cost),
-        (Matrix::new(n, n, 0.0), ones(n)),
+        (Matrix::new(n, n, 0.0), base.cost.clone()),
     ];
     let world_output: f64 = base.output.iter().sum();
     for (tariff, cost) in &shocks {
@@ -579,8 +581,9 @@ fn too_few_iterations_is_an_error_not_a_number() {
     }
     let shock = Shock {
         tariff: &tariff,
-        cost: &ones(n),
+        cost: &base.cost,
         deficit: &base.deficit,
+        endowment: None,
     };
     let mut solver = Solver::new(n);
     solver.max_iterations = 1;
@@ -613,6 +616,7 @@ fn autarky_with_fixed_deficits_is_an_error_not_a_number() {
             tariff: &base.tariff,
             cost: &autarky_costs(n),
             deficit: &base.deficit,
+            endowment: None,
         };
         for warm in [None, Some(vec![1.1; n])] {
             let result = Solver::new(n).solve(base, &shock, warm.as_deref()).cloned();
@@ -637,8 +641,9 @@ fn deficits_that_do_not_sum_to_zero_are_an_error() {
     deficit[index(&world, "KGZ")] += 1000.0;
     let shock = Shock {
         tariff: &base.tariff,
-        cost: &ones(n),
+        cost: &base.cost,
         deficit: &deficit,
+        endowment: None,
     };
     let result = Solver::new(n).solve(base, &shock, None).cloned();
     match result {
@@ -662,8 +667,9 @@ fn a_surplus_larger_than_income_is_an_error() {
     deficit[row] -= change;
     let shock = Shock {
         tariff: &base.tariff,
-        cost: &ones(n),
+        cost: &base.cost,
         deficit: &deficit,
+        endowment: None,
     };
     let result = Solver::new(n).solve(base, &shock, None).cloned();
     assert!(
@@ -697,6 +703,7 @@ fn a_reused_solver_keeps_no_stale_state() {
             tariff,
             cost,
             deficit: &zero,
+            endowment: None,
         };
         let s = solver
             .solve(base, &shock, None)
@@ -730,13 +737,14 @@ fn warm_starts_do_not_change_the_answer() {
     let world = flagship();
     let base = flagship_baseline(&world);
     let kaz = index(&world, "KAZ");
-    let cost = ones(base.n);
+    let cost = base.cost.clone();
     let near = tariffs_of(base, kaz, |t| t + 0.02);
     let target = tariffs_of(base, kaz, |t| t + 0.05);
     let shock = |tariff| Shock {
         tariff,
         cost: &cost,
         deficit: &base.deficit,
+        endowment: None,
     };
     let mut solver = Solver::new(base.n);
     let cold = solver.solve(base, &shock(&target), None).unwrap().clone();

@@ -39,7 +39,7 @@ pub(super) fn value(view: &Viewpoint<'_>, c: &Consequences<'_>, material: Valuat
     Valuation {
         others: regard,
         norms: w.norm_weight * norms,
-        dependence: -w.enemy_dependence * enemy_dependence,
+        dependence: -w.enemy_dependence * enemy_dependence * super::lasting(view, c),
         ..material
     }
 }

@@ -334,6 +334,16 @@ pub fn value(view: &Viewpoint<'_>, c: &Consequences<'_>) -> Valuation {
     }
 }
 
+/// The present value of a change that lasts — a security share or a
+/// dependence, which holds until some later choice undoes it — counted this
+/// year and every year of the continuation like a gain: 1 + d/(1−d). The
+/// coefficients s, α and ι are per year (docs/model.md §7.17), as are the
+/// coercion losses that come with these changes.
+fn lasting(view: &Viewpoint<'_>, c: &Consequences<'_>) -> f64 {
+    let d = view.params.discount * c.survival;
+    if d > 0.0 { 1.0 / (1.0 - d) } else { 1.0 }
+}
+
 /// The present value (this year and discounted future) of every state's
 /// gains weighted by `weight(state, gain)`: how a doctrine's concern for
 /// others is applied to a forecast.

@@ -7,7 +7,9 @@
 //! 85:701) spreads the concern over them; here by threat weights θ_ij
 //! (capability × proximity, Walt 1987), summing to 1:
 //!
-//! `U = M − k·Σ_j θ_ij [(ĝ_j − ĝ_i) + δ/(1−δ)(ĝ_j^cont − ĝ_i^cont)] + s·ΔSec_i − α·Σ_{j great} ΔDep_ij`.
+//! `U = M − k·Σ_j θ_ij [(ĝ_j − ĝ_i) + δ/(1−δ)(ĝ_j^cont − ĝ_i^cont)] + s·ΔSec_i − α·Σ_{j great} ΔDep_ij`,
+//! where s and α are per year and the changes last, so both terms are counted
+//! now and in the continuation (×1/(1−δ)).
 //!
 //! Since Σθ = 1 the own gain weighs 1 + k and each other's −kθ_ij. In a two-state
 //! prisoner's dilemma this is exactly Grieco's transformation T′ = T + k(T−S),
@@ -47,10 +49,11 @@ pub(super) fn value(view: &Viewpoint<'_>, c: &Consequences<'_>, material: Valuat
         .filter(|&&(j, _)| view.great_power[j] && j != me)
         .map(|&(_, d)| d)
         .sum();
+    let lasting = super::lasting(view, c);
     Valuation {
         others: relative,
-        security: w.security * c.security,
-        dependence: -w.autonomy * dependence_on_great_powers,
+        security: w.security * c.security * lasting,
+        dependence: -w.autonomy * dependence_on_great_powers * lasting,
         ..material
     }
 }

@@ -62,7 +62,11 @@ fn reform_cost(rs: &RunState<'_>, regime: usize) -> f64 {
     rules
         .issues
         .iter()
-        .filter(|i| i.members.iter().any(|&m| rs.policy.active(world, m, regime)))
+        .filter(|i| {
+            i.members
+                .iter()
+                .any(|&m| rs.policy.active(world, m, regime))
+        })
         .map(|i| i.reform_cost)
         .sum()
 }

@@ -27,7 +27,7 @@
 //! are challenged (one observation per violating member and year). Costs are
 //! US$ million, taken as a share of the chooser's GDP.
 
-use super::forecast::{Forecast, decide, forecast_change};
+use super::forecast::{Forecast, authorised_retaliation, decide, forecast_change};
 use crate::event::{Event, EventKind};
 use crate::policy::Policy;
 use crate::state::{Dispute, RunState, SimError, Stage};
@@ -38,20 +38,9 @@ fn percent_of(rs: &RunState<'_>, s: usize, musd: f64) -> f64 {
     100.0 * musd / rs.world.states[s].gdp_musd
 }
 
-/// The retaliation tariff the complainant may apply: the harm (the margin on
-/// its exports to the respondent) spread over its imports from the
-/// respondent, capped — its capacity to retaliate (Bown 2005).
+/// The retaliation tariff the complainant may be authorised to apply.
 fn retaliation_tariff(rs: &RunState<'_>, d: &Dispute, margin: f64) -> f64 {
-    let rules = rs.world.institutions[d.regime].regime().expect("a regime");
-    let Some(model) = &rs.world.trade else {
-        return 0.0;
-    };
-    let (c, r) = (d.complainant, d.respondent);
-    let (exports, imports) = (model.baseline.flow(c, r), model.baseline.flow(r, c));
-    if imports <= 0.0 {
-        return 0.0;
-    }
-    (margin * exports / imports).min(rules.max_retaliation)
+    authorised_retaliation(rs, d.regime, d.complainant, d.respondent, margin)
 }
 
 /// The policy with retaliation `tariff` of the complainant on the respondent.
@@ -68,12 +57,13 @@ fn stalls(rs: &RunState<'_>, regime: usize, year: i32) -> bool {
     rules.appeal_stall_from.is_some_and(|y| year >= y)
 }
 
-/// The outcome a complainant expects from a ruling in `year`, by the
-/// respondent's material interest (the same forecast whatever anyone's
-/// doctrine): the respondent complies if bearing retaliation would cost it
-/// more than complying; it stalls the case by appeal where it can and gains
-/// from its violation.
-fn expected_outcome(rs: &mut RunState<'_>, d: &Dispute, year: i32) -> Result<Policy, SimError> {
+/// The outcome a complainant expects from a ruling, by the respondent's
+/// material interest (the same forecast whatever anyone's doctrine): the
+/// respondent complies if bearing retaliation would cost it more than
+/// complying; it stalls the case by appeal where it can and gains from its
+/// violation. Whether appeals stall is judged by what is known this year: no
+/// one foresees the appellate body's collapse before it happens.
+fn expected_outcome(rs: &mut RunState<'_>, d: &Dispute) -> Result<Policy, SimError> {
     let world = rs.world;
     let base = rs.policy.clone();
     let margin = base.violation_of(world, d.regime, d.respondent, d.complainant, d.cause);
@@ -85,7 +75,7 @@ fn expected_outcome(rs: &mut RunState<'_>, d: &Dispute, year: i32) -> Result<Pol
         rs.gains(&comply)?[r],
         rs.gains(&keep)?[r],
     );
-    Ok(if stalls(rs, d.regime, year) && g_base > g_comply {
+    Ok(if stalls(rs, d.regime, rs.year) && g_base > g_comply {
         base
     } else if g_comply >= g_keep {
         comply
@@ -104,7 +94,7 @@ fn pursue(
     cost: f64,
 ) -> Result<[Forecast; 2], SimError> {
     let base = rs.gains(&rs.policy.clone())?;
-    let outcome = expected_outcome(rs, d, rs.year + years)?;
+    let outcome = expected_outcome(rs, d)?;
     let later = rs.gains(&outcome)?;
     let mut now = base.clone();
     now[d.complainant] -= cost;
@@ -119,7 +109,9 @@ fn pursue(
 
 /// Advance open disputes, then let harmed members file new ones.
 pub fn enforce(rs: &mut RunState<'_>) -> Result<(), SimError> {
-    let open = std::mem::take(&mut rs.disputes);
+    // Every open case stays visible to the forecasts while each advances (a
+    // respondent weighing a settlement knows the case it faces).
+    let open = rs.disputes.clone();
     let mut kept = Vec::with_capacity(open.len());
     for d in open {
         if let Some(d) = advance(rs, d)? {
@@ -130,7 +122,14 @@ pub fn enforce(rs: &mut RunState<'_>) -> Result<(), SimError> {
     file(rs)
 }
 
-fn event(rs: &mut RunState<'_>, kind: EventKind, actor: usize, target: usize, d: &Dispute, detail: String) {
+fn event(
+    rs: &mut RunState<'_>,
+    kind: EventKind,
+    actor: usize,
+    target: usize,
+    d: &Dispute,
+    detail: String,
+) {
     rs.event(
         Event::new(kind, actor)
             .target(target)
@@ -165,7 +164,10 @@ fn advance(rs: &mut RunState<'_>, mut d: Dispute) -> Result<Option<Dispute>, Sim
     let remedy = base.remedied(world, r, d.cause);
     // A mutually agreed solution: at any stage before retaliation the
     // respondent may bring its policy into line for this cause.
-    if !matches!(d.stage, Stage::Retaliation { .. } | Stage::Appeal { stalled: true, .. }) {
+    if !matches!(
+        d.stage,
+        Stage::Retaliation { .. } | Stage::Appeal { stalled: true, .. }
+    ) {
         let options = [
             forecast_change(rs, r, &base, &remedy)?,
             forecast_change(rs, r, &base, &base)?,
@@ -195,7 +197,14 @@ fn advance(rs: &mut RunState<'_>, mut d: Dispute) -> Result<Option<Dispute>, Sim
             if rs.year < requested + rules.panel_years {
                 return Ok(Some(d));
             }
-            event(rs, EventKind::Ruling, r, c, &d, format!("{cause}: violation found"));
+            event(
+                rs,
+                EventKind::Ruling,
+                r,
+                c,
+                &d,
+                format!("{cause}: violation found"),
+            );
             rs.signal(r, c, -1.0);
             respond(rs, d, true)
         }
@@ -219,7 +228,11 @@ fn advance(rs: &mut RunState<'_>, mut d: Dispute) -> Result<Option<Dispute>, Sim
 
 /// The respondent's answer to a ruling against it: comply, appeal (only
 /// right after the panel), or keep the measure and face retaliation.
-fn respond(rs: &mut RunState<'_>, mut d: Dispute, may_appeal: bool) -> Result<Option<Dispute>, SimError> {
+fn respond(
+    rs: &mut RunState<'_>,
+    mut d: Dispute,
+    may_appeal: bool,
+) -> Result<Option<Dispute>, SimError> {
     let world = rs.world;
     let rules = world.institutions[d.regime].regime().expect("a regime");
     let (c, r) = (d.complainant, d.respondent);
@@ -254,7 +267,14 @@ fn respond(rs: &mut RunState<'_>, mut d: Dispute, may_appeal: bool) -> Result<Op
     match decide(rs, r, "dispute ruling", &options, &label) {
         0 => {
             rs.policy = comply;
-            event(rs, EventKind::Compliance, r, c, &d, format!("{cause}: complied with the ruling"));
+            event(
+                rs,
+                EventKind::Compliance,
+                r,
+                c,
+                &d,
+                format!("{cause}: complied with the ruling"),
+            );
             Ok(None)
         }
         1 => {
@@ -319,7 +339,8 @@ fn file(rs: &mut RunState<'_>) -> Result<(), SimError> {
                     };
                     // Filing and, should it come to that, the panel's costs,
                     // against the outcome expected from a ruling.
-                    let cost = percent_of(rs, harmed, rules.filing_cost_musd + rules.panel_cost_musd);
+                    let cost =
+                        percent_of(rs, harmed, rules.filing_cost_musd + rules.panel_cost_musd);
                     let years = rules.consultation_years + rules.panel_years;
                     let options = pursue(rs, &d, years, cost)?;
                     let label = |k: usize| ["request_consultations", "wait"][k].into();

@@ -16,7 +16,7 @@ pub use crate::doctrine::Forecast;
 use crate::doctrine::{self, Expected, Family, Valuation};
 use crate::policy::{Coercion, Policy};
 use crate::security;
-use crate::state::{RunState, SimError};
+use crate::state::{RunState, SimError, Stage};
 
 /// The utility state `s` assigns to a forecast of the trade family, by its
 /// doctrine, with its components.
@@ -87,32 +87,56 @@ pub fn forecast_change(
         ..Forecast::default()
     };
     for (k, inst) in world.institutions.iter().enumerate() {
-        if !base.active(world, s, k) {
+        // An institution s is in, or one `next` makes it join: an applicant
+        // weighing membership foresees the breaches membership would bring.
+        if !base.active(world, s, k) && !next.active(world, s, k) {
             continue;
         }
         if let Some(rules) = inst.regime() {
-            let violates = next.violates(world, k, s);
+            let violates = next.active(world, s, k) && next.violates(world, k, s);
             f.compliance.push((k, !violates));
             if violates {
                 f.violations.push(k);
-                // Authorised retaliation equal to the harm, after the
-                // dispute's consultation and panel years.
-                let mut retaliated = next.clone();
+                // Authorised retaliation against the harm, capped by each
+                // harmed member's capacity, after the dispute's stages: for
+                // sure and when their case is due from members with an open
+                // case over the breach, by the regime's shared belief after a
+                // whole case from the others.
+                let open = open_cases(rs, k, s, next);
+                let (mut sure, mut believed) = (next.clone(), next.clone());
+                let (mut any_sure, mut any_believed) = (false, false);
                 for j in 0..n {
                     let margin = next.violation(world, k, s, j);
-                    if margin > 0.0 {
-                        retaliated
-                            .retaliation
-                            .set(j, s, retaliated.retaliation.get(j, s) + margin);
+                    if margin <= 0.0 {
+                        continue;
                     }
+                    let tariff = authorised_retaliation(rs, k, j, s, margin);
+                    let (q, any) = match open[j] {
+                        Some(_) => (&mut sure, &mut any_sure),
+                        None => (&mut believed, &mut any_believed),
+                    };
+                    q.retaliation.set(j, s, q.retaliation.get(j, s) + tariff);
+                    *any = true;
                 }
-                let loss = f.now[s] - rs.gains(&retaliated)?[s];
-                f.retaliation.push(Expected {
-                    source: k,
-                    probability: rs.beliefs[k].mean(),
-                    per_year: loss,
-                    from: (rules.consultation_years + rules.panel_years) as u32,
-                });
+                if any_sure {
+                    let loss = f.now[s] - rs.gains(&sure)?[s];
+                    let from = open.iter().flatten().min().copied().unwrap_or(0);
+                    f.retaliation.push(Expected {
+                        source: k,
+                        probability: 1.0,
+                        per_year: loss,
+                        from,
+                    });
+                }
+                if any_believed {
+                    let loss = f.now[s] - rs.gains(&believed)?[s];
+                    f.retaliation.push(Expected {
+                        source: k,
+                        probability: rs.beliefs[k].mean(),
+                        per_year: loss,
+                        from: (rules.consultation_years + rules.panel_years) as u32,
+                    });
+                }
             }
         } else if inst.union().is_some() {
             let complies = next.active(world, s, k) && next.complies_with_union(world, k, s);
@@ -124,6 +148,58 @@ pub fn forecast_change(
         }
     }
     Ok(f)
+}
+
+/// The retaliation tariff complainant `c` may be authorised to apply to
+/// respondent `r` for a violation of `margin` in regime `k`: the harm (the
+/// margin on its exports to the respondent) spread over its imports from the
+/// respondent, capped by the regime — a complainant's capacity to retaliate
+/// is its imports from the respondent (Bown 2005).
+pub fn authorised_retaliation(rs: &RunState<'_>, k: usize, c: usize, r: usize, margin: f64) -> f64 {
+    let Some(rules) = rs.world.institutions[k].regime() else {
+        return 0.0;
+    };
+    let Some(model) = &rs.world.trade else {
+        return 0.0;
+    };
+    let (exports, imports) = (model.baseline.flow(c, r), model.baseline.flow(r, c));
+    if imports <= 0.0 {
+        return 0.0;
+    }
+    (margin * exports / imports).min(rules.max_retaliation)
+}
+
+/// For each member, the years until retaliation from the case it has open
+/// against `s` in regime `k` over a breach `next` keeps (None: no such case,
+/// or one stalled in an appeal, which brings no retaliation): the
+/// complainant has challenged the breach, so retaliation is no longer a
+/// matter of belief but of the case's remaining stages.
+fn open_cases(rs: &RunState<'_>, k: usize, s: usize, next: &Policy) -> Vec<Option<u32>> {
+    let world = rs.world;
+    let mut due = vec![None; world.n_states()];
+    let Some(rules) = world.institutions[k].regime() else {
+        return due;
+    };
+    for d in rs
+        .disputes
+        .iter()
+        .filter(|d| d.regime == k && d.respondent == s)
+    {
+        if next.violation_of(world, k, s, d.complainant, d.cause) <= 0.0 {
+            continue;
+        }
+        let year = match d.stage {
+            Stage::Consultations => d.filed + rules.consultation_years + rules.panel_years,
+            Stage::Panel { requested } => requested + rules.panel_years,
+            Stage::Appeal { stalled: true, .. } => continue,
+            Stage::Appeal { lodged, .. } => lodged + rules.appeal_years,
+            Stage::Retaliation { .. } => rs.year,
+        };
+        let years = (year - rs.year).max(0) as u32;
+        let slot: &mut Option<u32> = &mut due[d.complainant];
+        *slot = Some(slot.map_or(years, |y| y.min(years)));
+    }
+    due
 }
 
 /// Add to `f` what state `s` expects if the leader of union `u` coerces it

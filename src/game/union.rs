@@ -58,8 +58,9 @@ fn vote(
     let world = rs.world;
     let rules = world.institutions[u].union().expect("a union");
     let base = rs.policy.clone();
+    // Aggregates that do not act (the rest of the world) cast no vote.
     let members: Vec<usize> = (0..world.n_states())
-        .filter(|&s| base.active(world, s, u))
+        .filter(|&s| world.states[s].acts && base.active(world, s, u))
         .collect();
     let (mut weight_yes, mut weight_all, mut all_yes) = (0.0, 0.0, true);
     for &s in &members {
@@ -97,7 +98,10 @@ pub fn legislate(rs: &mut RunState<'_>) -> Result<(), SimError> {
         if !inst.in_force(rs.year) {
             continue;
         }
-        let Some(leader) = inst.leader.filter(|&l| rs.policy.active(world, l, u)) else {
+        let Some(leader) = inst
+            .leader
+            .filter(|&l| world.states[l].acts && rs.policy.active(world, l, u))
+        else {
             continue;
         };
         // The leader's options: the law as it stands, each declared measure
@@ -150,7 +154,9 @@ fn exemptions(rs: &mut RunState<'_>, u: usize, leader: usize) -> Result<(), SimE
         let Some(r) = rs.policy.regime_of(world, s) else {
             continue;
         };
-        if rs.policy.exempt[s * k + u] || rs.policy.bound_rate(world, s, r) >= rs.policy.cet(world, u) {
+        if rs.policy.exempt[s * k + u]
+            || rs.policy.bound_rate(world, s, r) >= rs.policy.cet(world, u)
+        {
             continue;
         }
         let base = rs.policy.clone();
@@ -247,7 +253,7 @@ fn review(rs: &mut RunState<'_>, u: usize, leader: usize) -> Result<(), SimError
         let mut repealed = base.clone();
         repealed.set_adopted(world, u, m, false);
         let members: Vec<usize> = (0..world.n_states())
-            .filter(|&s| s != leader && base.active(world, s, u))
+            .filter(|&s| s != leader && world.states[s].acts && base.active(world, s, u))
             .collect();
         for s in members {
             let options = [
@@ -290,7 +296,10 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
     let k = world.institutions.len();
     for (u, inst) in world.institutions.iter().enumerate() {
         let Some(leader) = inst.leader else { continue };
-        if inst.union().is_none() || !rs.policy.active(world, leader, u) {
+        if inst.union().is_none()
+            || !world.states[leader].acts
+            || !rs.policy.active(world, leader, u)
+        {
             continue;
         }
         for m in (0..world.n_states()).filter(|&m| m != leader) {
@@ -306,16 +315,21 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
             };
             let mut coerced = rs.policy.clone();
             coerced.coerced[m] = Some(coercion);
-            // The leader expects coercion to bring the state back under the
-            // union's law: a member in the union, at the CET, applying every
-            // measure.
-            let mut complying = rs.policy.clone();
-            complying.set_member(m, u, true);
-            complying.stance[m] = Stance::Cet;
-            complying.set_all_breached(world, m, u, false);
+            // The leader expects coercion to bring a member back under the
+            // union's law: at the CET, applying every measure. A state that
+            // has left never returns (exit is final in this model), so for it
+            // the coercion itself is what lasts.
+            let cont = if left {
+                rs.gains(&coerced)?
+            } else {
+                let mut complying = rs.policy.clone();
+                complying.stance[m] = Stance::Cet;
+                complying.set_all_breached(world, m, u, false);
+                rs.gains(&complying)?
+            };
             let act = Forecast {
                 now: rs.gains(&coerced)?,
-                cont: rs.gains(&complying)?,
+                cont,
                 ..Forecast::default()
             };
             let wait = Forecast::stationary(rs.gains(&rs.policy.clone())?);

@@ -115,7 +115,10 @@ fn rules(
         ("panel_cost_musd", inst.panel_cost_musd.is_some()),
         ("appeal_years", inst.appeal_years.is_some()),
         ("appeal_stall_from", inst.appeal_stall_from.is_some()),
-        ("max_retaliation_percent", inst.max_retaliation_percent.is_some()),
+        (
+            "max_retaliation_percent",
+            inst.max_retaliation_percent.is_some(),
+        ),
         ("veto_cost_percent", inst.veto_cost_percent.is_some()),
         ("consultation_years", inst.consultation_years.is_some()),
         ("panel_years", inst.panel_years.is_some()),

@@ -114,7 +114,9 @@ fn data_year_policy(r: &Resolver<'_, '_>, t: &TradeSpec, world: &World) -> Resul
         if stance == Stance::Cet && p.union_of(world, s).is_none() {
             return r.err(
                 &a,
-                format!("`{state}` is in no customs union in the data year, so it has no CET to apply"),
+                format!(
+                    "`{state}` is in no customs union in the data year, so it has no CET to apply"
+                ),
             );
         }
         p.stance[s] = stance;
@@ -123,7 +125,13 @@ fn data_year_policy(r: &Resolver<'_, '_>, t: &TradeSpec, world: &World) -> Resul
         let a = at.key("sanctions").key(name);
         let Some(j) = world.sanctions.iter().position(|x| &x.name == name) else {
             let names: Vec<&str> = world.sanctions.iter().map(|x| x.name.as_str()).collect();
-            return r.err_key(&a, format!("no sanctions regime `{name}`; the scenario's are: {}", names.join(", ")));
+            return r.err_key(
+                &a,
+                format!(
+                    "no sanctions regime `{name}`; the scenario's are: {}",
+                    names.join(", ")
+                ),
+            );
         };
         for (state, &stance) in stances {
             let s = r.state_key(&a.key(state), state)?;
@@ -159,7 +167,10 @@ fn growth(
         for (year, &x) in &s.gdp_by_year {
             let a = at.key(year);
             let y: i32 = year.parse().map_err(|_| {
-                r.at.key_error(&a, format!("`{year}` is not a year; write e.g. 1995 = 20374.0"))
+                r.at.key_error(
+                    &a,
+                    format!("`{year}` is not a year; write e.g. 1995 = 20374.0"),
+                )
             })?;
             r.require(x.is_finite() && x > 0.0, &a, x, "a positive real GDP")?;
             by_year.insert(y, x);
