@@ -9,6 +9,7 @@ use crate::scenario::{self, Override};
 use crate::{job, report, sweep};
 
 pub fn execute(args: &MergeArgs, ctx: &Context) -> Result<String, CommandError> {
+    crate::output::check_merge_dirs(&args.dirs, &args.out)?;
     if args.dirs.first().is_some_and(|d| sweep::is_sweep(d)) {
         let merged = sweep::merge(&args.dirs, &args.out, args.force)?;
         return Ok(if args.quiet {
