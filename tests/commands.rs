@@ -135,13 +135,20 @@ fn errors_carry_their_exit_status() {
     assert_eq!(no_trade.exit_code(), 2, "{no_trade}");
     // Zero, too many or overflowing runs or threads are refused while parsing.
     for (flag, limit) in [("--runs", "1000000000"), ("--threads", "1024")] {
-        for bad in ["0", "1000000001", "10000", "18446744073709551616", "99999999999999999999"] {
+        for bad in [
+            "0",
+            "1000000001",
+            "10000",
+            "18446744073709551616",
+            "99999999999999999999",
+        ] {
             if flag == "--runs" && bad == "10000" {
                 continue;
             }
             let e = Cli::try_parse_from(["statecraft", "run", CLASSIC, flag, bad]).unwrap_err();
             assert!(
-                e.to_string().contains(&format!("must be between 1 and {limit}")),
+                e.to_string()
+                    .contains(&format!("must be between 1 and {limit}")),
                 "{flag} {bad}: {e}"
             );
             assert_eq!(e.exit_code(), 2);

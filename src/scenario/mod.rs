@@ -10,6 +10,7 @@
 pub mod data;
 pub mod error;
 pub mod format;
+pub mod fuzz;
 mod resolve;
 
 pub use error::{Origin, ScenarioError};
