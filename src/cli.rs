@@ -192,7 +192,8 @@ pub struct MergeArgs {
     /// Shard directories written with --shard (any order).
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
-    /// Where to write the merged results.
+    /// Where to write the merged results: a new directory, never one of the
+    /// shards. A merge stopped half-way is finished by the same command again.
     #[arg(long)]
     pub out: PathBuf,
     /// The scenario the shards ran [default: the path recorded by the shards].
