@@ -576,3 +576,49 @@ fn shard_arithmetic_does_not_wrap() {
     .assert()
     .success();
 }
+
+#[test]
+fn parameter_ranges_hold_on_every_path_a_value_arrives_by() {
+    let dir = tempfile::tempdir().unwrap();
+    // The file.
+    let text = std::fs::read_to_string(CLASSIC)
+        .unwrap()
+        .replace("R = 3", "R = 1e300");
+    assert!(
+        text.contains("1e300"),
+        "the teaching scenario's payoffs changed"
+    );
+    let file = dir.path().join("big.toml");
+    std::fs::write(&file, text).unwrap();
+    statecraft()
+        .args(["check"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("payoffs.R"));
+    // --set, for a job and for check.
+    let out = dir.path().join("set");
+    let out = out.to_str().unwrap();
+    for args in [&["check"][..], &["run", "--out", out]] {
+        statecraft()
+            .args(args)
+            .args([FLAGSHIP, "--set", "trade.elasticity=0"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("a trade elasticity in (0, 50]"));
+    }
+    // --vary: every point is checked before anything is written.
+    let sweep = dir.path().join("sweep");
+    statecraft()
+        .args(["sweep", CLASSIC, "--runs", "2", "--quiet"])
+        .args([
+            "--vary",
+            "games.trade_dilemma.payoffs.R=1:2e12:1e12",
+            "--out",
+        ])
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("between -1e12 and 1e12"));
+    assert!(!sweep.join("points").exists() && !sweep.join("sweep.json").exists());
+}
