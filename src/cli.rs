@@ -9,6 +9,7 @@
 //! clap's wrapping never breaks a command in the middle (a test checks it).
 
 use crate::job::Shard;
+use crate::montecarlo::{MAX_RUNS, MAX_THREADS};
 use crate::scenario::Override;
 use crate::whatif::{CostRule, TariffRule};
 use clap::{Args, Parser, Subcommand};
@@ -96,11 +97,23 @@ impl Command {
     }
 }
 
-/// A count that must be at least 1 (`--runs`, `--threads`).
-fn at_least_one<T: std::str::FromStr + PartialEq + From<u8>>(s: &str) -> Result<T, String> {
-    match s.parse::<T>() {
-        Ok(n) if n != T::from(0) => Ok(n),
-        Ok(_) => Err("must be at least 1".into()),
+/// `--runs`: a whole number from 1 to [`MAX_RUNS`].
+fn runs(s: &str) -> Result<u64, String> {
+    within(s, 1, MAX_RUNS)
+}
+
+/// `--threads`: a whole number from 1 to [`MAX_THREADS`].
+fn threads(s: &str) -> Result<usize, String> {
+    within(s, 1, MAX_THREADS as u64).map(|n| n as usize)
+}
+
+fn within(s: &str, low: u64, high: u64) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (low..=high).contains(&n) => Ok(n),
+        Ok(_) => Err(format!("must be between {low} and {high}")),
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+            Err(format!("must be between {low} and {high}"))
+        }
         Err(_) => Err(format!("expected a whole number, got `{s}`")),
     }
 }
@@ -119,8 +132,8 @@ pub struct CheckArgs {
 pub struct JobArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of Monte Carlo runs [default: the scenario's run.runs].
-    #[arg(long, value_parser = at_least_one::<u64>)]
+    /// Number of Monte Carlo runs, at most 1000000000 [default: the scenario's run.runs].
+    #[arg(long, value_parser = runs)]
     pub runs: Option<u64>,
     /// Master seed; run r draws from stream r of it [default: the scenario's run.seed].
     #[arg(long)]
@@ -128,8 +141,8 @@ pub struct JobArgs {
     /// Results directory [default: results/<scenario>/<command>-<seed>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long, value_parser = at_least_one::<usize>)]
+    /// Worker threads, at most 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_parser = threads)]
     pub threads: Option<usize>,
     /// Override a scenario field by its dotted path (repeatable), e.g. --set states.KAZ.gdp_musd=200000.
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -143,8 +156,10 @@ pub struct JobArgs {
     /// Replace results already in the output directory.
     #[arg(long)]
     pub force: bool,
-    /// Finish an interrupted job in --out, keeping the chunks already done.
-    #[arg(long)]
+    /// Finish an interrupted job in --out, keeping the chunks already done
+    /// (each checked against its recorded SHA-256; a damaged one is computed
+    /// again). Not with --force.
+    #[arg(long, conflicts_with = "force")]
     pub resume: bool,
     /// Run only shard K of N (K from 0), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT;
     /// join the shards' directories with `statecraft merge`.
@@ -177,7 +192,8 @@ pub struct MergeArgs {
     /// Shard directories written with --shard (any order).
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
-    /// Where to write the merged results.
+    /// Where to write the merged results: a new directory, never one of the
+    /// shards. A merge stopped half-way is finished by the same command again.
     #[arg(long)]
     pub out: PathBuf,
     /// The scenario the shards ran [default: the path recorded by the shards].

@@ -14,9 +14,10 @@
 
 use crate::montecarlo;
 use crate::outcome::{Catalogue, RunOutcome};
-use crate::output::chunk::{self, CHUNK_DIR, ChunkRows};
+use crate::output::chunk::{self, CHUNK_DIR, ChunkRows, ChunkStatus};
+use crate::output::lock::DirLock;
 use crate::output::manifest::Manifest;
-use crate::output::{self, ComparisonRow, OutputError, RetrodictionRow, SummaryRow};
+use crate::output::{self, ComparisonRow, Fault, OutputError, RetrodictionRow, SummaryRow};
 use crate::scenario::Loaded;
 use crate::simulation::{self, RunOptions};
 use crate::state::SimError;
@@ -36,9 +37,11 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// The chunks of `total` this shard computes.
+    /// The chunks of `total` this shard computes: ⌊K·total/N⌋ to
+    /// ⌊(K+1)·total/N⌋ − 1, in 128-bit arithmetic so that no product wraps.
     pub fn chunks(self, total: u64) -> std::ops::Range<u64> {
-        self.index * total / self.count..(self.index + 1) * total / self.count
+        let at = |k: u64| (u128::from(k) * u128::from(total) / u128::from(self.count)) as u64;
+        at(self.index)..at(self.index + 1)
     }
 }
 
@@ -76,6 +79,10 @@ impl fmt::Display for Shard {
 pub trait Progress: Sync {
     fn start(&self, total: u64, done: u64);
     fn set(&self, done: u64);
+    /// Something the user should know while the job goes on (the binary
+    /// shows it on standard error, even with `--quiet`), such as a damaged
+    /// chunk that is computed again.
+    fn notice(&self, _message: &str) {}
 }
 
 /// No progress shown.
@@ -119,6 +126,9 @@ pub struct JobSpec {
     pub force: bool,
     pub resume: bool,
     pub timeseries: bool,
+    /// Stop on purpose at this point of the final assembly (tests of crash
+    /// recovery); `None` in normal use.
+    pub fault: Option<Fault>,
 }
 
 /// Everything that makes chunks of two directories parts of the same job.
@@ -244,6 +254,18 @@ impl Identity {
 struct ChunkState {
     identity: Identity,
     shard: Option<Shard>,
+    /// Written by a `merge` into its `--out` while it assembles: a merge
+    /// stopped half-way is finished by merging again, without `--force`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    merge: bool,
+}
+
+fn write_state(dir: &Path, state: &ChunkState) -> Result<(), OutputError> {
+    let json = serde_json::to_vec_pretty(state)
+        .map_err(|e| OutputError::io(dir, std::io::Error::other(e)))?;
+    let folder = dir.join(CHUNK_DIR);
+    std::fs::create_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
+    output::write_atomic(&folder, "job.json", &json).map(|_| ())
 }
 
 fn read_state(dir: &Path) -> Result<ChunkState, OutputError> {
@@ -272,6 +294,26 @@ pub enum JobError {
         "interrupted after {done} of {total} chunks; the finished chunks are kept in {dir} — run the same command with --resume to finish"
     )]
     Interrupted { done: u64, total: u64, dir: PathBuf },
+    /// A number a run produced that is not finite (or undefined where the
+    /// metric is always defined): a numerical failure, never written.
+    #[error(
+        "run {run}, year {year}: {quantity} is {value}, not a finite number — a numerical failure (are some parameters too large?); nothing of this run was written"
+    )]
+    NonFinite {
+        run: u64,
+        year: i32,
+        quantity: String,
+        value: f64,
+    },
+}
+
+/// A committed chunk whose bytes no longer match its record: computed again
+/// by a resume.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Damage {
+    pub chunk: u64,
+    pub path: PathBuf,
+    pub what: String,
 }
 
 /// What a finished job reports.
@@ -299,12 +341,60 @@ pub struct JobReport {
     pub simulated: u64,
     /// Chunks found finished and reused (with --resume).
     pub reused_chunks: u64,
+    /// Chunks found damaged and computed again (with --resume).
+    pub damaged: Vec<Damage>,
     /// Shard directories joined (for `merge`; 0 otherwise).
     pub merged_shards: usize,
 }
 
+/// Check every number of a run's outcomes (under `profiles`, in order) before
+/// it is written: an infinity, or NaN in a metric that is always defined, is a
+/// numerical failure. NaN in a metric that may be undefined (a rate with no
+/// rounds, an accession that never happened) is written as an empty cell.
+pub fn check_finite(
+    world: &World,
+    catalogue: &Catalogue,
+    profiles: &[Profile],
+    outcomes: &[RunOutcome],
+) -> Result<(), JobError> {
+    for (profile, o) in profiles.iter().zip(outcomes) {
+        for (key, &x) in catalogue.keys.iter().zip(&o.values) {
+            if x.is_infinite() || (x.is_nan() && !key.measure.may_be_undefined()) {
+                return Err(JobError::NonFinite {
+                    run: o.run,
+                    year: world.end,
+                    quantity: format!(
+                        "{} of {} under profile {} at the end of the run",
+                        key.name,
+                        crate::outcome::state_code(world, key.state),
+                        profile.name
+                    ),
+                    value: x,
+                });
+            }
+        }
+        for t in &o.timeseries {
+            if t.value.is_infinite() || (t.value.is_nan() && !t.series.may_be_undefined()) {
+                return Err(JobError::NonFinite {
+                    run: o.run,
+                    year: t.year,
+                    quantity: format!(
+                        "{} of {} under profile {} (timeseries.csv)",
+                        t.series.name(world),
+                        world.states[t.state].code,
+                        profile.name
+                    ),
+                    value: t.value,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Run the job, telling `progress` how far it has got; `cancel` stops it
-/// cleanly between chunks.
+/// cleanly between chunks. The results directory is locked for as long as
+/// the job runs.
 pub fn run(
     loaded: &Loaded,
     spec: &JobSpec,
@@ -317,7 +407,9 @@ pub fn run(
     let catalogue = Catalogue::new(world);
     let identity = Identity::new(loaded, spec);
     let out = &spec.out;
-    if spec.resume && out.join(CHUNK_DIR).join("job.json").exists() {
+    let _lock = DirLock::acquire(out)?;
+    let resumed = spec.resume && out.join(CHUNK_DIR).join("job.json").exists();
+    if resumed {
         let state = read_state(out)?;
         if let Some(d) = identity.difference(&state.identity) {
             return Err(OutputError::Mismatch(format!(
@@ -349,21 +441,41 @@ pub fn run(
         let state = ChunkState {
             identity: identity.clone(),
             shard: spec.shard,
+            merge: false,
         };
-        let json = serde_json::to_vec_pretty(&state)
-            .map_err(|e| OutputError::io(out, std::io::Error::other(e)))?;
-        let folder = out.join(CHUNK_DIR);
-        std::fs::create_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
-        output::write_atomic(&folder, "job.json", &json)?;
+        write_state(out, &state)?;
     }
 
     let total = chunk::chunk_count(spec.runs);
     let mine = spec.shard.map_or(0..total, |s| s.chunks(total));
-    let todo: Vec<(u64, std::ops::Range<u64>)> = mine
-        .clone()
-        .filter(|&c| !chunk::is_complete(out, c, spec.timeseries))
-        .map(|c| (c, chunk::chunk_runs(c, spec.runs)))
-        .collect();
+    // A resume checks every chunk it keeps against its recorded SHA-256; a
+    // damaged one is deleted and computed again.
+    let mut damaged = Vec::new();
+    let mut todo: Vec<(u64, std::ops::Range<u64>)> = Vec::new();
+    for c in mine.clone() {
+        let status = if resumed {
+            chunk::status(out, c, spec.timeseries, true)
+        } else {
+            ChunkStatus::Missing
+        };
+        match status {
+            ChunkStatus::Complete => continue,
+            ChunkStatus::Missing => {}
+            ChunkStatus::Damaged { path, what } => {
+                progress.notice(&format!(
+                    "warning: chunk {c} is damaged ({}: {what}); computing it again",
+                    path.display()
+                ));
+                chunk::discard(out, c)?;
+                damaged.push(Damage {
+                    chunk: c,
+                    path,
+                    what,
+                });
+            }
+        }
+        todo.push((c, chunk::chunk_runs(c, spec.runs)));
+    }
     let reused = (mine.end - mine.start) - todo.len() as u64;
     let options = RunOptions {
         timeseries: spec.timeseries,
@@ -376,14 +488,15 @@ pub fn run(
     let done_before = all_mine - todo.iter().map(|(_, r)| r.end - r.start).sum::<u64>();
     let done = AtomicU64::new(done_before);
     progress.start(all_mine, done_before);
-    let simulate = |r: u64| -> Result<Vec<RunOutcome>, SimError> {
+    let simulate = |r: u64| -> Result<Vec<RunOutcome>, JobError> {
         let outcomes = spec
             .profiles
             .iter()
             .map(|p| simulation::simulate(world, p, &catalogue, spec.seed, r, &options))
-            .collect();
+            .collect::<Result<Vec<_>, SimError>>()?;
+        check_finite(world, &catalogue, &spec.profiles, &outcomes)?;
         progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
-        outcomes
+        Ok(outcomes)
     };
     let mut solves = 0;
     let mut persisted = 0;
@@ -392,7 +505,7 @@ pub fn run(
         &todo,
         simulate,
         &proceed,
-        |c, runs: Vec<Result<Vec<RunOutcome>, SimError>>| {
+        |c, runs: Vec<Result<Vec<RunOutcome>, JobError>>| {
             let mut rows = ChunkRows::new(world, &catalogue, &spec.profiles, spec.timeseries);
             for outcomes in runs {
                 let outcomes = outcomes?;
@@ -413,11 +526,13 @@ pub fn run(
         });
     }
 
-    // A shard (even 0/1) keeps its chunks for `merge`.
+    // A shard (even 0/1) keeps its chunks for `merge`. A whole job deletes
+    // them only once `manifest.json` is written, so that a stop anywhere
+    // before leaves what `--resume` needs to assemble the files again.
     let whole = spec.shard.is_none();
     let written = if whole {
         let sources = vec![out.clone(); total as usize];
-        let w = output::assemble(
+        output::assemble(
             out,
             &sources,
             spec.runs,
@@ -426,13 +541,12 @@ pub fn run(
             &spec.profiles,
             spec.reference,
             spec.timeseries,
-        )?;
-        let folder = out.join(CHUNK_DIR);
-        std::fs::remove_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
-        w
+            spec.fault,
+        )?
     } else {
         output::Written::default()
     };
+    Fault::at(Fault::BeforeManifest, spec.fault)?;
     let runs_here = all_mine;
     let wall = clock.elapsed();
     let threads = rayon::current_num_threads();
@@ -458,6 +572,9 @@ pub fn run(
         .to_json()
         .map_err(|e| OutputError::io(&spec.out.join("manifest.json"), std::io::Error::other(e)))?;
     output::write_atomic(out, "manifest.json", &json)?;
+    if whole {
+        chunk::retire(out)?;
+    }
     Ok(JobReport {
         out: out.clone(),
         runs: runs_here,
@@ -473,18 +590,26 @@ pub fn run(
         solves,
         simulated,
         reused_chunks: reused,
+        damaged,
         merged_shards: 0,
     })
 }
 
 /// The job a set of shard directories belongs to, checked for consistency:
-/// same job, no chunk twice, none missing. Returns the identity and, for each
-/// chunk in order, the directory holding it.
-pub fn shards_of(dirs: &[PathBuf]) -> Result<(Identity, Vec<PathBuf>), OutputError> {
+/// same job, no chunk twice, none missing, none damaged (with `verify`, every
+/// chunk file is read and compared with its recorded SHA-256). Returns the
+/// identity and, for each chunk in order, the directory holding it.
+pub fn shards_of(dirs: &[PathBuf], verify: bool) -> Result<(Identity, Vec<PathBuf>), OutputError> {
     let mut identity: Option<Identity> = None;
     let mut owner: Vec<Option<PathBuf>> = Vec::new();
     for dir in dirs {
         let state = read_state(dir)?;
+        if state.merge {
+            return Err(OutputError::Mismatch(format!(
+                "{} holds an unfinished merge, not a shard; run that merge again to finish it",
+                dir.display()
+            )));
+        }
         match &identity {
             None => {
                 owner = vec![None; chunk::chunk_count(state.identity.runs) as usize];
@@ -501,14 +626,29 @@ pub fn shards_of(dirs: &[PathBuf]) -> Result<(Identity, Vec<PathBuf>), OutputErr
             }
         }
         let total = owner.len() as u64;
+        if state
+            .shard
+            .is_some_and(|s| s.count == 0 || s.index >= s.count)
+        {
+            return Err(OutputError::Corrupt {
+                path: dir.join(CHUNK_DIR).join("job.json"),
+                what: "its shard is not K/N with K < N".into(),
+            });
+        }
         let range = state.shard.map_or(0..total, |s| s.chunks(total));
         for c in range {
-            if !chunk::is_complete(dir, c, state.identity.timeseries) {
-                return Err(OutputError::Mismatch(format!(
-                    "{} has not finished chunk {c} (runs {:?}); finish it with --resume first",
-                    dir.display(),
-                    chunk::chunk_runs(c, state.identity.runs)
-                )));
+            match chunk::status(dir, c, state.identity.timeseries, verify) {
+                ChunkStatus::Complete => {}
+                ChunkStatus::Missing => {
+                    return Err(OutputError::Mismatch(format!(
+                        "{} has not finished chunk {c} (runs {:?}); finish it with --resume first",
+                        dir.display(),
+                        chunk::chunk_runs(c, state.identity.runs)
+                    )));
+                }
+                ChunkStatus::Damaged { path, what } => {
+                    return Err(OutputError::Corrupt { path, what });
+                }
             }
             if let Some(other) = &owner[c as usize] {
                 return Err(OutputError::Mismatch(format!(
@@ -535,16 +675,21 @@ pub fn shards_of(dirs: &[PathBuf]) -> Result<(Identity, Vec<PathBuf>), OutputErr
 }
 
 /// Merge complete shard directories of one job into `out` (the scenario must
-/// be `loaded` as the shards ran it).
+/// be `loaded` as the shards ran it). Every chunk is checked against its
+/// recorded SHA-256 before anything is written; `out` may not be one of the
+/// shards, and is locked while the merge runs. A merge stopped half-way (a
+/// kill, a full disk) is finished by the same merge again, without `--force`.
 pub fn merge(
     loaded: &Loaded,
     dirs: &[PathBuf],
     out: &Path,
     force: bool,
+    fault: Option<Fault>,
 ) -> Result<JobReport, JobError> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let (identity, sources) = shards_of(dirs)?;
+    output::check_merge_dirs(dirs, out)?;
+    let (identity, sources) = shards_of(dirs, true)?;
     if identity.scenario_sha256 != loaded.sha256 {
         return Err(OutputError::Mismatch(format!(
             "the scenario {} has changed since the shards ran (SHA-256 {} vs {})",
@@ -593,7 +738,20 @@ pub fn merge(
         ))
         .into());
     }
-    output::prepare_dir(out, force)?;
+    let _lock = DirLock::acquire(out)?;
+    let unfinished = !out.join("manifest.json").exists()
+        && read_state(out).is_ok_and(|s| s.merge && s.identity == identity);
+    if !unfinished {
+        output::prepare_dir(out, force)?;
+    }
+    write_state(
+        out,
+        &ChunkState {
+            identity: identity.clone(),
+            shard: None,
+            merge: true,
+        },
+    )?;
     let catalogue = Catalogue::new(world);
     let written = output::assemble(
         out,
@@ -604,7 +762,9 @@ pub fn merge(
         &profiles,
         identity.reference,
         identity.timeseries,
+        fault,
     )?;
+    Fault::at(Fault::BeforeManifest, fault)?;
     let wall = clock.elapsed();
     let names = profiles.iter().map(|p| p.name.as_str()).collect();
     let mut manifest = Manifest::new(
@@ -627,6 +787,7 @@ pub fn merge(
         .to_json()
         .map_err(|e| OutputError::io(&out.join("manifest.json"), std::io::Error::other(e)))?;
     output::write_atomic(out, "manifest.json", &json)?;
+    chunk::retire(out)?;
     Ok(JobReport {
         out: out.to_path_buf(),
         runs: identity.runs,
@@ -642,6 +803,7 @@ pub fn merge(
         solves: 0,
         simulated: 0,
         reused_chunks: 0,
+        damaged: Vec::new(),
         merged_shards: dirs.len(),
     })
 }

@@ -45,10 +45,25 @@ fn run(cli: Cli) -> Result<String, CommandError> {
     let context = Context {
         progress: &bar,
         cancel: &STOP,
+        fault: fault()?,
     };
     let result = command::execute(&cli.command, &context);
     bar.bar.finish_and_clear();
     result
+}
+
+/// `STATECRAFT_FAULT=mid-assembly|before-manifest`: stop a job or merge on
+/// purpose at that point of its final assembly, as a kill there would (for
+/// tests of crash recovery; results/README.md). Read here, never by the
+/// library, which takes it as a parameter.
+fn fault() -> Result<Option<statecraft::output::Fault>, CommandError> {
+    match std::env::var("STATECRAFT_FAULT") {
+        Ok(v) if !v.is_empty() => v
+            .parse()
+            .map(Some)
+            .map_err(|e| CommandError::Input(format!("STATECRAFT_FAULT: {e}"))),
+        _ => Ok(None),
+    }
 }
 
 /// Ctrl-C asks the job to stop after the chunk in progress; a second Ctrl-C
@@ -98,5 +113,9 @@ impl Progress for Bar {
 
     fn set(&self, done: u64) {
         self.bar.set_position(done);
+    }
+
+    fn notice(&self, message: &str) {
+        self.bar.suspend(|| eprintln!("{message}"));
     }
 }

@@ -9,6 +9,15 @@
 //! chunk size, not by the number of runs.
 
 use rand::SeedableRng;
+
+/// Most runs a job may have (`--runs`, `[run] runs`): 10⁹, about 7.8 million
+/// chunks, far more than one machine simulates in a week; beyond it a job's
+/// bookkeeping, not its runs, would dominate.
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
+/// Most worker threads a job may ask for (`--threads`): more than any
+/// machine's cores, and few enough that spawning them cannot exhaust memory.
+pub const MAX_THREADS: usize = 1024;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::ops::Range;

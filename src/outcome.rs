@@ -72,6 +72,27 @@ pub enum Measure {
     CultureOfAnarchy,
 }
 
+impl Measure {
+    /// May this metric be undefined (NaN, written as an empty cell) in a run
+    /// by design — a ratio with nothing to divide by, a year that never came?
+    /// Any other metric that is NaN is a numerical failure.
+    pub fn may_be_undefined(self) -> bool {
+        matches!(
+            self,
+            Measure::MeanPayoff(_)
+                | Measure::CooperationRate(_)
+                | Measure::MutualCooperationRate(_)
+                | Measure::AccessionYear(_)
+                | Measure::ComplianceShare(_)
+                | Measure::BoundTariff(_)
+                | Measure::MeanTariff
+                | Measure::WelfareChange
+                | Measure::ParticipationShare(_)
+                | Measure::SanctionsComplianceShare
+        )
+    }
+}
+
 /// The pseudo-state of region-level metrics, written as `ALL`.
 pub const REGION: usize = usize::MAX;
 
@@ -370,6 +391,12 @@ pub enum Series {
 }
 
 impl Series {
+    /// May this series be undefined (NaN) in a year by design? Only the
+    /// trade-weighted tariff of a state with no imports is.
+    pub fn may_be_undefined(self) -> bool {
+        matches!(self, Series::MeanTariff | Series::WelfareChange)
+    }
+
     pub fn name(self, world: &World) -> String {
         match self {
             Series::CooperationRate(g) => format!("cooperation_rate:{}", world.games[g].name),

@@ -275,6 +275,19 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
             plural(report.simulated, "run")
         );
     }
+    if !report.damaged.is_empty() {
+        let chunks: Vec<String> = report.damaged.iter().map(|d| d.chunk.to_string()).collect();
+        let _ = writeln!(
+            s,
+            "{} damaged (its bytes differed from the SHA-256 recorded when it was written) and computed again: chunk {}",
+            if chunks.len() == 1 {
+                "1 chunk was".to_string()
+            } else {
+                format!("{} chunks were", chunks.len())
+            },
+            chunks.join(", ")
+        );
+    }
     if report.solves > 0 {
         let per_run =
             report.solves as f64 / (report.simulated.max(1) * report.profiles.max(1)) as f64;

@@ -13,6 +13,7 @@
 
 use crate::design::Dimension;
 use crate::job::{self, JobError, JobSpec, Progress, Shard, UnknownProfile};
+use crate::output::lock::{DirLock, LOCK_FILE};
 use crate::output::{CsvFile, OutputError, number};
 use crate::scenario::{self, Loaded, Override, ScenarioError};
 use serde::{Deserialize, Serialize};
@@ -90,7 +91,9 @@ pub fn write_sweep_csv(
                 what: e.to_string(),
             })?;
             let mut row: Vec<String> = vec![k.to_string()];
-            row.extend(values.iter().map(|&x| number(&mut buf, x).to_string()));
+            for &x in values {
+                row.push(number(&mut buf, x)?.to_string());
+            }
             row.extend(record.iter().map(str::to_string));
             file.row(&row)?;
         }
@@ -154,7 +157,9 @@ pub fn point_overrides(set: &[Override], dims: &[Dimension], values: &[f64]) -> 
     for (d, &x) in dims.iter().zip(values) {
         overrides.push(Override {
             path: d.path.clone(),
-            value: number(&mut buf, x).to_string(),
+            // Design points are finite; an infinity would be refused by the
+            // scenario's checks as the value it is.
+            value: number(&mut buf, x).map_or_else(|_| x.to_string(), str::to_string),
         });
     }
     overrides
@@ -203,6 +208,7 @@ pub fn run(
         points: spec.points.clone(),
         held: mine.clone(),
     };
+    let _lock = DirLock::acquire(out)?;
     let recorded = out.join("sweep.json");
     if recorded.exists() && spec.resume {
         if !SweepState::read(out)?.same_sweep(&state) {
@@ -250,6 +256,7 @@ pub fn run(
             force: !spec.resume,
             resume: spec.resume,
             timeseries: spec.timeseries,
+            fault: None,
         };
         let within = Within {
             sweep: progress,
@@ -290,6 +297,10 @@ impl Progress for Within<'_> {
     fn set(&self, done: u64) {
         self.sweep.set(self.before + done);
     }
+
+    fn notice(&self, message: &str) {
+        self.sweep.notice(message);
+    }
 }
 
 /// Is `dir` a sweep directory (or a shard of one)?
@@ -298,8 +309,12 @@ pub fn is_sweep(dir: &Path) -> bool {
 }
 
 /// Join the directories of a sweep's shards into `out`: every point directory
-/// copied from the one shard that holds it, then `sweep.csv`.
+/// copied from the one shard that holds it, then `sweep.csv`, then
+/// `sweep.json` last — so a merge stopped half-way leaves no `sweep.json`, and
+/// the same merge again finishes it without `--force`. `out` may not be one
+/// of the shards, and is locked while the merge runs.
 pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<SweepReport, OutputError> {
+    crate::output::check_merge_dirs(dirs, out)?;
     let states = dirs
         .iter()
         .map(|d| SweepState::read(d))
@@ -345,6 +360,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<SweepReport, O
             "point {k} is in none of the directories: a shard is missing"
         )));
     }
+    let _lock = DirLock::acquire(out)?;
     if is_sweep(out) && !force {
         return Err(OutputError::Exists(out.to_path_buf()));
     }
@@ -356,8 +372,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<SweepReport, O
         held: (0..first.points.len()).collect(),
         ..first.clone()
     };
-    merged.write(out)?;
     write_sweep_csv(out, &first.dimensions, &first.points)?;
+    merged.write(out)?;
     Ok(SweepReport {
         out: out.to_path_buf(),
         points: first.points.len(),
@@ -372,6 +388,10 @@ fn copy_files(from: &Path, to: &Path) -> Result<(), OutputError> {
     std::fs::create_dir_all(to).map_err(|e| OutputError::io(to, e))?;
     for entry in std::fs::read_dir(from).map_err(|e| OutputError::read(from, e))? {
         let entry = entry.map_err(|e| OutputError::read(from, e))?;
+        // A stale lock file (its job was killed after finishing) is no result.
+        if entry.file_name() == LOCK_FILE || !entry.path().is_file() {
+            continue;
+        }
         let target = to.join(entry.file_name());
         std::fs::copy(entry.path(), &target).map_err(|e| OutputError::io(&target, e))?;
     }

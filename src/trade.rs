@@ -36,6 +36,16 @@ pub enum TradeError {
     /// that does not clear every market.
     #[error("the trade counterfactual has no equilibrium: {0}")]
     InvalidShock(String),
+    /// An equilibrium found, but some of its numbers are not finite (they
+    /// overflow a 64-bit float): a numerical failure, never a number.
+    #[error(
+        "the trade equilibrium is outside floating-point range: the {quantity} of region {region} (in scenario order, from 0) is {value}; the parameters (e.g. a trade elasticity close to 0) are too extreme to compute"
+    )]
+    NonFinite {
+        quantity: &'static str,
+        region: usize,
+        value: f64,
+    },
 }
 
 /// How a counterfactual treats trade deficits.
@@ -113,6 +123,12 @@ impl Baseline {
             for x in shares.row_mut(m) {
                 *x /= spending[m];
             }
+        }
+        let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
+        if !(finite(&spending) && finite(&deficit) && finite(&shares.data) && finite(gdp)) {
+            return Err(TradeError::Calibration(
+                "the baseline's spending, deficits or trade shares are not finite numbers: GDP or trade flows too large to compute with".into(),
+            ));
         }
         Ok(Baseline {
             n,
@@ -379,6 +395,35 @@ impl Solver {
             s.wage[m] = self.wage[m];
             s.price[m] = self.phi[m].powf(-1.0 / eps);
             s.welfare[m] = s.spending[m] / base.spending[m] / s.price[m];
+        }
+        for m in 0..n {
+            let quantities = [
+                ("wage change", s.wage[m]),
+                ("price index change", s.price[m]),
+                ("spending", s.spending[m]),
+                ("welfare change", s.welfare[m]),
+            ];
+            let shares = s.shares.row(m).iter().map(|&x| ("trade share", x));
+            if let Some((quantity, value)) = quantities
+                .into_iter()
+                .chain(shares)
+                .find(|(_, x)| !x.is_finite())
+            {
+                return Err(TradeError::NonFinite {
+                    quantity,
+                    region: m,
+                    value,
+                });
+            }
+            // A price index of 0 is an overflow of its inverse: welfare is
+            // then unbounded.
+            if s.price[m] <= 0.0 {
+                return Err(TradeError::NonFinite {
+                    quantity: "price index change",
+                    region: m,
+                    value: s.price[m],
+                });
+            }
         }
         Ok(&self.solution)
     }

@@ -461,11 +461,11 @@ impl WhatIf {
             let [a, b, c, d, e] = &mut bufs;
             states.row([
                 r.code.as_str(),
-                number(a, r.welfare_change_percent),
-                number(b, r.real_income_musd),
-                number(c, r.price_change_percent),
-                number(d, r.wage_change_percent),
-                number(e, r.domestic_share),
+                number(a, r.welfare_change_percent)?,
+                number(b, r.real_income_musd)?,
+                number(c, r.price_change_percent)?,
+                number(d, r.wage_change_percent)?,
+                number(e, r.domestic_share)?,
             ])?;
         }
         let mut shares = CsvFile::create(
@@ -479,8 +479,8 @@ impl WhatIf {
                 shares.row([
                     r.code.as_str(),
                     exporter.code.as_str(),
-                    number(a, r.shares_before[x]),
-                    number(b, r.shares[x]),
+                    number(a, r.shares_before[x])?,
+                    number(b, r.shares[x])?,
                 ])?;
             }
         }

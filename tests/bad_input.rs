@@ -280,7 +280,7 @@ fn negative_gdp() {
         &text,
         "-1500",
         "states.CCC.gdp_musd",
-        &["must be a positive number (GDP, US$ million), got -1500"],
+        &["must be a positive number (GDP, US$ million) up to 1e12, got -1500"],
     );
 }
 

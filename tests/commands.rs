@@ -59,6 +59,7 @@ impl Recorder {
         let context = Context {
             progress: self,
             cancel: &self.stop,
+            fault: None,
         };
         command::execute(&parse(args), &context)
     }
@@ -132,11 +133,31 @@ fn errors_carry_their_exit_status() {
     assert!(unknown.to_string().contains("unknown profile `hegemonic`"));
     let no_trade = execute(&["trade", CLASSIC, "--autarky"], &dir.path().join("t")).unwrap_err();
     assert_eq!(no_trade.exit_code(), 2, "{no_trade}");
-    // Zero runs or threads are refused while parsing.
-    for flag in ["--runs", "--threads"] {
-        let e = Cli::try_parse_from(["statecraft", "run", CLASSIC, flag, "0"]).unwrap_err();
-        assert!(e.to_string().contains("must be at least 1"), "{e}");
+    // Zero, too many or overflowing runs or threads are refused while parsing.
+    for (flag, limit) in [("--runs", "1000000000"), ("--threads", "1024")] {
+        for bad in [
+            "0",
+            "1000000001",
+            "10000",
+            "18446744073709551616",
+            "99999999999999999999",
+        ] {
+            if flag == "--runs" && bad == "10000" {
+                continue;
+            }
+            let e = Cli::try_parse_from(["statecraft", "run", CLASSIC, flag, bad]).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains(&format!("must be between 1 and {limit}")),
+                "{flag} {bad}: {e}"
+            );
+            assert_eq!(e.exit_code(), 2);
+        }
     }
+    // --resume and --force together have no meaning.
+    let e = Cli::try_parse_from(["statecraft", "run", CLASSIC, "--resume", "--force"]).unwrap_err();
+    assert!(e.to_string().contains("cannot be used with"), "{e}");
+    assert_eq!(e.exit_code(), 2);
 }
 
 /// A 300-run job (three chunks) into `out`.

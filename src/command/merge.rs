@@ -8,7 +8,8 @@ use crate::cli::MergeArgs;
 use crate::scenario::{self, Override};
 use crate::{job, report, sweep};
 
-pub fn execute(args: &MergeArgs, _ctx: &Context) -> Result<String, CommandError> {
+pub fn execute(args: &MergeArgs, ctx: &Context) -> Result<String, CommandError> {
+    crate::output::check_merge_dirs(&args.dirs, &args.out)?;
     if args.dirs.first().is_some_and(|d| sweep::is_sweep(d)) {
         let merged = sweep::merge(&args.dirs, &args.out, args.force)?;
         return Ok(if args.quiet {
@@ -22,7 +23,7 @@ pub fn execute(args: &MergeArgs, _ctx: &Context) -> Result<String, CommandError>
         });
     }
     // The shards record the scenario and overrides they ran.
-    let (identity, _) = job::shards_of(&args.dirs)?;
+    let (identity, _) = job::shards_of(&args.dirs, false)?;
     let path = args
         .scenario
         .clone()
@@ -34,7 +35,7 @@ pub fn execute(args: &MergeArgs, _ctx: &Context) -> Result<String, CommandError>
         .collect::<Result<_, _>>()
         .map_err(CommandError::Input)?;
     let loaded = scenario::load(&path, &overrides)?;
-    let merged = job::merge(&loaded, &args.dirs, &args.out, args.force)?;
+    let merged = job::merge(&loaded, &args.dirs, &args.out, args.force, ctx.fault)?;
     Ok(if args.quiet {
         String::new()
     } else {

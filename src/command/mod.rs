@@ -25,7 +25,7 @@ pub mod trade;
 
 use crate::cli::{Command, JobArgs};
 use crate::job::{self, JobError, JobSpec, Progress, Silent, UnknownProfile};
-use crate::output::OutputError;
+use crate::output::{Fault, OutputError};
 use crate::report;
 use crate::scenario::{Loaded, ScenarioError};
 use crate::sweep::SweepError;
@@ -41,6 +41,10 @@ pub struct Context<'a> {
     pub progress: &'a dyn Progress,
     /// Set to stop a job cleanly after the chunk in progress.
     pub cancel: &'a AtomicBool,
+    /// Stop a job or merge on purpose at this point of its final assembly,
+    /// as a kill there would (tests of crash recovery; the binary reads it
+    /// from `STATECRAFT_FAULT`). `None` in normal use.
+    pub fault: Option<Fault>,
 }
 
 impl Context<'static> {
@@ -50,6 +54,7 @@ impl Context<'static> {
         Context {
             progress: &Silent,
             cancel: &NEVER,
+            fault: None,
         }
     }
 }
@@ -96,12 +101,15 @@ impl From<UnknownProfile> for CommandError {
 impl From<OutputError> for CommandError {
     fn from(e: OutputError) -> Self {
         match e {
-            OutputError::Exists(_) | OutputError::Interrupted(_) | OutputError::Mismatch(_) => {
-                CommandError::Input(e.to_string())
-            }
-            OutputError::Io { .. } | OutputError::Read { .. } | OutputError::Corrupt { .. } => {
-                CommandError::Runtime(e.to_string())
-            }
+            OutputError::Exists(_)
+            | OutputError::Interrupted(_)
+            | OutputError::Mismatch(_)
+            | OutputError::Locked { .. } => CommandError::Input(e.to_string()),
+            OutputError::Io { .. }
+            | OutputError::Read { .. }
+            | OutputError::Corrupt { .. }
+            | OutputError::NotFinite(_)
+            | OutputError::Injected(_) => CommandError::Runtime(e.to_string()),
         }
     }
 }
@@ -110,7 +118,9 @@ impl From<JobError> for CommandError {
     fn from(e: JobError) -> Self {
         match e {
             JobError::Output(o) => o.into(),
-            JobError::Simulation(_) => CommandError::Runtime(e.to_string()),
+            JobError::Simulation(_) | JobError::NonFinite { .. } => {
+                CommandError::Runtime(e.to_string())
+            }
             JobError::Interrupted { .. } => CommandError::Interrupted(e.to_string()),
         }
     }
@@ -201,6 +211,7 @@ fn run_job(
         force: args.force,
         resume: args.resume,
         timeseries: args.timeseries,
+        fault: ctx.fault,
     };
     let report = job::run(loaded, &spec, ctx.progress, ctx.cancel)?;
     Ok(if args.quiet {

@@ -13,6 +13,7 @@ use super::{OutputError, number};
 use crate::event::{Event, EventKind};
 use crate::outcome::{Catalogue, RunOutcome};
 use crate::world::{Profile, World};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -84,11 +85,197 @@ pub fn chunk_path(dir: &Path, index: u64, stream: Stream) -> PathBuf {
         .join(format!("{index:08}.{}", stream.file()))
 }
 
-/// Has chunk `index` been persisted completely?
-pub fn is_complete(dir: &Path, index: u64, timeseries: bool) -> bool {
-    Stream::all(timeseries)
-        .iter()
-        .all(|&s| chunk_path(dir, index, s).is_file())
+/// The record of chunk `index`: the SHA-256 of each of its files, in the
+/// format of `sha256sum` (`<hex>  <file name>`, one line per stream). Written
+/// last, it is what commits the chunk: a chunk without it is unfinished.
+pub fn record_path(dir: &Path, index: u64) -> PathBuf {
+    dir.join(CHUNK_DIR).join(format!("{index:08}.sha256"))
+}
+
+/// SHA-256 of `bytes` as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The digests a chunk's record holds, by stream, if it has a readable
+/// record naming exactly the streams of the job.
+fn read_record(dir: &Path, index: u64, timeseries: bool) -> Result<Option<Vec<String>>, String> {
+    let path = record_path(dir, index);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("its record cannot be read: {e}")),
+    };
+    let streams = Stream::all(timeseries);
+    let mut digests = Vec::with_capacity(streams.len());
+    let mut lines = text.lines();
+    for &stream in streams {
+        let name = format!("{index:08}.{}", stream.file());
+        let line = lines.next().unwrap_or_default();
+        match line.split_once("  ") {
+            Some((digest, file))
+                if file == name
+                    && digest.len() == 64
+                    && digest.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                digests.push(digest.to_ascii_lowercase())
+            }
+            _ => {
+                return Err(format!(
+                    "its record {} has no SHA-256 line for {name}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    if lines.next().is_some() {
+        return Err(format!("its record {} has extra lines", path.display()));
+    }
+    Ok(Some(digests))
+}
+
+/// What a results directory holds of one chunk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChunkStatus {
+    /// Not committed (no record): to be computed.
+    Missing,
+    /// Committed, but a file is missing or its bytes differ from the SHA-256
+    /// recorded when it was written.
+    Damaged { path: PathBuf, what: String },
+    /// Committed, and (if checked) every file has the recorded SHA-256.
+    Complete,
+}
+
+/// The state of chunk `index` in `dir`; with `verify`, every file of a
+/// committed chunk is read and its SHA-256 compared with the record.
+pub fn status(dir: &Path, index: u64, timeseries: bool, verify: bool) -> ChunkStatus {
+    let digests = match read_record(dir, index, timeseries) {
+        Ok(Some(d)) => d,
+        Ok(None) => return ChunkStatus::Missing,
+        Err(what) => {
+            return ChunkStatus::Damaged {
+                path: record_path(dir, index),
+                what,
+            };
+        }
+    };
+    for (&stream, expected) in Stream::all(timeseries).iter().zip(&digests) {
+        let path = chunk_path(dir, index, stream);
+        let damaged = |what: String| ChunkStatus::Damaged {
+            path: path.clone(),
+            what,
+        };
+        if !verify {
+            if !path.is_file() {
+                return damaged("the file is missing".into());
+            }
+            continue;
+        }
+        match file_sha256(&path) {
+            Ok(actual) if &actual == expected => {}
+            Ok(actual) => {
+                return damaged(format!(
+                    "its SHA-256 is {actual}, but {expected} was recorded when the chunk was written"
+                ));
+            }
+            Err(e) => return damaged(format!("it cannot be read: {e}")),
+        }
+    }
+    ChunkStatus::Complete
+}
+
+/// SHA-256 of a file's bytes, hex.
+fn file_sha256(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    let mut file = File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hex(&hasher.finalize()));
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+/// The SHA-256 recorded for `stream` of chunk `index`, for [`super::assemble`]
+/// to check the bytes it copies.
+pub(super) fn recorded(
+    dir: &Path,
+    index: u64,
+    stream: Stream,
+    timeseries: bool,
+) -> Result<String, OutputError> {
+    let position = Stream::all(timeseries).iter().position(|&s| s == stream);
+    match (read_record(dir, index, timeseries), position) {
+        (Ok(Some(digests)), Some(k)) => Ok(digests[k].clone()),
+        (Ok(None), _) | (_, None) => Err(OutputError::Corrupt {
+            path: record_path(dir, index),
+            what: "the chunk has no record of its SHA-256".into(),
+        }),
+        (Err(what), _) => Err(OutputError::Corrupt {
+            path: record_path(dir, index),
+            what,
+        }),
+    }
+}
+
+/// Delete chunk `index`'s record and files (a damaged chunk, to be computed
+/// again): the record first, so that a stop half-way leaves it unfinished.
+pub fn discard(dir: &Path, index: u64) -> Result<(), OutputError> {
+    let record = record_path(dir, index);
+    let paths =
+        std::iter::once(record).chain(Stream::all(true).iter().map(|&s| chunk_path(dir, index, s)));
+    for path in paths {
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(OutputError::io(&path, e));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Where a finished job's `.chunks/` is moved before it is deleted.
+pub const RETIRED_DIR: &str = ".chunks-finished";
+
+/// Delete a finished job's `.chunks/` (after its `manifest.json` is
+/// written): renamed out of the way first, so that a stop while deleting
+/// leaves a finished directory with no `.chunks/`, only leftovers under
+/// [`RETIRED_DIR`] that the next job in the directory deletes.
+pub fn retire(dir: &Path) -> Result<(), OutputError> {
+    let folder = dir.join(CHUNK_DIR);
+    let retired = dir.join(RETIRED_DIR);
+    remove_retired(dir)?;
+    match fs::rename(&folder, &retired) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        r => r.map_err(|e| OutputError::io(&folder, e))?,
+    }
+    remove_retired(dir)
+}
+
+/// Delete leftovers of an earlier [`retire`] stopped half-way.
+pub fn remove_retired(dir: &Path) -> Result<(), OutputError> {
+    let retired = dir.join(RETIRED_DIR);
+    match fs::remove_dir_all(&retired) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(OutputError::io(&retired, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Make the renames in `dir` durable (a no-op where directories cannot be
+/// opened).
+pub(super) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    let _ = dir;
+    Ok(())
 }
 
 /// Rows of one chunk, formatted in memory and then persisted.
@@ -139,7 +326,7 @@ impl<'w> ChunkRows<'w> {
                                 run.as_str(),
                                 state,
                                 key.name.as_str(),
-                                number(num, value),
+                                number(num, value)?,
                             ])
                             .map_err(io)?;
                         }
@@ -184,7 +371,7 @@ impl<'w> ChunkRows<'w> {
                                 year.as_str(),
                                 state,
                                 &name,
-                                number(num, t.value),
+                                number(num, t.value)?,
                             ])
                             .map_err(io)?;
                         }
@@ -195,26 +382,44 @@ impl<'w> ChunkRows<'w> {
         Ok(())
     }
 
-    /// Write the chunk's files into `dir/.chunks/` (temporary name, then rename).
+    /// Write the chunk's files into `dir/.chunks/` (temporary name, synced,
+    /// then renamed), then commit the chunk by writing its record (the
+    /// SHA-256 of every file) the same way.
     pub fn persist(self, dir: &Path, index: u64) -> Result<(), OutputError> {
         let folder = dir.join(CHUNK_DIR);
         fs::create_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
+        let write = |path: &Path, bytes: &[u8]| -> Result<(), OutputError> {
+            let partial = path.with_extension(match path.extension() {
+                Some(e) => format!("{}.partial", e.to_string_lossy()),
+                None => "partial".into(),
+            });
+            let write = || -> std::io::Result<()> {
+                use std::io::Write;
+                let mut f = File::create(&partial)?;
+                f.write_all(bytes)?;
+                f.sync_all()
+            };
+            write().map_err(|e| OutputError::io(&partial, e))?;
+            fs::rename(&partial, path).map_err(|e| OutputError::io(path, e))
+        };
+        let mut record = String::new();
         for (stream, w) in self.writers {
             let path = chunk_path(dir, index, stream);
             let bytes = w
                 .into_inner()
                 .map_err(|e| OutputError::io(&path, e.into_error()))?;
-            let partial = path.with_extension("csv.partial");
-            let write = || -> std::io::Result<()> {
-                use std::io::Write;
-                let mut f = File::create(&partial)?;
-                f.write_all(&bytes)?;
-                f.sync_all()
-            };
-            write().map_err(|e| OutputError::io(&partial, e))?;
-            fs::rename(&partial, &path).map_err(|e| OutputError::io(&path, e))?;
+            write(&path, &bytes)?;
+            let _ = writeln!(
+                record,
+                "{}  {index:08}.{}",
+                sha256_hex(&bytes),
+                stream.file()
+            );
         }
-        Ok(())
+        // The files' names must be on disk before the record that vouches
+        // for them.
+        sync_dir(&folder).map_err(|e| OutputError::io(&folder, e))?;
+        write(&record_path(dir, index), record.as_bytes())
     }
 }
 

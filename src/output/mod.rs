@@ -9,6 +9,7 @@
 //! complete, so a finished name always holds a finished file.
 
 pub mod chunk;
+pub mod lock;
 pub mod manifest;
 
 use crate::outcome::{Catalogue, RunOutcome};
@@ -47,11 +48,90 @@ pub enum OutputError {
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: io::Error },
     #[error(
-        "{path} is damaged ({what}); if it is a chunk file, delete it and run again with --resume to recompute that chunk"
+        "{path} is damaged ({what}); if it is a chunk file, run the job (or shard) that wrote it again with --resume, which computes the chunk again"
     )]
     Corrupt { path: PathBuf, what: String },
     #[error("{0}")]
     Mismatch(String),
+    #[error(
+        "the results directory {} is in use by another statecraft process ({}); wait for it to finish or stop it, or write elsewhere with --out",
+        dir.display(),
+        pid.map_or("its pid is not known yet".to_string(), |p| format!("pid {p}"))
+    )]
+    Locked { dir: PathBuf, pid: Option<u32> },
+    /// A number that is not finite where a finite one must be written.
+    #[error("{0}")]
+    NotFinite(String),
+    /// A [`Fault`] injected on purpose (a test of crash recovery).
+    #[error(
+        "stopped on purpose at `{0}` (fault injection for tests); the directory is left as a kill at that point would leave it"
+    )]
+    Injected(Fault),
+}
+
+/// A point of the final assembly at which a test asks a job or a merge to
+/// stop as if killed there (the binary reads it from `STATECRAFT_FAULT`; the
+/// library takes it as a parameter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// After the first final CSV has its name, before the others.
+    MidAssembly,
+    /// After every final CSV, before `manifest.json`.
+    BeforeManifest,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 2] = [Fault::MidAssembly, Fault::BeforeManifest];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fault::MidAssembly => "mid-assembly",
+            Fault::BeforeManifest => "before-manifest",
+        }
+    }
+
+    /// Stop here if this is the fault asked for.
+    pub fn at(point: Fault, asked: Option<Fault>) -> Result<(), OutputError> {
+        match asked {
+            Some(f) if f == point => Err(OutputError::Injected(f)),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Fault {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Fault::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Fault::ALL.iter().map(|f| f.as_str()).collect();
+                format!("unknown fault `{s}`; expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// A number that may not be written: an infinity (NaN is written as an empty
+/// cell, which means undefined).
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+#[error("{0} is not a finite number")]
+pub struct NotFinite(pub f64);
+
+impl From<NotFinite> for OutputError {
+    fn from(e: NotFinite) -> Self {
+        OutputError::NotFinite(format!(
+            "refusing to write {}: every number written must be finite",
+            e.0
+        ))
+    }
 }
 
 impl OutputError {
@@ -106,7 +186,33 @@ pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), OutputError> {
             fs::remove_file(&p).map_err(|e| OutputError::io(&p, e))?;
         }
     }
+    chunk::remove_retired(dir)?;
     fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))
+}
+
+/// Refuse a merge whose `out` is one of its input directories (compared as
+/// canonical paths, so `./a`, `a/` and a link to `a` are all `a`) — the merge
+/// would delete the shard it reads — or whose input another process is
+/// writing right now.
+pub fn check_merge_dirs(dirs: &[PathBuf], out: &Path) -> Result<(), OutputError> {
+    let canonical = |p: &Path| fs::canonicalize(p).ok();
+    let target = canonical(out);
+    for dir in dirs {
+        if target.is_some() && canonical(dir) == target {
+            return Err(OutputError::Mismatch(format!(
+                "--out {} is one of the directories to merge ({}); write the merged results to a new directory",
+                out.display(),
+                dir.display()
+            )));
+        }
+        if let Some(pid) = lock::in_use(dir) {
+            return Err(OutputError::Locked {
+                dir: dir.clone(),
+                pid,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A CSV file being written under its `.partial` name.
@@ -170,13 +276,32 @@ pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf, 
     Ok(path)
 }
 
-/// A number as written in the CSVs: shortest round-trip decimal; empty if undefined.
-pub fn number(buf: &mut String, x: f64) -> &str {
+/// A number as written in the CSVs: shortest round-trip decimal; empty if
+/// undefined (NaN). An infinity is never written.
+pub fn number(buf: &mut String, x: f64) -> Result<&str, NotFinite> {
     buf.clear();
+    if x.is_infinite() {
+        return Err(NotFinite(x));
+    }
     if !x.is_nan() {
         let _ = write!(buf, "{x}");
     }
-    buf
+    Ok(buf)
+}
+
+/// The first statistic of `s` that is infinite, by column name.
+fn infinite_statistic(s: &Summary) -> Option<(&'static str, f64)> {
+    [
+        ("mean", s.mean),
+        ("sd", s.sd),
+        ("ci_low", s.ci_low),
+        ("ci_high", s.ci_high),
+        ("p05", s.p05),
+        ("p50", s.p50),
+        ("p95", s.p95),
+    ]
+    .into_iter()
+    .find(|(_, x)| x.is_infinite())
 }
 
 /// One row of `summary.csv`.
@@ -392,19 +517,25 @@ impl<'w> Summariser<'w> {
                     metric: key.name.clone(),
                     summary: s,
                 };
+                if let Some((stat, x)) = infinite_statistic(&s) {
+                    return Err(OutputError::NotFinite(format!(
+                        "the {stat} of {} for {} under profile {} over {} runs is {x}: its values are too large to summarise; nothing was written to summary.csv",
+                        row.metric, row.state, row.profile, s.n
+                    )));
+                }
                 let [a, b, c, d, e, f, g] = &mut bufs;
                 summary.row([
                     row.profile.as_str(),
                     row.state.as_str(),
                     row.metric.as_str(),
                     &s.n.to_string(),
-                    number(a, s.mean),
-                    number(b, s.sd),
-                    number(c, s.ci_low),
-                    number(d, s.ci_high),
-                    number(e, s.p05),
-                    number(f, s.p50),
-                    number(g, s.p95),
+                    number(a, s.mean)?,
+                    number(b, s.sd)?,
+                    number(c, s.ci_low)?,
+                    number(d, s.ci_high)?,
+                    number(e, s.p05)?,
+                    number(f, s.p50)?,
+                    number(g, s.p95)?,
                 ])?;
                 rows.push(row);
             }
@@ -457,20 +588,26 @@ impl<'w> Summariser<'w> {
                 let d = difference.map_or((String::new(), nan, nan, nan), |d| {
                     (d.n.to_string(), d.mean, d.ci_low, d.ci_high)
                 });
+                if let Some((stat, x)) = difference.as_ref().and_then(infinite_statistic) {
+                    return Err(OutputError::NotFinite(format!(
+                        "the {stat} of the paired difference in {} for {} between profiles {} and {reference} is {x}: its values are too large to summarise; nothing was written to comparison.csv",
+                        row.metric, row.state, row.profile
+                    )));
+                }
                 let [a, b, c, e, f, g] = &mut bufs;
                 file.row([
                     row.profile.as_str(),
                     row.state.as_str(),
                     row.metric.as_str(),
                     &row.summary.n.to_string(),
-                    number(a, row.summary.mean),
-                    number(b, row.summary.ci_low),
-                    number(c, row.summary.ci_high),
+                    number(a, row.summary.mean)?,
+                    number(b, row.summary.ci_low)?,
+                    number(c, row.summary.ci_high)?,
                     reference.as_str(),
                     d.0.as_str(),
-                    number(e, d.1),
-                    number(f, d.2),
-                    number(g, d.3),
+                    number(e, d.1)?,
+                    number(f, d.2)?,
+                    number(g, d.3)?,
                 ])?;
                 out.push(ComparisonRow {
                     profile: row.profile.clone(),
@@ -535,9 +672,9 @@ impl<'w> Summariser<'w> {
                     description,
                     &self.runs.to_string(),
                     &matched.to_string(),
-                    number(a, share),
-                    number(b, lo),
-                    number(c, hi),
+                    number(a, share)?,
+                    number(b, lo)?,
+                    number(c, hi)?,
                     diag,
                 ])?;
                 out.push(RetrodictionRow {
@@ -561,7 +698,9 @@ impl<'w> Summariser<'w> {
 
 /// Join the chunk files of a whole job, `sources[c]` being the directory that
 /// holds chunk c, into the final CSVs in `out`, and compute every summary by
-/// reading them back in run order.
+/// reading them back in run order. Every chunk file's bytes are checked, as
+/// they are copied, against the SHA-256 recorded when it was written. `fault`
+/// stops it half-way on purpose (tests of crash recovery).
 #[allow(clippy::too_many_arguments)]
 pub fn assemble(
     out: &Path,
@@ -572,9 +711,14 @@ pub fn assemble(
     profiles: &[Profile],
     reference: usize,
     timeseries: bool,
+    fault: Option<Fault>,
 ) -> Result<Written, OutputError> {
-    use std::io::Write;
-    for &stream in chunk::Stream::all(timeseries) {
+    use sha2::{Digest, Sha256};
+    use std::io::{Read, Write};
+    for (k, &stream) in chunk::Stream::all(timeseries).iter().enumerate() {
+        if k == 1 {
+            Fault::at(Fault::MidAssembly, fault)?;
+        }
         let path = out.join(stream.file());
         let partial = out.join(format!("{}.partial", stream.file()));
         let fail = |e: io::Error| OutputError::io(&partial, e);
@@ -585,10 +729,35 @@ pub fn assemble(
             .map_err(|e| fail(e.into()))?;
         w.write_all(&header.into_inner().map_err(|e| fail(e.into_error()))?)
             .map_err(fail)?;
+        let mut buf = vec![0u8; 1 << 16];
         for (c, dir) in sources.iter().enumerate() {
+            let expected = chunk::recorded(dir, c as u64, stream, timeseries)?;
             let chunk = chunk::chunk_path(dir, c as u64, stream);
             let mut reader = File::open(&chunk).map_err(|e| OutputError::read(&chunk, e))?;
-            io::copy(&mut reader, &mut w).map_err(fail)?;
+            let mut hasher = Sha256::new();
+            loop {
+                let n = reader
+                    .read(&mut buf)
+                    .map_err(|e| OutputError::read(&chunk, e))?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                w.write_all(&buf[..n]).map_err(fail)?;
+            }
+            let actual: String = hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            if actual != expected {
+                return Err(OutputError::Corrupt {
+                    path: chunk,
+                    what: format!(
+                        "its SHA-256 is {actual}, but {expected} was recorded when the chunk was written"
+                    ),
+                });
+            }
         }
         let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
         file.sync_all().map_err(fail)?;

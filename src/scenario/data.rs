@@ -2,24 +2,122 @@
 //! care as the scenario itself: every error names the file, line, column and
 //! what would be valid.
 
-use super::error::{ScenarioError, locate, unknown_state};
+use super::error::{Origin, ScenarioError, locate, unknown_state};
 use crate::matrix::Matrix;
+use std::io::Read;
 use std::path::Path;
 
 const HEADER: [&str; 3] = ["exporter", "importer", "value_musd"];
 
-/// Read bilateral exports (US$ million) for the scenario's states: `flows[(i, n)]`
-/// = exports of i to n. Every ordered pair of distinct states needs one row.
-pub fn read_flows(path: &Path, shown: &str, codes: &[String]) -> Result<Matrix, ScenarioError> {
+/// Largest scenario file read, in bytes (16 MiB; the shipped ones are a few KB).
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Largest data file (trade flows CSV) read, in bytes (256 MiB).
+pub const MAX_DATA_BYTES: u64 = 256 << 20;
+
+/// The bytes of the input file at `path`: it must be a regular file (a FIFO,
+/// a device or a directory is refused before it is opened, so nothing hangs)
+/// of at most `cap` bytes, and is read through a reader bounded by `cap`, so a
+/// file that grows while it is read cannot exhaust memory. The error says why,
+/// for a message that names the file.
+pub(crate) fn read_input(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(format!("it is {}, not a regular file", kind(&meta)));
+    }
+    let too_big = |len: u64| {
+        format!(
+            "it is {len} bytes, more than the {} MiB an input file may have",
+            cap >> 20
+        )
+    };
+    if meta.len() > cap {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > cap {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What kind of file system entry `meta` is, for a message.
+fn kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
+}
+
+/// `bytes` as UTF-8 text, or an error at the line and column (in characters)
+/// of the first byte that is not UTF-8. `what` names the file in the message.
+pub(crate) fn utf8<'b>(bytes: &'b [u8], file: &str, what: &str) -> Result<&'b str, ScenarioError> {
+    let e = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e,
+    };
+    let at = e.valid_up_to();
+    let prefix = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+    let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    let bad = e.error_len().unwrap_or(bytes.len() - at);
+    let shown: Vec<String> = bytes[at..at + bad]
+        .iter()
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    Err(ScenarioError {
+        file: file.into(),
+        origin: Origin::File {
+            line: prefix.matches('\n').count() + 1,
+            column: prefix[line_start..].chars().count() + 1,
+            source_line: String::from_utf8_lossy(&bytes[line_start..line_end])
+                .trim_end_matches('\r')
+                .to_string(),
+            width: 1,
+        },
+        field: String::new(),
+        message: format!(
+            "{what} is not UTF-8 text: the byte{} {} here {} not valid UTF-8; save the file as UTF-8",
+            if bad == 1 { "" } else { "s" },
+            shown.join(" "),
+            if bad == 1 { "is" } else { "are" },
+        ),
+    })
+}
+
+/// Read bilateral exports (US$ million) for the scenario's states from the
+/// bytes of a flows CSV (named `shown` in messages): `flows[(i, n)]` = exports
+/// of i to n. Every ordered pair of distinct states needs one row.
+pub fn parse_flows(bytes: &[u8], shown: &str, codes: &[String]) -> Result<Matrix, ScenarioError> {
     let whole = |message: String| ScenarioError::whole(shown, message);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        whole(format!(
-            "cannot read the trade data: {e}; the scenario's `trade.flows` names a CSV file (exporter,importer,value_musd) relative to the scenario file's directory"
-        ))
-    })?;
+    let text = utf8(bytes, shown, "the trade data")?;
     // Spreadsheets often save CSV with a byte-order mark; it is invisible, so
     // a header rejected because of it would look correct to the user.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n').scan(0usize, |offset, line| {
         let start = *offset;
         *offset += line.len();

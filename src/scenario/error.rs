@@ -78,6 +78,7 @@ impl fmt::Display for ScenarioError {
             Origin::Override(set) => {
                 write!(f, "{} (in --set {set}):{field} {}", self.file, self.message)
             }
+            Origin::Whole if self.file.is_empty() => write!(f, "{}", self.message),
             Origin::Whole => write!(f, "{}:{field} {}", self.file, self.message),
         }
     }

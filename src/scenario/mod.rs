@@ -7,9 +7,10 @@
 //! world. Every failure becomes a [`ScenarioError`] naming file, line, column,
 //! dotted field and what would be valid.
 
-mod data;
+pub mod data;
 pub mod error;
 pub mod format;
+pub mod fuzz;
 mod resolve;
 
 pub use error::{Origin, ScenarioError};
@@ -130,20 +131,47 @@ pub struct Loaded {
 }
 
 /// Read, check and resolve the scenario at `path` with `overrides` applied.
+/// The file must be a regular file of at most
+/// [`data::MAX_SCENARIO_BYTES`], in UTF-8.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Loaded, ScenarioError> {
+    if path.as_os_str().is_empty() {
+        return Err(ScenarioError::whole(
+            "",
+            "the scenario path is empty; name a scenario file (TOML), e.g. scenarios/classic_cooperation.toml",
+        ));
+    }
     let file = path.display().to_string();
-    let bytes = std::fs::read(path)
+    let bytes = data::read_input(path, data::MAX_SCENARIO_BYTES)
         .map_err(|e| ScenarioError::whole(&file, format!("cannot read the scenario file: {e}")))?;
-    let text = String::from_utf8(bytes.clone()).map_err(|e| {
-        ScenarioError::whole(&file, format!("the scenario file is not UTF-8 text: {e}"))
-    })?;
-    let world = load_str(&text, &file, overrides)?;
+    let world = load_bytes(&bytes, &file, overrides)?;
     Ok(Loaded {
         world,
         path: path.to_path_buf(),
         sha256: sha256_hex(&bytes),
         overrides: overrides.to_vec(),
     })
+}
+
+/// Check and resolve the scenario whose file holds `bytes` (named `file` in
+/// messages; data files are found relative to it): what [`load`] does once
+/// it has read the file, and the entry point the fuzzing targets exercise.
+pub fn load_bytes(
+    bytes: &[u8],
+    file: &str,
+    overrides: &[Override],
+) -> Result<World, ScenarioError> {
+    if bytes.len() as u64 > data::MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::whole(
+            file,
+            format!(
+                "the scenario file is {} bytes, more than the {} MiB a scenario may have",
+                bytes.len(),
+                data::MAX_SCENARIO_BYTES >> 20
+            ),
+        ));
+    }
+    let text = data::utf8(bytes, file, "the scenario file")?;
+    load_str(text, file, overrides)
 }
 
 /// Check and resolve scenario `text` (named `file` in messages).
@@ -492,7 +520,7 @@ fn type_message(m: &str) -> String {
 
 /// SHA-256 of `bytes` as lower-case hex: how the manifest identifies the
 /// scenario and data files a run read.
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -12,6 +12,11 @@ use crate::doctrine::params::Range;
 use crate::scenario::format::{GameSpec, PairsSpec, ScenarioFile};
 use crate::world::{MatrixGame, Payoffs, Player};
 
+/// Largest payoff in absolute value: a run's total over at most
+/// `MAX_ROUNDS` rounds and every pair, and the squares its summary
+/// statistics take, stay far inside floating-point range.
+pub const MAX_PAYOFF: f64 = 1e12;
+
 pub(super) fn resolve(
     r: &Resolver<'_, '_>,
     spec: &ScenarioFile,
@@ -29,10 +34,10 @@ fn game(r: &Resolver<'_, '_>, name: &str, g: &GameSpec, n: usize) -> Result<Matr
     let pay = &g.payoffs;
     for (key, x) in [("R", pay.r), ("S", pay.s), ("T", pay.t), ("P", pay.p)] {
         r.require(
-            x.is_finite(),
+            x.is_finite() && x.abs() <= MAX_PAYOFF,
             &at.key("payoffs").key(key),
             x,
-            "a finite number",
+            "a number between -1e12 and 1e12 (payoffs are summed over every round and pair, and their statistics must not overflow)",
         )?;
     }
     let payoffs = Payoffs {

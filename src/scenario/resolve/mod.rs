@@ -264,10 +264,13 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         &format!("at most {MAX_ROUNDS} years after timeline.start"),
     )?;
     r.require(
-        spec.run.runs >= 1,
+        (1..=crate::montecarlo::MAX_RUNS).contains(&spec.run.runs),
         &path("run.runs"),
         spec.run.runs,
-        "at least 1",
+        &format!(
+            "between 1 and {} (split larger jobs into --shard jobs of the same --runs)",
+            crate::montecarlo::MAX_RUNS
+        ),
     )?;
     let dp = spec.model.distant_proximity;
     r.require(

@@ -12,6 +12,10 @@ use crate::doctrine::{Doctrine, Params};
 use crate::scenario::format::ScenarioFile;
 use crate::world::{Learning, State};
 
+/// Largest GDP or military expenditure, US$ million: 10¹², about ten
+/// thousand times world GDP, so that sums over states cannot overflow.
+pub const MAX_MUSD: f64 = 1e12;
+
 pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<State>> {
     for d in Doctrine::ALL {
         r.check_params(&path("doctrines").key(d.as_str()), spec.doctrines.get(d))?;
@@ -41,16 +45,16 @@ pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<S
         }
         r.require_name(&at, &s.name)?;
         r.require(
-            s.gdp_musd.is_finite() && s.gdp_musd > 0.0,
+            s.gdp_musd.is_finite() && s.gdp_musd > 0.0 && s.gdp_musd <= MAX_MUSD,
             &at.key("gdp_musd"),
             s.gdp_musd,
-            "a positive number (GDP, US$ million)",
+            "a positive number (GDP, US$ million) up to 1e12",
         )?;
         r.require(
-            s.military_musd.is_finite() && s.military_musd >= 0.0,
+            s.military_musd.is_finite() && s.military_musd >= 0.0 && s.military_musd <= MAX_MUSD,
             &at.key("military_musd"),
             s.military_musd,
-            "a number >= 0 (military expenditure, US$ million)",
+            "a number >= 0 (military expenditure, US$ million) up to 1e12",
         )?;
         r.check_params(&at.key("params"), &s.params)?;
         r.require(

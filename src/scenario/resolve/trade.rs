@@ -12,6 +12,7 @@ use super::{Resolver, Result, path};
 use crate::matrix::Matrix;
 use crate::policy::{Policy, Stance};
 use crate::scenario::format::{ScenarioFile, TradeSpec};
+use crate::scenario::{ScenarioError, data};
 use crate::trade::{Baseline, Deficits, Solver, TradeError};
 use crate::world::{TradeModel, World};
 use std::path::Path;
@@ -31,15 +32,28 @@ pub(super) fn resolve(
         t.elasticity,
         "a trade elasticity in (0, 50]",
     )?;
+    if t.flows.trim().is_empty() {
+        return r.err(
+            &at.key("flows"),
+            "is empty; it names the trade data, a CSV file (exporter,importer,value_musd) relative to the scenario file's directory, e.g. \"flows.csv\"",
+        );
+    }
     // Messages name the file as joined to the scenario's directory, so the
     // user sees which file was read.
     let file = dir.join(&t.flows);
     let shown = file.display().to_string();
     let codes: Vec<String> = world.states.iter().map(|s| s.code.clone()).collect();
-    let flows = crate::scenario::data::read_flows(&file, &shown, &codes)?;
-    let flows_sha256 = std::fs::read(&file)
-        .map(|b| crate::scenario::sha256_hex(&b))
-        .unwrap_or_default();
+    // Read once: the bytes parsed are the bytes hashed.
+    let bytes = data::read_input(&file, data::MAX_DATA_BYTES).map_err(|e| {
+        ScenarioError::whole(
+            &shown,
+            format!(
+                "cannot read the trade data: {e}; the scenario's `trade.flows` names a CSV file (exporter,importer,value_musd) relative to the scenario file's directory"
+            ),
+        )
+    })?;
+    let flows = data::parse_flows(&bytes, &shown, &codes)?;
+    let flows_sha256 = crate::scenario::sha256_hex(&bytes);
     let n = world.n_states();
     for (i, st) in world.states.iter().enumerate() {
         let exports: f64 = (0..n).map(|m| flows.get(i, m)).sum();
