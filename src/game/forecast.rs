@@ -105,13 +105,13 @@ pub fn forecast_change(
                 let open = open_cases(rs, k, s, next);
                 let (mut sure, mut believed) = (next.clone(), next.clone());
                 let (mut any_sure, mut any_believed) = (false, false);
-                for j in 0..n {
+                for (j, case) in open.iter().enumerate() {
                     let margin = next.violation(world, k, s, j);
                     if margin <= 0.0 {
                         continue;
                     }
                     let tariff = authorised_retaliation(rs, k, j, s, margin);
-                    let (q, any) = match open[j] {
+                    let (q, any) = match case {
                         Some(_) => (&mut sure, &mut any_sure),
                         None => (&mut believed, &mut any_believed),
                     };
