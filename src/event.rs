@@ -85,6 +85,23 @@ pub enum EventKind {
     /// A customs union exempts a member from its CET where the member's
     /// trade-regime bound is lower.
     Exemption,
+    /// An initiative's sponsor changes what it offers a state (detail: the
+    /// deepest participation it will finance: `none`, `some`, `deep`).
+    Invitation,
+    /// A state changes how far it takes part in an initiative (detail:
+    /// `some → deep` and the like; joining and leaving are also logged as
+    /// `join` and `exit`).
+    Participation,
+    /// A union leader starts or stops objecting to its members' taking part
+    /// in an investment initiative (detail: `objects` or `withdrawn`).
+    Objection,
+    /// A third state lets sanctioned goods be re-exported to the target this year.
+    Circumvention,
+    /// A third state's re-exports to a sanctions target are detected.
+    Detection,
+    /// A sanctions target's union leader starts or stops rewarding members that
+    /// join a counter-response (detail: the regime, and `offered` or `withdrawn`).
+    Reward,
 }
 
 impl EventKind {
@@ -123,6 +140,12 @@ impl EventKind {
         EventKind::Settlement,
         EventKind::Appeal,
         EventKind::Exemption,
+        EventKind::Invitation,
+        EventKind::Participation,
+        EventKind::Objection,
+        EventKind::Circumvention,
+        EventKind::Detection,
+        EventKind::Reward,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -161,6 +184,12 @@ impl EventKind {
             EventKind::Settlement => "settlement",
             EventKind::Appeal => "appeal",
             EventKind::Exemption => "exemption",
+            EventKind::Invitation => "invitation",
+            EventKind::Participation => "participation",
+            EventKind::Objection => "objection",
+            EventKind::Circumvention => "circumvention",
+            EventKind::Detection => "detection",
+            EventKind::Reward => "reward",
         }
     }
 

@@ -26,7 +26,7 @@
 //! |---|---|---|
 //! | 1 foundations | `matrix`, `stats`, `trade`, `design`, `montecarlo` | numerics that know nothing of states: the matrix type, statistics, the trade equilibrium solver, experimental designs, random streams and ordered parallel execution |
 //! | 2 world | `doctrine`, `event`, `world` | plain data and pure valuation: the doctrines' valuation of forecast consequences, the event vocabulary, the resolved scenario |
-//! | 3 run state | `policy`, `economy`, `security`, `outcome`, `state` | one run's mutable state: policies in force and the tariffs they imply, welfare by equilibrium, the security share, the metric catalogue, the state variables, tallies and the decision point |
+//! | 3 run state | `policy`, `economy`, `security`, `sovereignty`, `outcome`, `state` | one run's mutable state: policies in force and the tariffs they imply, welfare by equilibrium, the security share, the sovereignty cost of membership, the metric catalogue, the state variables, tallies and the decision point |
 //! | 4 games | `game` | the choices states make each year: forecasts, then a doctrine's valuation, then logit choice |
 //! | 5 schedule | `simulation`, `observation` | one run's yearly schedule, and what is recorded of it |
 //! | 6 jobs and outputs | `scenario`, `retrodiction`, `output`, `job`, `sweep`, `whatif`, `report` | loading scenarios, running and persisting jobs, scoring facts, printed summaries |
@@ -59,6 +59,7 @@ pub mod retrodiction;
 pub mod scenario;
 pub mod security;
 pub mod simulation;
+pub mod sovereignty;
 pub mod state;
 pub mod stats;
 pub mod sweep;

@@ -47,14 +47,17 @@ pub enum Measure {
     RoundsCoerced,
     /// Rounds in which the state faced authorised retaliation.
     RoundsRetaliated,
-    /// Share of an initiative's rounds in force the state took part.
-    ParticipationShare(usize),
+    /// Mean intensity of the state's participation in an initiative over its
+    /// rounds in force (0 none, ½ some, 1 deep).
+    Participation(usize),
     /// Investment dependence on initiative sponsors at the end (the largest).
     InvestmentDependence,
     /// Share of the state's sanction-rounds (as a third state) it complied.
     SanctionsComplianceShare,
     /// Rounds the state joined a counter-response.
     CounterRounds,
+    /// Rounds the state let sanctioned goods through to the target.
+    CircumventRounds,
     /// Welfare lost to sanctions' contagion, percent of spending (summed).
     ContagionLoss,
     /// 1 if aligned with bloc B at the end, else 0.
@@ -87,7 +90,7 @@ impl Measure {
                 | Measure::BoundTariff(_)
                 | Measure::MeanTariff
                 | Measure::WelfareChange
-                | Measure::ParticipationShare(_)
+                | Measure::Participation(_)
                 | Measure::SanctionsComplianceShare
         )
     }
@@ -163,8 +166,8 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
         "rounds in which the state faced authorised retaliation",
     ),
     (
-        "participation_share",
-        "share of initiative I's rounds in force the state took part",
+        "participation",
+        "mean intensity of the state's participation in initiative I over its years in force: 0 none, 0.5 some, 1 deep",
     ),
     (
         "investment_dependence",
@@ -177,6 +180,10 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
     (
         "counter_rounds",
         "rounds the state joined a counter-response to sanctions",
+    ),
+    (
+        "circumvent_rounds",
+        "rounds the state let sanctioned goods be re-exported to the target",
     ),
     (
         "contagion_loss",
@@ -280,8 +287,8 @@ impl Catalogue {
             for (i, inst) in world.institutions.iter().enumerate() {
                 if inst.initiative().is_some() && inst.leader != Some(state) {
                     push(
-                        Measure::ParticipationShare(i),
-                        format!("participation_share:{}", inst.code),
+                        Measure::Participation(i),
+                        format!("participation:{}", inst.code),
                     );
                 }
             }
@@ -297,6 +304,7 @@ impl Catalogue {
                     "sanctions_compliance_share".into(),
                 );
                 push(Measure::CounterRounds, "counter_rounds".into());
+                push(Measure::CircumventRounds, "circumvent_rounds".into());
                 push(Measure::ContagionLoss, "contagion_loss".into());
             }
         }
@@ -388,6 +396,10 @@ pub enum Series {
     MeanTariff,
     /// 1 if compliant with institution I this year (members only).
     Compliant(usize),
+    /// Intensity of participation in initiative I this year (0, ½ or 1).
+    Participation(usize),
+    /// 1 if aligned with bloc B this year, else 0.
+    Aligned(usize),
 }
 
 impl Series {
@@ -407,6 +419,8 @@ impl Series {
             Series::WelfareChange => "welfare_change".into(),
             Series::MeanTariff => "mean_tariff".into(),
             Series::Compliant(i) => format!("compliant:{}", world.institutions[i].code),
+            Series::Participation(i) => format!("participation:{}", world.institutions[i].code),
+            Series::Aligned(b) => format!("aligned:{}", world.blocs[b].code),
         }
     }
 }

@@ -91,6 +91,7 @@ pub fn simulate(
         }
         if institutions {
             union::coerce(&mut rs)?;
+            initiative::coerce(&mut rs)?;
             dispute::enforce(&mut rs)?;
             observe_policies(&mut rs);
             initiative::learn(&mut rs);
@@ -132,7 +133,13 @@ fn timeline_events(rs: &mut RunState<'_>) {
     for (i, inst) in world.institutions.iter().enumerate() {
         for &(s, year) in &inst.joined {
             if year == rs.year && !rs.policy.is_member(s, i) {
-                rs.policy.set_member(s, i, true);
+                if world.institutions[i].initiative().is_some() {
+                    // An exogenous participant takes part fully.
+                    rs.policy.set_intensity(s, i, 1.0);
+                    rs.policy.offer[s * k + i] = 1.0;
+                } else {
+                    rs.policy.set_member(s, i, true);
+                }
                 // An initiative's corridor opens `lag_years` after this.
                 rs.policy.since[s * k + i] = year;
                 rs.record.joined[s * k + i] = year as f64;

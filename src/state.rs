@@ -48,13 +48,19 @@ pub struct Record {
     pub(crate) violating: Vec<bool>,
     /// Has each state been a member of each institution (in force) in this run?
     pub(crate) ever_member: Vec<bool>,
-    /// Investment initiatives: rounds in force and rounds taking part (state × institution).
+    /// Investment initiatives: rounds in force, and the intensities of
+    /// participation summed over them (state × institution).
     pub initiative_rounds: Vec<u32>,
-    pub participation_rounds: Vec<u32>,
+    pub participation: Vec<f64>,
+    /// Did the state take part less this year than the year before (state ×
+    /// institution)? The sponsor may then coerce.
+    pub(crate) reduced: Vec<bool>,
     /// Sanctions: rounds as a third state under sanctions, complied, countered.
     pub sanction_rounds: Vec<u32>,
     pub complied_rounds: Vec<u32>,
     pub counter_rounds: Vec<u32>,
+    /// Rounds the state let sanctioned goods through (as a third state).
+    pub circumvent_rounds: Vec<u32>,
     pub alignment_switches: Vec<u32>,
     /// Welfare lost to contagion (percent, summed), and this round's shock.
     pub contagion_loss: Vec<f64>,
@@ -261,7 +267,7 @@ impl<'w> RunState<'w> {
             .map(|i| match (i.regime(), i.union()) {
                 (Some(r), _) => Belief::new(r.challenge_prior),
                 (_, Some(u)) => Belief::new(u.coercion_prior),
-                _ => Belief::new([1.0, 1.0]),
+                _ => Belief::new(i.initiative().map_or([1.0, 1.0], |r| r.coercion_prior)),
             })
             .collect();
         let record = Record {
@@ -278,10 +284,12 @@ impl<'w> RunState<'w> {
             violating: vec![false; n * k],
             ever_member: vec![false; n * k],
             initiative_rounds: vec![0; n * k],
-            participation_rounds: vec![0; n * k],
+            participation: vec![0.0; n * k],
+            reduced: vec![false; n * k],
             sanction_rounds: vec![0; n],
             complied_rounds: vec![0; n],
             counter_rounds: vec![0; n],
+            circumvent_rounds: vec![0; n],
             contagion_loss: vec![0.0; n],
             alignment_switches: vec![0; n],
             shock: vec![0.0; n],

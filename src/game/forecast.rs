@@ -221,7 +221,7 @@ pub fn expect_coercion(
     let p = rs.beliefs[u].mean();
     let mut coerced = next.clone();
     coerced.coerced[s] = Some(Coercion {
-        union: u,
+        by: u,
         investment: rs.investment.get(s, leader),
     });
     let loss = rs.gains(next)?[s] - rs.gains(&coerced)?[s];

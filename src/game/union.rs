@@ -305,12 +305,15 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
         for m in (0..world.n_states()).filter(|&m| m != leader) {
             let member = rs.policy.active(world, m, u);
             let left = !member && rs.record.ever_member[m * k + u];
-            let breaks = left || (member && !rs.policy.complies_with_union(world, u, m));
+            // A member breaks with the union by breaking its law, or by taking
+            // part in an initiative the leader objects to.
+            let defies = member && rs.policy.defies(world, u, m);
+            let breaks = left || defies || (member && !rs.policy.complies_with_union(world, u, m));
             if !breaks {
                 continue;
             }
             let coercion = Coercion {
-                union: u,
+                by: u,
                 investment: rs.investment.get(m, leader),
             };
             let mut coerced = rs.policy.clone();
@@ -325,6 +328,9 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
                 let mut complying = rs.policy.clone();
                 complying.stance[m] = Stance::Cet;
                 complying.set_all_breached(world, m, u, false);
+                for i in (0..k).filter(|&i| rs.policy.objecting[u * k + i]) {
+                    complying.set_intensity(m, i, 0.0);
+                }
                 rs.gains(&complying)?
             };
             let act = Forecast {

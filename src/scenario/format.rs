@@ -75,6 +75,12 @@ pub struct SanctionSpec {
     #[serde(default)]
     pub contagion_percent: f64,
     pub counter_response_year: Option<i32>,
+    /// Yearly chance that re-exports to the target are detected.
+    pub detection: Option<f64>,
+    /// Share of the destroyed sender–target trade a circumventing state re-routes.
+    pub reexport_share: Option<f64>,
+    /// The target's union leader's transit-cost cut for joining a counter-response, percent.
+    pub leader_reward_percent: Option<f64>,
 }
 
 /// `[sweep]`: a parameter experiment for `statecraft sweep`.
@@ -162,6 +168,18 @@ pub struct ModelSpec {
     pub norm_learning: f64,
     #[serde(default = "default_reciprocity")]
     pub reciprocity: Reciprocity,
+    #[serde(default = "default_regional_trade_share")]
+    pub regional_trade_share: f64,
+    #[serde(default = "default_sovereignty_cost")]
+    pub sovereignty_cost_percent: f64,
+}
+
+fn default_regional_trade_share() -> f64 {
+    0.05
+}
+
+fn default_sovereignty_cost() -> f64 {
+    0.2
 }
 
 fn yes() -> bool {
@@ -207,6 +225,8 @@ impl Default for ModelSpec {
             affinity_drift: default_affinity_drift(),
             norm_learning: default_norm_learning(),
             reciprocity: default_reciprocity(),
+            regional_trade_share: default_regional_trade_share(),
+            sovereignty_cost_percent: default_sovereignty_cost(),
         }
     }
 }
@@ -377,6 +397,11 @@ pub struct InstitutionSpec {
     pub cet_step_percent: Option<f64>,
     #[serde(default)]
     pub measures: Vec<MeasureSpec>,
+    /// `economic` (default) or `political` (economic, political and security).
+    pub scope: Option<String>,
+    /// Supranational organs: any of `supranational`, `parliament`, `currency`.
+    #[serde(default)]
+    pub organs: Vec<String>,
     // Investment initiative.
     pub cost_cut: Option<f64>,
     #[serde(default, deserialize_with = "whole::years")]
@@ -385,6 +410,8 @@ pub struct InstitutionSpec {
     pub corridor: Vec<String>,
     pub dependence_per_year: Option<f64>,
     pub public_suspicion: Option<f64>,
+    pub legitimacy_cost_percent: Option<f64>,
+    pub offer_cost_percent: Option<f64>,
     /// States the sponsor invites (default: every state).
     #[serde(default)]
     pub invited: Vec<String>,

@@ -7,7 +7,7 @@
 //! the CET and every measure and may coerce the others. A measure may begin
 //! before the timeline (it then counts as adopted), but not after it.
 
-use super::institutions::{beta_prior, rate_schedule};
+use super::institutions::{beta_prior, charter, rate_schedule};
 use super::{Resolver, Result, percent_ok};
 use crate::doctrine::params::Range;
 use crate::scenario::FieldPath;
@@ -118,5 +118,6 @@ pub(super) fn resolve(
         coercion_prior: beta_prior(r, &at.key("coercion_prior"), inst.coercion_prior.as_deref())?,
         measures,
         cet_step: cet_step / 100.0,
+        charter: charter(r, at, inst.scope.as_deref(), &inst.organs)?,
     })
 }
