@@ -10,7 +10,9 @@
 //! * members of the same customs union trade duty-free (internal free trade);
 //! * otherwise an importer applies its stance's rate to everyone (MFN): the
 //!   union's CET, its WTO bound rate, its own applied tariff, or its unilateral
-//!   tariff; trade-regime members add a premium on non-members' goods;
+//!   tariff;
+//! * trade between two members of a trade regime costs its
+//!   `member_cost_factor` times as much, both ways (bound-tariff certainty);
 //! * a union measure adds its ad valorem equivalent (duty × covered share of
 //!   the target's exports; a one-sector approximation) unless the member
 //!   breaks union law by not applying it (a member cannot waive an adopted
