@@ -200,7 +200,7 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
     ),
     (
         "security",
-        "capability share the state can count on at the end: its own plus its bloc partners'",
+        "the security share at the end: own capability plus the capability committed to the state, against the threat of the rest, weighted by reach",
     ),
     (
         "culture_of_anarchy",

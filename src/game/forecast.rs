@@ -110,6 +110,10 @@ pub fn forecast_change(
                     if margin <= 0.0 {
                         continue;
                     }
+                    // Aggregates that do not act never file, so never retaliate.
+                    if case.is_none() && !world.states[j].acts {
+                        continue;
+                    }
                     let tariff = authorised_retaliation(rs, k, j, s, margin);
                     let (q, any) = match case {
                         Some(_) => (&mut sure, &mut any_sure),

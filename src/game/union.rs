@@ -177,9 +177,9 @@ fn exemptions(rs: &mut RunState<'_>, u: usize, leader: usize) -> Result<(), SimE
                 .institution(u)
                 .detail(what.clone()),
         );
-        let mut granted = base.clone();
-        granted.exempt[s * k + u] = true;
-        if vote(rs, u, &granted, s, "exemption vote", &what)? {
+        // The members vote on the world in which the requester applies its
+        // lower bound lawfully, so each sees what the exemption changes.
+        if vote(rs, u, &exempted, s, "exemption vote", &what)? {
             rs.policy.exempt[s * k + u] = true;
             rs.event(Event::new(EventKind::Exemption, s).institution(u));
         }

@@ -306,11 +306,11 @@ pub fn reach(
 ) -> Matrix {
     let n = states.len();
     let mut reach = Matrix::new(n, n, 0.0);
-    for i in 0..n {
+    for (i, state) in states.iter().enumerate() {
         let trade = |j: usize| flows.map_or(0.0, |f| f.get(i, j) + f.get(j, i));
         let total: f64 = (0..n).filter(|&j| j != i).map(trade).sum();
         for j in (0..n).filter(|&j| j != i) {
-            let r = if states[i].neighbours.contains(&j) {
+            let r = if state.neighbours.contains(&j) {
                 1.0
             } else if flows.is_none() || (total > 0.0 && trade(j) >= regional_share * total) {
                 distant_proximity
