@@ -93,6 +93,12 @@ pub struct Policy {
     /// Union × institution: the union's leader objects to its members'
     /// taking part in the investment initiative.
     pub objecting: Vec<bool>,
+    /// Per institution: a customs union's charter, decision rule and
+    /// membership rule — the scenario's for a declared union, the accepted
+    /// draft's for one a proposal founded during the run.
+    pub charter: Vec<crate::world::Charter>,
+    pub decision: Vec<crate::world::DecisionRule>,
+    pub open: Vec<bool>,
     /// Year each state joined each institution (state × institution; the
     /// founding year or earlier for original members): a lag runs from it.
     pub since: Vec<i32>,
@@ -219,6 +225,23 @@ impl Policy {
             intensity: vec![0.0; n * k],
             offer: vec![0.0; n * k],
             objecting: vec![false; k * k],
+            charter: world
+                .institutions
+                .iter()
+                .map(|i| {
+                    i.union()
+                        .map_or(crate::world::Charter::default(), |u| u.charter)
+                })
+                .collect(),
+            decision: world
+                .institutions
+                .iter()
+                .map(|i| {
+                    i.union()
+                        .map_or(crate::world::DecisionRule::Consensus, |u| u.decision)
+                })
+                .collect(),
+            open: vec![false; k],
             since: vec![i32::MIN; n * k],
             sanction: vec![SanctionStance::Ignore; n * world.sanctions.len()],
             secondary: vec![false; n * world.sanctions.len()],

@@ -22,6 +22,7 @@ mod games;
 mod initiative;
 mod institutions;
 mod profiles;
+mod proposals;
 mod relations;
 mod sanctions;
 mod states;
@@ -343,6 +344,8 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         },
         sweep: None,
         sanctions: Vec::new(),
+        proposals: Vec::new(),
+        authorship: spec.model.authorship_percent,
         blocs: Vec::new(),
         alignment: vec![None; n],
     };
@@ -354,6 +357,13 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     )?;
     (world.blocs, world.alignment) = sanctions::blocs(&r, spec, n)?;
     world.sanctions = sanctions::resolve(&r, spec)?;
+    world.proposals = proposals::resolve(&r, spec, &world.institutions)?;
+    r.require(
+        world.authorship.is_finite() && (0.0..=100.0).contains(&world.authorship),
+        &path("model.authorship_percent"),
+        world.authorship,
+        "a yearly cost in percent of spending, between 0 and 100",
+    )?;
     // The trade model calibrates to the policies in force in its data year —
     // institutions, measures, sanctions — so it needs the world built so far.
     if let Some(t) = &spec.trade {
