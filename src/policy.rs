@@ -458,6 +458,7 @@ impl Policy {
             }
         }
         self.apply_regimes(world, cost);
+        self.apply_unions(world, cost);
         self.apply_initiatives(world, cost);
         self.apply_sanctions(world, cost);
         for (i, c) in self.coerced.iter().enumerate() {
@@ -521,6 +522,30 @@ impl Policy {
                         m,
                         cost.get(other, m) * (1.0 - s.leader_reward * transit),
                     );
+                }
+            }
+        }
+    }
+
+    /// Customs unions: trade between two active members costs 1 − cut·depth
+    /// times as much, both ways, `cut` the model's `depth_trade_cut` — deeper
+    /// integration (common rules, a common currency) removes barriers that
+    /// tariffs do not measure.
+    fn apply_unions(&self, world: &World, cost: &mut Matrix) {
+        let cut = world.model.depth_trade_cut;
+        if cut == 0.0 {
+            return;
+        }
+        let n = world.n_states();
+        for (u, inst) in world.institutions.iter().enumerate() {
+            if inst.union().is_none() || !inst.in_force(self.year) {
+                continue;
+            }
+            let factor = 1.0 - cut * self.charter[u].depth();
+            let members: Vec<usize> = (0..n).filter(|&s| self.active(world, s, u)).collect();
+            for &a in &members {
+                for &b in members.iter().filter(|&&b| b != a) {
+                    cost.set(a, b, cost.get(a, b) * factor);
                 }
             }
         }

@@ -22,9 +22,9 @@
 //!   answer by that invitee's material interest (without reading its
 //!   doctrine), so a draft it expects to fail is worth no more than waiting;
 //! * a founded union is a customs union like any declared one (CET, votes,
-//!   measures, coercion by its leader once the leader is a member), and
-//!   others may join it later: freely if it is open, by the members'
-//!   unanimous invitation if not.
+//!   measures, coercion by its leader once the leader is a member), and any
+//!   state outside every customs union may join it later: freely if it is
+//!   open, by the members' unanimous invitation if not.
 //!
 //! Whether a great power takes the lead is the scenario's: a proposal of its
 //! own from a year the scenario states with its source.
@@ -378,22 +378,13 @@ fn table(rs: &mut RunState<'_>, p: usize, draft: Draft) -> Result<(), SimError> 
     Ok(())
 }
 
-/// States of the region (invited by any proposal for `u`) outside every
-/// customs union may join `u`: by their own choice if it is open, by the
-/// members' unanimous invitation if not.
+/// States outside every customs union may join `u`: by their own choice if
+/// it is open, by the members' unanimous invitation if not.
 fn accessions(rs: &mut RunState<'_>, u: usize) -> Result<(), SimError> {
     let world = rs.world;
     let k = world.institutions.len();
     let author = rs.author[u].unwrap_or(usize::MAX);
-    let mut region: Vec<usize> = world
-        .proposals
-        .iter()
-        .filter(|p| p.institution == u)
-        .flat_map(|p| p.draft.members.iter().copied())
-        .collect();
-    region.sort_unstable();
-    region.dedup();
-    for s in region {
+    for s in 0..world.n_states() {
         if !world.states[s].acts || rs.policy.union_of(world, s).is_some() {
             continue;
         }

@@ -198,6 +198,12 @@ pub struct ModelSpec {
     pub sovereignty_cost_percent: f64,
     #[serde(default = "default_authorship")]
     pub authorship_percent: f64,
+    #[serde(default = "default_depth_trade_cut")]
+    pub depth_trade_cut_percent: f64,
+}
+
+fn default_depth_trade_cut() -> f64 {
+    5.0
 }
 
 fn default_authorship() -> f64 {
@@ -258,6 +264,7 @@ impl Default for ModelSpec {
             regional_trade_share: default_regional_trade_share(),
             sovereignty_cost_percent: default_sovereignty_cost(),
             authorship_percent: default_authorship(),
+            depth_trade_cut_percent: default_depth_trade_cut(),
         }
     }
 }

@@ -198,6 +198,9 @@ pub struct ModelSettings {
     /// Yearly sovereignty cost of membership at full depth and economic
     /// scope with no distrust, percent of spending (docs/model.md §4).
     pub sovereignty_cost: f64,
+    /// The cut in trade costs between members of a customs union at full
+    /// depth (fraction; scaled by the union's depth).
+    pub depth_trade_cut: f64,
 }
 
 /// A coalition states may align with (docs/model.md §7.13).

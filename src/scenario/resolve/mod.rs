@@ -301,6 +301,13 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         sovereignty,
         "a yearly cost in percent of spending, between 0 and 100",
     )?;
+    let cut = spec.model.depth_trade_cut_percent;
+    r.require(
+        cut.is_finite() && (0.0..100.0).contains(&cut),
+        &path("model.depth_trade_cut_percent"),
+        cut,
+        "a percentage in [0, 100)",
+    )?;
     let states = states::resolve(&r, spec)?;
     let n = states.len();
     let institutions = institutions::resolve(&r, spec, &states)?;
@@ -337,6 +344,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             alliance_commitment: spec.model.alliance_commitment,
             regional_trade_share: share,
             sovereignty_cost: sovereignty,
+            depth_trade_cut: spec.model.depth_trade_cut_percent / 100.0,
         },
         run: RunDefaults {
             runs: spec.run.runs,
