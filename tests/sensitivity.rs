@@ -1,11 +1,12 @@
 //! Known answers for the sensitivity numerics: the Sobol' sequence's
 //! published first points, Saltelli's layout, Sobol' indices of the Ishigami
-//! and g-functions against their analytic values, and determinism.
+//! and g-functions against their analytic values, Morris on a linear
+//! function, and determinism.
 
 use statecraft::montecarlo::run_rng;
 use statecraft::prior::Prior;
 use statecraft::sensitivity::{
-    Block, Resamples, Saltelli, SensitivityError, SobolIndices, SobolSequence,
+    Block, Morris, Resamples, Saltelli, SensitivityError, SobolIndices, SobolSequence,
 };
 use std::f64::consts::PI;
 
@@ -263,4 +264,103 @@ fn bad_outputs_and_settings_are_refused_with_reasons() {
             .count(),
         2
     );
+}
+
+#[test]
+fn morris_on_a_linear_function_finds_each_coefficient_times_its_range() {
+    let c = [2.0, -3.0, 0.5, 0.0, 10.0];
+    let priors = [
+        Prior::uniform(0.0, 1.0).unwrap(),
+        Prior::uniform(-2.0, 2.0).unwrap(),
+        Prior::uniform(10.0, 30.0).unwrap(),
+        Prior::uniform(0.0, 5.0).unwrap(),
+        Prior::uniform(0.1, 0.2).unwrap(),
+    ];
+    let f = |x: &[f64]| -> f64 { 1.0 + x.iter().zip(&c).map(|(x, c)| x * c).sum::<f64>() };
+    for levels in [4, 8] {
+        let mut rng = run_rng(42, 0);
+        let design = Morris::sample(5, 30, levels, &mut rng).unwrap();
+        assert_eq!(design.rows().len(), 30 * 6);
+        let y: Vec<f64> = design
+            .rows()
+            .iter()
+            .map(|u| {
+                let x: Vec<f64> = u.iter().zip(&priors).map(|(&u, p)| p.quantile(u)).collect();
+                f(&x)
+            })
+            .collect();
+        let resamples: Vec<Resamples> =
+            (0..5).map(|_| Resamples::draw(30, 100, &mut rng)).collect();
+        let m = design.analyze(&y, &resamples, 0.95).unwrap();
+        for j in 0..5 {
+            let (lo, hi) = priors[j].support();
+            let effect = c[j] * (hi - lo);
+            let tol = 1e-12 * effect.abs().max(1.0);
+            assert!(
+                (m.mu[j] - effect).abs() < tol,
+                "mu[{j}] {} vs {effect}",
+                m.mu[j]
+            );
+            assert!(
+                (m.mu_star[j] - effect.abs()).abs() < tol,
+                "mu*[{j}] {}",
+                m.mu_star[j]
+            );
+            assert!(m.sigma[j].abs() < 1e-12, "sigma[{j}] {}", m.sigma[j]);
+            assert!(m.mu_star_conf[j].abs() < 1e-12);
+        }
+        println!(
+            "Morris, linear, p = {levels}: mu* {:?}, sigma {:?}",
+            m.mu_star, m.sigma
+        );
+    }
+}
+
+#[test]
+fn morris_sees_interactions_as_spread_and_repeats_with_its_seed() {
+    let priors = vec![Prior::uniform(-PI, PI).unwrap(); 3];
+    let run = |seed: u64| {
+        let mut rng = run_rng(seed, 0);
+        let design = Morris::sample(3, 100, 4, &mut rng).unwrap();
+        let y: Vec<f64> = design
+            .rows()
+            .iter()
+            .map(|u| {
+                let x: Vec<f64> = u.iter().zip(&priors).map(|(&u, p)| p.quantile(u)).collect();
+                ishigami(&x)
+            })
+            .collect();
+        let shared = [Resamples::draw(100, 100, &mut rng)];
+        design.analyze(&y, &shared, 0.95).unwrap()
+    };
+    let m = run(1);
+    assert_eq!(m, run(1));
+    // x3 acts only through its interaction with x1: its effects vary.
+    assert!(m.sigma[2] > 0.5 * m.mu_star[2] && m.mu_star[2] > 0.0);
+    assert!(m.mu_star.iter().all(|x| x.is_finite() && *x > 0.0));
+}
+
+#[test]
+fn morris_refuses_what_it_cannot_analyse() {
+    let mut rng = run_rng(1, 0);
+    assert_eq!(
+        Morris::sample(3, 10, 5, &mut rng),
+        Err(SensitivityError::Levels(5))
+    );
+    assert!(Morris::sample(3, 1, 4, &mut rng).is_err());
+    assert_eq!(
+        Morris::sample(0, 10, 4, &mut rng),
+        Err(SensitivityError::NoParameters)
+    );
+    let design = Morris::sample(3, 10, 4, &mut rng).unwrap();
+    let y = vec![0.0; design.rows().len()];
+    let two = [
+        Resamples::draw(10, 5, &mut rng),
+        Resamples::draw(10, 5, &mut rng),
+    ];
+    assert_eq!(
+        design.analyze(&y, &two, 0.95),
+        Err(SensitivityError::ResampleSets { params: 3, got: 2 })
+    );
+    assert!(design.analyze(&y[1..], &two[..1], 0.95).is_err());
 }

@@ -1,11 +1,11 @@
 //! Global sensitivity analysis: which uncertain parameter decides a result.
 //!
-//! Each method is a design (the points of the unit cube to run, in a fixed
+//! Two methods, each a design (the points of the unit cube to run, in a fixed
 //! row order) and an analysis (indices from the outputs of those rows, in the
-//! same order). It follows SALib 1.6.0 (Herman & Usher 2017, "SALib: an
+//! same order). Both follow SALib 1.6.0 (Herman & Usher 2017, "SALib: an
 //! open-source Python library for sensitivity analysis", *JOSS* 2:97) row for
 //! row and formula for formula, so a design and its outputs give the same
-//! indices here as there; `scripts/check_salib.py` checks it.
+//! indices here as there.
 //!
 //! - **Variance-based (Sobol') indices.** [`Saltelli`] builds the design of
 //!   Saltelli (2002, "Making best use of model evaluations to compute
@@ -21,6 +21,12 @@
 //!   variance of Sobol' (2001, "Global sensitivity indices for nonlinear
 //!   mathematical models and their Monte Carlo estimates", *Math. Comput.
 //!   Simul.* 55:271).
+//! - **Elementary effects.** [`Morris`] builds r trajectories of Morris
+//!   (1991, "Factorial sampling plans for preliminary computational
+//!   experiments", *Technometrics* 33:161) on a p-level grid, and
+//!   [`Morris::analyze`] gives μ, σ and μ* (the mean absolute effect of
+//!   Campolongo, Cariboni & Saltelli 2007, "An effective screening design for
+//!   sensitivity analysis of large models", *Environ. Model. Softw.* 22:1509).
 //!
 //! Confidence half-widths are SALib's: Z·sd of the statistic over bootstrap
 //! [`Resamples`] (sd with n − 1, Z the normal quantile of ½ + level/2). The
@@ -31,12 +37,15 @@
 //!
 //! Designs live in the unit cube; a parameter's value is its prior's quantile
 //! of the coordinate ([`crate::prior::Prior::quantile`]). The analyses read
-//! only the outputs, so they hold for any prior.
+//! only the outputs (and, for Morris, which parameter moved), so they hold for
+//! any prior.
 
+mod morris;
 mod saltelli;
 mod sobol_indices;
 mod sobol_sequence;
 
+pub use morris::{Morris, MorrisIndices};
 pub use saltelli::{Block, Saltelli};
 pub use sobol_indices::{SecondOrder, SobolIndices};
 pub use sobol_sequence::{MAX_DIMENSIONS, SobolSequence};
@@ -81,6 +90,29 @@ pub enum SensitivityError {
         draw: usize,
         len: usize,
         size: usize,
+    },
+    #[error("Morris needs either one set of resamples or one per parameter ({params}), got {got}")]
+    ResampleSets { params: usize, got: usize },
+    #[error(
+        "a Morris grid needs an even number of levels, at least 2, got {0} \
+         (only then is the step p/(2(p−1)) a whole number of grid cells)"
+    )]
+    Levels(usize),
+    #[error("design row {row} has {got} values, but the design has {expected} parameters")]
+    RowWidth {
+        row: usize,
+        expected: usize,
+        got: usize,
+    },
+    #[error(
+        "design rows {row} and {next} are not one Morris step: each step changes exactly \
+         one parameter by ±{delta}, and each parameter once per trajectory of {per} rows"
+    )]
+    NotAStep {
+        row: usize,
+        next: usize,
+        delta: f64,
+        per: usize,
     },
 }
 
