@@ -1,7 +1,8 @@
 //! Known answers for the sensitivity numerics: the Sobol' sequence's
 //! published first points, Saltelli's layout, Sobol' indices of the Ishigami
 //! and g-functions against their analytic values, Morris on a linear
-//! function, and determinism.
+//! function, and determinism. (`scripts/check_salib.py` compares the same
+//! numerics with SALib's own.)
 
 use statecraft::montecarlo::run_rng;
 use statecraft::prior::Prior;

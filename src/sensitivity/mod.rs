@@ -5,7 +5,8 @@
 //! same order). Both follow SALib 1.6.0 (Herman & Usher 2017, "SALib: an
 //! open-source Python library for sensitivity analysis", *JOSS* 2:97) row for
 //! row and formula for formula, so a design and its outputs give the same
-//! indices here as there.
+//! indices here as there; `scripts/check_salib.py` checks it against SALib
+//! itself (identical designs, indices within 1e-9).
 //!
 //! - **Variance-based (Sobol') indices.** [`Saltelli`] builds the design of
 //!   Saltelli (2002, "Making best use of model evaluations to compute
