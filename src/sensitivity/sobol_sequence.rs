@@ -98,7 +98,7 @@ impl SobolSequence {
         let gray = self.index ^ (self.index >> 1);
         for (x, v) in self.point.iter_mut().zip(&self.directions) {
             *x = (0..BITS)
-                .filter(|&k| gray >> k & 1 == 1)
+                .filter(|&k| (gray >> k) & 1 == 1)
                 .fold(0, |acc, k| acc ^ v[k]);
         }
     }
@@ -140,7 +140,7 @@ fn directions(a: u64, initial: &[u64]) -> [u32; BITS] {
         } else {
             let mut next = m[k - s] ^ (m[k - s] << s);
             for i in 1..s {
-                if a >> (s - 1 - i) & 1 == 1 {
+                if (a >> (s - 1 - i)) & 1 == 1 {
                     next ^= m[k - i] << i;
                 }
             }
