@@ -13,7 +13,7 @@
 //! own, so what a seed draws does not change when `rand` revises its
 //! conversions.
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -31,7 +31,7 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
 /// finite) and its distribution is symmetric about ½.
 pub fn uniform_open(rng: &mut ChaCha8Rng) -> f64 {
     const CELL: f64 = 1.0 / (1u64 << 53) as f64;
-    ((rng.next_u64() >> 11) as f64 + 0.5) * CELL
+    ((rand::Rng::next_u64(rng) >> 11) as f64 + 0.5) * CELL
 }
 
 /// A uniform index in 0..n (n > 0; 0 when n = 0), without bias: Lemire's
@@ -46,7 +46,7 @@ pub fn uniform_index(rng: &mut ChaCha8Rng, n: usize) -> usize {
     // 2⁶⁴ mod n: words whose low product falls below it are redrawn.
     let threshold = n.wrapping_neg() % n;
     loop {
-        let m = u128::from(rng.next_u64()) * u128::from(n);
+        let m = u128::from(rand::Rng::next_u64(rng)) * u128::from(n);
         if (m as u64) >= threshold {
             return (m >> 64) as usize;
         }
@@ -95,6 +95,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::Rng;
 
     #[test]
     fn uniform_draws_stay_inside_and_indices_cover_the_range_evenly() {
