@@ -150,6 +150,10 @@ pub struct JobArgs {
     /// Also write timeseries.csv (every state's metrics every year).
     #[arg(long)]
     pub timeseries: bool,
+    /// Run r draws its parameters from the scenario's [priors] (the same draw
+    /// under every profile) and writes them to draws.csv (run and compare).
+    #[arg(long)]
+    pub prior_predictive: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -17,8 +17,10 @@ use crate::outcome::{Catalogue, RunOutcome};
 use crate::output::chunk::{self, CHUNK_DIR, ChunkRows, ChunkStatus};
 use crate::output::lock::DirLock;
 use crate::output::manifest::Manifest;
-use crate::output::{self, ComparisonRow, Fault, OutputError, RetrodictionRow, SummaryRow};
-use crate::scenario::Loaded;
+use crate::output::{
+    self, ComparisonRow, CsvFile, Fault, OutputError, RetrodictionRow, SummaryRow,
+};
+use crate::scenario::{Loaded, ScenarioError};
 use crate::simulation::{self, RunOptions};
 use crate::state::SimError;
 use crate::world::{Profile, World};
@@ -126,6 +128,8 @@ pub struct JobSpec {
     pub force: bool,
     pub resume: bool,
     pub timeseries: bool,
+    /// Draw each run's uncertain parameters from the scenario's `[priors]`.
+    pub prior_predictive: bool,
     /// Stop on purpose at this point of the final assembly (tests of crash
     /// recovery); `None` in normal use.
     pub fault: Option<Fault>,
@@ -148,6 +152,9 @@ pub struct Identity {
     pub profiles: Vec<(String, Vec<String>)>,
     pub reference: usize,
     pub timeseries: bool,
+    /// Runs draw their parameters from the priors (`--prior-predictive`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prior_predictive: bool,
     pub chunk_runs: u64,
 }
 
@@ -176,6 +183,7 @@ impl Identity {
                 .collect(),
             reference: spec.reference,
             timeseries: spec.timeseries,
+            prior_predictive: spec.prior_predictive,
             chunk_runs: chunk::CHUNK_RUNS,
         }
     }
@@ -243,7 +251,7 @@ impl Identity {
                     ..self.clone()
                 };
                 (&moved != other).then(|| {
-                    "different settings (profiles' doctrines, reference, --timeseries)".into()
+                    "different settings (profiles' doctrines, reference, --timeseries, --prior-predictive)".into()
                 })
             })
     }
@@ -290,6 +298,10 @@ pub enum JobError {
     Output(#[from] OutputError),
     #[error("the simulation failed: {0}")]
     Simulation(#[from] SimError),
+    /// A run's draw of the priors made the scenario invalid (the bounds are
+    /// checked when the scenario loads, so only a combination can).
+    #[error("run {run}'s draw from the priors makes the scenario invalid: {error}")]
+    Draw { run: u64, error: ScenarioError },
     #[error(
         "interrupted after {done} of {total} chunks; the finished chunks are kept in {dir} — run the same command with --resume to finish"
     )]
@@ -331,6 +343,8 @@ pub struct JobReport {
     pub summaries: Vec<SummaryRow>,
     pub comparison: Vec<ComparisonRow>,
     pub retrodiction: Vec<RetrodictionRow>,
+    /// Every pair of profiles' ratio of shares of every fact.
+    pub ratios: Vec<output::ShareRatio>,
     pub wall: Duration,
     /// Simulated runs (runs × profiles) per second of wall time.
     pub runs_per_second: f64,
@@ -345,6 +359,8 @@ pub struct JobReport {
     pub damaged: Vec<Damage>,
     /// Shard directories joined (for `merge`; 0 otherwise).
     pub merged_shards: usize,
+    /// Whether runs drew their parameters from the priors (draws.csv).
+    pub prior_predictive: bool,
 }
 
 /// Check every number of a run's outcomes (under `profiles`, in order) before
@@ -390,6 +406,36 @@ pub fn check_finite(
         }
     }
     Ok(())
+}
+
+/// Run `run`'s draw of the uncertain parameters of `world`, one value per
+/// prior in the order `[priors]` lists them, from [`montecarlo::draw_rng`].
+pub fn draw(world: &World, seed: u64, run: u64) -> Vec<f64> {
+    let mut rng = montecarlo::draw_rng(seed, run);
+    world
+        .priors
+        .iter()
+        .map(|u| u.prior.sample(&mut rng))
+        .collect()
+}
+
+/// Write `draws.csv` (run, path, value) for runs `0..runs` of `world` under
+/// `seed`: a pure function of the seed, so a merge writes the same file as
+/// the whole job.
+pub fn write_draws(out: &Path, world: &World, seed: u64, runs: u64) -> Result<(), OutputError> {
+    let mut file = CsvFile::create(out, "draws.csv", &["run", "path", "value"])?;
+    let mut buf = String::new();
+    for r in 0..runs {
+        for (u, x) in world.priors.iter().zip(draw(world, seed, r)) {
+            let value = if u.whole {
+                format!("{}", x as i64)
+            } else {
+                output::number(&mut buf, x)?.to_string()
+            };
+            file.row([r.to_string().as_str(), u.path.as_str(), value.as_str()])?;
+        }
+    }
+    file.finish().map(|_| ())
 }
 
 /// Run the job, telling `progress` how far it has got; `cancel` stops it
@@ -489,10 +535,23 @@ pub fn run(
     let done = AtomicU64::new(done_before);
     progress.start(all_mine, done_before);
     let simulate = |r: u64| -> Result<Vec<RunOutcome>, JobError> {
+        // Under --prior-predictive run r's world is the scenario with run r's
+        // draw of the priors, the same for every profile.
+        let drawn = if spec.prior_predictive {
+            let values = draw(world, spec.seed, r);
+            Some(
+                loaded
+                    .with_draw(&values)
+                    .map_err(|error| JobError::Draw { run: r, error })?,
+            )
+        } else {
+            None
+        };
+        let here = drawn.as_ref().unwrap_or(world);
         let outcomes = spec
             .profiles
             .iter()
-            .map(|p| simulation::simulate(world, p, &catalogue, spec.seed, r, &options))
+            .map(|p| simulation::simulate(here, p, &catalogue, spec.seed, r, &options))
             .collect::<Result<Vec<_>, SimError>>()?;
         check_finite(world, &catalogue, &spec.profiles, &outcomes)?;
         progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
@@ -546,6 +605,9 @@ pub fn run(
     } else {
         output::Written::default()
     };
+    if whole && spec.prior_predictive {
+        write_draws(out, world, spec.seed, spec.runs)?;
+    }
     Fault::at(Fault::BeforeManifest, spec.fault)?;
     let runs_here = all_mine;
     let wall = clock.elapsed();
@@ -584,6 +646,8 @@ pub fn run(
         summaries: written.summaries,
         comparison: written.comparison,
         retrodiction: written.retrodiction,
+        ratios: written.ratios,
+        prior_predictive: spec.prior_predictive,
         wall,
         runs_per_second: manifest.runs_per_second,
         threads,
@@ -764,6 +828,9 @@ pub fn merge(
         identity.timeseries,
         fault,
     )?;
+    if identity.prior_predictive {
+        write_draws(out, world, identity.seed, identity.runs)?;
+    }
     Fault::at(Fault::BeforeManifest, fault)?;
     let wall = clock.elapsed();
     let names = profiles.iter().map(|p| p.name.as_str()).collect();
@@ -797,6 +864,8 @@ pub fn merge(
         summaries: written.summaries,
         comparison: written.comparison,
         retrodiction: written.retrodiction,
+        ratios: written.ratios,
+        prior_predictive: identity.prior_predictive,
         wall,
         runs_per_second: 0.0,
         threads: 1,

@@ -34,6 +34,21 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     rng
 }
 
+/// The stream from which run `run` draws its uncertain parameters
+/// (`--prior-predictive`): stream `run` of a key derived from the master seed
+/// for parameter draws alone — the SHA-256 of a fixed label and the seed — so
+/// a run's parameters never share words with its own stream (which drives
+/// its choices), and run r of every profile draws the same parameters.
+pub fn draw_rng(seed: u64, run: u64) -> ChaCha8Rng {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(b"statecraft parameter draws");
+    hasher.update(seed.to_le_bytes());
+    let mut rng = ChaCha8Rng::from_seed(hasher.finalize().into());
+    rng.set_stream(run);
+    rng
+}
+
 /// A uniform draw on the open interval (0, 1): the top 53 bits of one 64-bit
 /// word, k, give (k + ½)·2⁻⁵³, the midpoint of one of 2⁵³ equal cells, so it
 /// is never 0 or 1 (logarithms and inverse distribution functions stay

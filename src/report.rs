@@ -174,6 +174,24 @@ pub fn describe(world: &World) -> String {
         }
     }
     let _ = writeln!(s, "\nprofiles: {}", world.profile_names().join(", "));
+    if !world.priors.is_empty() {
+        let _ = writeln!(
+            s,
+            "\npriors ({}; --prior-predictive draws them, sweep --design morris|sobol screens them)",
+            world.priors.len()
+        );
+        for u in &world.priors {
+            let default = u
+                .default
+                .map_or("built-in default".to_string(), |x| format!("{x}"));
+            let _ = writeln!(
+                s,
+                "  {:<40} {:<34} scenario: {default}",
+                u.path,
+                u.prior.to_string()
+            );
+        }
+    }
     if !world.facts.is_empty() {
         let _ = writeln!(s, "\nexpected facts ({})", world.facts.len());
         for f in &world.facts {
@@ -328,6 +346,7 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
         }
     }
     facts_table(&mut s, report);
+    ratios_table(&mut s, report);
     let mut files = vec!["outcomes.csv", "summary.csv", "events.csv"];
     if report.timeseries {
         files.push("timeseries.csv");
@@ -337,6 +356,12 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
     }
     if !report.retrodiction.is_empty() {
         files.push("retrodiction.csv");
+    }
+    if !report.ratios.is_empty() {
+        files.push("retrodiction_pairs.csv");
+    }
+    if report.prior_predictive {
+        files.push("draws.csv");
     }
     files.push("manifest.json");
     let _ = writeln!(s, "\nfiles: {} (see results/README.md)", files.join(", "));
@@ -415,8 +440,59 @@ fn facts_table(s: &mut String, report: &JobReport) {
     if flat {
         let _ = writeln!(
             s,
-            "  =: not diagnostic: no two profiles differ (paired runs, McNemar's test at 5%)"
+            "  =: not diagnostic: for every pair of profiles the 95% interval of the ratio of their shares contains 1"
         );
+    }
+}
+
+/// For each diagnostic fact, the pair of profiles whose shares differ most:
+/// the ratio of their shares with its 95% paired interval (all pairs are in
+/// retrodiction_pairs.csv).
+fn ratios_table(s: &mut String, report: &JobReport) {
+    let mut shown = false;
+    let mut k = 0;
+    while k < report.ratios.len() {
+        let fact = &report.ratios[k].fact;
+        let end = k + report.ratios[k..]
+            .iter()
+            .take_while(|r| &r.fact == fact)
+            .count();
+        // The pair farthest from 1 on the log scale, either way round.
+        let strongest = report.ratios[k..end]
+            .iter()
+            .filter(|r| r.differs())
+            .max_by(|a, b| a.ratio.ln().abs().total_cmp(&b.ratio.ln().abs()));
+        if let Some(r) = strongest {
+            if !shown {
+                let _ = writeln!(
+                    s,
+                    "\nfacts that tell profiles apart: the largest ratio of shares (paired, 95%)"
+                );
+                shown = true;
+            }
+            let (a, b, ratio, lo, hi) = if r.ratio >= 1.0 {
+                (&r.profile, &r.versus, r.ratio, r.ci_low, r.ci_high)
+            } else {
+                (
+                    &r.versus,
+                    &r.profile,
+                    1.0 / r.ratio,
+                    1.0 / r.ci_high,
+                    1.0 / r.ci_low,
+                )
+            };
+            let label = if fact == "all" {
+                "all facts jointly"
+            } else {
+                fact
+            };
+            let _ = writeln!(
+                s,
+                "  {:<30} {a} / {b} = {ratio:.2} [{lo:.2}, {hi:.2}]",
+                truncate(label, 30)
+            );
+        }
+        k = end;
     }
 }
 

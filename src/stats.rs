@@ -262,26 +262,6 @@ fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
     h
 }
 
-/// Exact two-sided McNemar test of paired binary outcomes: with `b` pairs in
-/// which only the first matched and `c` in which only the second did, the
-/// probability under "no difference" (each discordant pair a fair coin) of a
-/// split at least as uneven: min(1, 2·P(X ≤ min(b, c))), X ~ Bin(b + c, ½)
-/// (McNemar 1947; the exact form of Mosteller 1952).
-pub fn mcnemar_exact(b: u64, c: u64) -> f64 {
-    let n = b + c;
-    if n == 0 {
-        return 1.0;
-    }
-    let k = b.min(c);
-    let nf = n as f64;
-    let ln_choose =
-        |i: u64| ln_gamma(nf + 1.0) - ln_gamma(i as f64 + 1.0) - ln_gamma((n - i) as f64 + 1.0);
-    let tail: f64 = (0..=k)
-        .map(|i| (ln_choose(i) - nf * std::f64::consts::LN_2).exp())
-        .sum();
-    (2.0 * tail).min(1.0)
-}
-
 /// ln Γ(x) for x > 0 (Lanczos approximation, g = 7, n = 9).
 pub(crate) fn ln_gamma(x: f64) -> f64 {
     const G: [f64; 9] = [
@@ -411,17 +391,6 @@ fn erfc(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mcnemar_matches_the_binomial_tail() {
-        // 1 vs 9 discordant pairs: 2·(1 + 10)/1024 = 0.021484375.
-        assert!((mcnemar_exact(1, 9) - 22.0 / 1024.0).abs() < 1e-12);
-        assert!((mcnemar_exact(9, 1) - 22.0 / 1024.0).abs() < 1e-12);
-        assert_eq!(mcnemar_exact(0, 0), 1.0);
-        assert_eq!(mcnemar_exact(5, 5), 1.0);
-        // Large counts stay finite and tiny.
-        assert!(mcnemar_exact(0, 2000) < 1e-300 || mcnemar_exact(0, 2000) == 0.0);
-    }
 
     #[test]
     fn the_normal_distribution_matches_reference_values_in_both_tails() {

@@ -246,6 +246,7 @@ pub fn run(
     for &k in mine.iter().filter(|&&k| !point_done(out, k)) {
         let loaded = load(k)?;
         let point = JobSpec {
+            prior_predictive: false,
             command: "sweep".into(),
             profiles: vec![job::profile(&loaded.world, &spec.profile)?],
             reference: 0,

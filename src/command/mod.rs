@@ -122,6 +122,7 @@ impl From<JobError> for CommandError {
                 CommandError::Runtime(e.to_string())
             }
             JobError::Interrupted { .. } => CommandError::Interrupted(e.to_string()),
+            JobError::Draw { .. } => CommandError::Input(e.to_string()),
         }
     }
 }
@@ -211,8 +212,15 @@ fn run_job(
         force: args.force,
         resume: args.resume,
         timeseries: args.timeseries,
+        prior_predictive: args.prior_predictive,
         fault: ctx.fault,
     };
+    if spec.prior_predictive && world.priors.is_empty() {
+        return Err(CommandError::Input(format!(
+            "--prior-predictive draws each run's parameters from the scenario's [priors], but {} declares none; add a [priors] table (see scenarios/README.md)",
+            loaded.path.display()
+        )));
+    }
     let report = job::run(loaded, &spec, ctx.progress, ctx.cancel)?;
     Ok(if args.quiet {
         String::new()

@@ -13,6 +13,11 @@ use crate::scenario;
 use crate::sweep::{self, SweepReport, SweepSpec};
 
 pub fn execute(args: &SweepArgs, ctx: &Context) -> Result<String, CommandError> {
+    if args.job.prior_predictive {
+        return Err(CommandError::Input(
+            "--prior-predictive is for run and compare; a sweep visits the points of its design (use --design sobol or morris to sweep over the priors)".into(),
+        ));
+    }
     let base = scenario::load(&args.job.scenario, &args.job.set)?;
     let world = &base.world;
     let (seed, runs) = super::seed_and_runs(&args.job, world);

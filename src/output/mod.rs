@@ -29,6 +29,8 @@ pub const RESULT_FILES: &[&str] = &[
     "timeseries.csv",
     "comparison.csv",
     "retrodiction.csv",
+    "retrodiction_pairs.csv",
+    "draws.csv",
     "manifest.json",
 ];
 
@@ -336,8 +338,45 @@ pub struct Summariser<'w> {
     runs: u64,
 }
 
-/// Significance below which two profiles' shares of a fact differ (McNemar).
-pub const DIAGNOSTIC_LEVEL: f64 = 0.05;
+/// The ratio of two profiles' shares of a fact, from their paired runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareRatio {
+    pub fact: String,
+    pub profile: String,
+    pub versus: String,
+    /// Runs in which both, only `profile`, only `versus` matched.
+    pub both: u64,
+    pub only_profile: u64,
+    pub only_versus: u64,
+    /// The adjusted ratio (n₁. + 1)/(n.₁ + 1) and its 95% interval.
+    pub ratio: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+impl ShareRatio {
+    /// Does the interval exclude 1 (the two profiles' shares differ)?
+    pub fn differs(&self) -> bool {
+        self.ci_low > 1.0 || self.ci_high < 1.0
+    }
+}
+
+/// The ratio of two paired binomial proportions with its 95% interval: with
+/// `both`, `only_a`, `only_b` runs in which both, only the first, only the
+/// second matched, the adjusted Wald interval of Bonett & Price (2006, "Confidence
+/// intervals for a ratio of binomial proportions based on paired data",
+/// *Statistics in Medicine* 25:3039): ln(ñ₁/ñ₂) ± z·√((b + c + 2)/(ñ₁·ñ₂)),
+/// ñ₁ = both + b + 1, ñ₂ = both + c + 1. Adding one to each margin keeps the
+/// ratio and its interval finite when a profile never matches, and the
+/// variance is the delta method's (b + c)/(n₁.·n.₁), which counts the pairing.
+pub fn paired_ratio(both: u64, only_a: u64, only_b: u64) -> (f64, f64, f64) {
+    let z = 1.959_963_984_540_054;
+    let n1 = (both + only_a + 1) as f64;
+    let n2 = (both + only_b + 1) as f64;
+    let ratio = n1 / n2;
+    let half = z * (((only_a + only_b + 2) as f64) / (n1 * n2)).sqrt();
+    (ratio, ratio * (-half).exp(), ratio * half.exp())
+}
 
 /// One row of `comparison.csv`: a profile's mean of a metric and its paired
 /// difference from the reference profile.
@@ -367,7 +406,8 @@ pub struct RetrodictionRow {
     /// 95% Wilson score interval of the share.
     pub ci_low: f64,
     pub ci_high: f64,
-    /// Whether any two profiles' shares differ (paired, McNemar at 5%); None
+    /// Whether any two profiles' shares differ (the 95% interval of the
+    /// ratio of their paired shares excludes 1, [`paired_ratio`]); None
     /// with a single profile.
     pub diagnostic: Option<bool>,
 }
@@ -378,6 +418,7 @@ pub struct Written {
     pub summaries: Vec<SummaryRow>,
     pub comparison: Vec<ComparisonRow>,
     pub retrodiction: Vec<RetrodictionRow>,
+    pub ratios: Vec<ShareRatio>,
 }
 
 /// 95% Wilson score interval for `k` successes in `n` trials.
@@ -484,15 +525,46 @@ impl<'w> Summariser<'w> {
         }
     }
 
-    /// Does fact `k` (the joint score for `k` = the number of facts) tell any
-    /// two profiles apart, by McNemar's exact test of their paired runs at
-    /// [`DIAGNOSTIC_LEVEL`]? None with a single profile.
+    /// The ratio of every pair of profiles' shares of fact `k` (the joint
+    /// score for `k` = the number of facts), pairs in profile order.
+    fn ratios(&self, k: usize) -> Vec<ShareRatio> {
+        let mut out = Vec::new();
+        let mut pair = 0;
+        let fact = self.world.facts.get(k).map_or("all", |f| f.id.as_str());
+        let matched = |p: usize| {
+            if k == self.scorer.len() {
+                self.matched_all[p]
+            } else {
+                self.matched[p][k]
+            }
+        };
+        for p in 0..self.profiles.len() {
+            for q in p + 1..self.profiles.len() {
+                let (only_p, only_q) = self.discordant[k][pair];
+                let both = matched(p) - only_p;
+                let (ratio, ci_low, ci_high) = paired_ratio(both, only_p, only_q);
+                out.push(ShareRatio {
+                    fact: fact.to_string(),
+                    profile: self.profiles[p].name.clone(),
+                    versus: self.profiles[q].name.clone(),
+                    both,
+                    only_profile: only_p,
+                    only_versus: only_q,
+                    ratio,
+                    ci_low,
+                    ci_high,
+                });
+                pair += 1;
+            }
+        }
+        out
+    }
+
+    /// Does fact `k` tell any two profiles apart — does the interval of the
+    /// ratio of their shares exclude 1 for some pair? None with a single
+    /// profile.
     fn diagnostic(&self, k: usize) -> Option<bool> {
-        (self.profiles.len() > 1).then(|| {
-            self.discordant[k]
-                .iter()
-                .any(|&(b, c)| crate::stats::mcnemar_exact(b, c) < DIAGNOSTIC_LEVEL)
-        })
+        (self.profiles.len() > 1).then(|| self.ratios(k).iter().any(ShareRatio::differs))
     }
 
     /// Write `summary.csv`, and — with several profiles — `comparison.csv`,
@@ -543,10 +615,12 @@ impl<'w> Summariser<'w> {
         summary.finish()?;
         let comparison = self.write_comparison(dir, &rows)?;
         let retrodiction = self.write_retrodiction(dir)?;
+        let ratios = self.write_ratios(dir)?;
         Ok(Written {
             summaries: rows,
             comparison,
             retrodiction,
+            ratios,
         })
     }
 
@@ -616,6 +690,52 @@ impl<'w> Summariser<'w> {
                     summary: row.summary,
                     difference,
                 });
+            }
+        }
+        file.finish()?;
+        Ok(out)
+    }
+
+    /// `retrodiction_pairs.csv`: for every fact (and the joint score) and
+    /// pair of profiles, the ratio of their shares with its interval.
+    fn write_ratios(&self, dir: &Path) -> Result<Vec<ShareRatio>, OutputError> {
+        if self.scorer.is_empty() || self.profiles.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let mut file = CsvFile::create(
+            dir,
+            "retrodiction_pairs.csv",
+            &[
+                "fact",
+                "profile",
+                "versus",
+                "runs",
+                "both",
+                "only_profile",
+                "only_versus",
+                "ratio",
+                "ci_low",
+                "ci_high",
+            ],
+        )?;
+        let mut out = Vec::new();
+        let mut bufs: [String; 3] = Default::default();
+        for k in 0..=self.scorer.len() {
+            for r in self.ratios(k) {
+                let [a, b, c] = &mut bufs;
+                file.row([
+                    r.fact.as_str(),
+                    r.profile.as_str(),
+                    r.versus.as_str(),
+                    &self.runs.to_string(),
+                    &r.both.to_string(),
+                    &r.only_profile.to_string(),
+                    &r.only_versus.to_string(),
+                    number(a, r.ratio)?,
+                    number(b, r.ci_low)?,
+                    number(c, r.ci_high)?,
+                ])?;
+                out.push(r);
             }
         }
         file.finish()?;

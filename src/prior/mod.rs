@@ -225,6 +225,11 @@ impl Prior {
     }
 
     /// The smallest and largest value the prior can take (closed bounds).
+    /// Is this a choice among whole numbers only (a prior for a count or a year)?
+    pub fn is_whole_choice(&self) -> bool {
+        matches!(&self.0, Kind::Choice(v) if v.iter().all(|x| x.fract() == 0.0 && x.abs() < 9e15))
+    }
+
     pub fn support(&self) -> (f64, f64) {
         match &self.0 {
             Kind::Uniform { lo, hi }

@@ -11,6 +11,7 @@ pub mod data;
 pub mod error;
 pub mod format;
 pub mod fuzz;
+pub mod priors;
 mod resolve;
 
 pub use error::{Origin, ScenarioError};
@@ -128,6 +129,25 @@ pub struct Loaded {
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
     pub overrides: Vec<Override>,
+    /// The scenario's text, from which a run's world is built again with its
+    /// own draw of the priors (`--prior-predictive`).
+    pub text: String,
+}
+
+impl Loaded {
+    /// The world of a run whose uncertain parameters take `values` (one per
+    /// prior, in order), on top of the job's own overrides.
+    pub fn with_draw(&self, values: &[f64]) -> Result<World, ScenarioError> {
+        let mut with = self.overrides.clone();
+        with.extend(
+            self.world
+                .priors
+                .iter()
+                .zip(values)
+                .map(|(u, &x)| priors::set(u, x)),
+        );
+        load_checked(&self.text, &self.path.display().to_string(), &with)
+    }
 }
 
 /// Read, check and resolve the scenario at `path` with `overrides` applied.
@@ -149,6 +169,8 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Loaded, ScenarioError
         path: path.to_path_buf(),
         sha256: sha256_hex(&bytes),
         overrides: overrides.to_vec(),
+        // load_bytes has checked the bytes are UTF-8.
+        text: String::from_utf8_lossy(&bytes).into_owned(),
     })
 }
 
@@ -176,6 +198,25 @@ pub fn load_bytes(
 
 /// Check and resolve scenario `text` (named `file` in messages).
 pub fn load_str(text: &str, file: &str, overrides: &[Override]) -> Result<World, ScenarioError> {
+    let world = load_checked(text, file, overrides)?;
+    // No draw from the priors may make the scenario invalid: check it with
+    // every prior at the lower, then the upper end of its support.
+    for upper in [false, true] {
+        if world.priors.is_empty() {
+            break;
+        }
+        let mut with = overrides.to_vec();
+        with.extend(priors::bounds(&world.priors, upper));
+        if let Err(e) = load_checked(text, file, &with) {
+            return Err(priors::at_bound(text, file, &world.priors, upper, e));
+        }
+    }
+    Ok(world)
+}
+
+/// A world with `overrides` applied to `text`, with every check but that of
+/// its priors' bounds.
+fn load_checked(text: &str, file: &str, overrides: &[Override]) -> Result<World, ScenarioError> {
     let root = DeTable::parse(text).map_err(|e| {
         let origin = e.span().map_or(Origin::Whole, |s| error::locate(text, s));
         let mut message = syntax_message(e.message());
@@ -215,7 +256,10 @@ pub fn load_str(text: &str, file: &str, overrides: &[Override]) -> Result<World,
         }
         set_path(&mut root, &path.0, value).map_err(|message| ctx.error_at(path, None, message))?;
     }
-    let de = toml::de::Deserializer::from(Spanned::new(root_span, root.clone()));
+    let uncertain = priors::read(&root, &ctx)?;
+    let mut plain = root.clone();
+    plain.remove("priors");
+    let de = toml::de::Deserializer::from(Spanned::new(root_span, plain));
     let spec: ScenarioFile = serde_path_to_error::deserialize(de).map_err(|e| {
         let mut path = FieldPath(
             e.path()
@@ -253,7 +297,9 @@ pub fn load_str(text: &str, file: &str, overrides: &[Override]) -> Result<World,
     })?;
     // Data files are found relative to the scenario file.
     let dir = Path::new(file).parent().unwrap_or(Path::new(""));
-    resolve::resolve(&spec, &ctx.with_root(&root), dir)
+    let mut world = resolve::resolve(&spec, &ctx.with_root(&root), dir)?;
+    world.priors = uncertain;
+    Ok(world)
 }
 
 /// What resolution needs to report errors.

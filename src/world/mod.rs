@@ -224,6 +224,20 @@ pub struct Profile {
     pub doctrines: Vec<Doctrine>,
 }
 
+/// One uncertain parameter of `[priors]`: its `--set` path, its prior and the
+/// value the scenario gives it (`None` when the file leaves it at its
+/// built-in default).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Uncertain {
+    pub path: String,
+    pub prior: crate::prior::Prior,
+    pub default: Option<f64>,
+    /// Whether the field holds a whole number (drawn values are written so).
+    pub whole: bool,
+    /// Where the prior is written in the scenario file (byte range).
+    pub span: std::ops::Range<usize>,
+}
+
 /// Everything a run needs, resolved from a scenario.
 #[derive(Clone, Debug, Serialize)]
 pub struct World {
@@ -264,6 +278,9 @@ pub struct World {
     pub alignment: Vec<Option<usize>>,
     /// The scenario's own parameter sweep, if it defines one.
     pub sweep: Option<SweepPlan>,
+    /// The uncertain parameters of `[priors]`, in the order written.
+    #[serde(skip)]
+    pub priors: Vec<Uncertain>,
 }
 
 impl World {

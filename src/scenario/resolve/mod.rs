@@ -351,6 +351,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             seed: spec.run.seed,
         },
         sweep: None,
+        priors: Vec::new(),
         sanctions: Vec::new(),
         proposals: Vec::new(),
         authorship: spec.model.authorship_percent,
