@@ -301,7 +301,7 @@ pub enum JobError {
     /// A run's draw of the priors made the scenario invalid (the bounds are
     /// checked when the scenario loads, so only a combination can).
     #[error("run {run}'s draw from the priors makes the scenario invalid: {error}")]
-    Draw { run: u64, error: ScenarioError },
+    Draw { run: u64, error: Box<ScenarioError> },
     #[error(
         "interrupted after {done} of {total} chunks; the finished chunks are kept in {dir} — run the same command with --resume to finish"
     )]
@@ -539,11 +539,10 @@ pub fn run(
         // draw of the priors, the same for every profile.
         let drawn = if spec.prior_predictive {
             let values = draw(world, spec.seed, r);
-            Some(
-                loaded
-                    .with_draw(&values)
-                    .map_err(|error| JobError::Draw { run: r, error })?,
-            )
+            Some(loaded.with_draw(&values).map_err(|error| JobError::Draw {
+                run: r,
+                error: Box::new(error),
+            })?)
         } else {
             None
         };

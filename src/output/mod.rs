@@ -892,3 +892,32 @@ pub fn assemble(
     }
     summariser.finish(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::paired_ratio;
+
+    #[test]
+    fn the_paired_ratio_is_the_adjusted_margin_ratio_with_the_delta_method_interval() {
+        // 30 runs matched under both, 20 under the first only, 5 under the
+        // second only: ñ₁ = 51, ñ₂ = 36, variance (20 + 5 + 2)/(51·36).
+        let (r, lo, hi) = paired_ratio(30, 20, 5);
+        assert!((r - 51.0 / 36.0).abs() < 1e-15);
+        let half = 1.959_963_984_540_054 * (27.0f64 / (51.0 * 36.0)).sqrt();
+        assert!((lo - r * (-half).exp()).abs() < 1e-12);
+        assert!((hi - r * half.exp()).abs() < 1e-12);
+        assert!(lo > 1.0, "20 against 5 discordant runs tell the two apart");
+        // Identical profiles: ratio 1, an interval around it.
+        let (r, lo, hi) = paired_ratio(40, 0, 0);
+        assert_eq!(r, 1.0);
+        assert!(lo < 1.0 && hi > 1.0);
+        // A profile that never matches keeps a finite ratio and interval.
+        let (r, lo, hi) = paired_ratio(0, 0, 50);
+        assert!(r > 0.0 && lo.is_finite() && hi < 1.0);
+        // Symmetry: swapping the profiles inverts the ratio and the interval.
+        let (r2, lo2, hi2) = paired_ratio(30, 5, 20);
+        assert!((r2 - 36.0 / 51.0).abs() < 1e-15);
+        let (_, lo1, hi1) = paired_ratio(30, 20, 5);
+        assert!((lo2 - 1.0 / hi1).abs() < 1e-12 && (hi2 - 1.0 / lo1).abs() < 1e-12);
+    }
+}
