@@ -102,6 +102,18 @@ pub enum EventKind {
     /// A sanctions target's union leader starts or stops rewarding members that
     /// join a counter-response (detail: the regime, and `offered` or `withdrawn`).
     Reward,
+    /// A state tables a draft of a new institution (detail: its design).
+    Draft,
+    /// An invitee accepts a draft, or an invited state a union's invitation.
+    Acceptance,
+    /// An invitee refuses a draft.
+    Refusal,
+    /// A proposer adapts its draft after a refusal (detail: `narrower`,
+    /// `shallower`, `economic`).
+    Adaptation,
+    /// A draft accepted by every invitee founds its institution (actor: the
+    /// proposer; detail: the founding members).
+    Founding,
 }
 
 impl EventKind {
@@ -146,6 +158,11 @@ impl EventKind {
         EventKind::Circumvention,
         EventKind::Detection,
         EventKind::Reward,
+        EventKind::Draft,
+        EventKind::Acceptance,
+        EventKind::Refusal,
+        EventKind::Adaptation,
+        EventKind::Founding,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -190,6 +207,11 @@ impl EventKind {
             EventKind::Circumvention => "circumvention",
             EventKind::Detection => "detection",
             EventKind::Reward => "reward",
+            EventKind::Draft => "draft",
+            EventKind::Acceptance => "acceptance",
+            EventKind::Refusal => "refusal",
+            EventKind::Adaptation => "adaptation",
+            EventKind::Founding => "founding",
         }
     }
 

@@ -89,6 +89,20 @@ pub(crate) fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: M
         Measure::AlignmentSwitches => f64::from(rs.record.alignment_switches[state]),
         Measure::Security => security::share(rs.world, &rs.policy, &rs.alignment, state),
         Measure::RegionAffinity => rs.region_affinity(),
+        Measure::ProposalsMade => f64::from(rs.record.proposals_made[state]),
+        Measure::ProposalsAccepted => f64::from(rs.record.proposals_accepted[state]),
+        Measure::InstitutionsFounded => f64::from(rs.record.founded[state]),
+        Measure::InstitutionsJoined => f64::from(rs.record.joined_later[state]),
+        Measure::Size(u) => (0..rs.world.n_states())
+            .filter(|&s| rs.policy.is_member(s, u))
+            .count() as f64,
+        Measure::Depth(u) => {
+            if rs.author[u].is_some() {
+                rs.policy.charter[u].depth()
+            } else {
+                f64::NAN
+            }
+        }
         Measure::CultureOfAnarchy => culture(rs.region_affinity()),
     }
 }

@@ -73,6 +73,17 @@ pub enum Measure {
     /// Region-level: the culture of anarchy at the end — −1 Hobbesian (mean
     /// affinity below −1/3), 0 Lockean, +1 Kantian (above 1/3) (Wendt 1999).
     CultureOfAnarchy,
+    /// Order-making: drafts the state tabled; its drafts accepted by all.
+    ProposalsMade,
+    ProposalsAccepted,
+    /// Institutions the state founded (as a founding member); joined later.
+    InstitutionsFounded,
+    InstitutionsJoined,
+    /// Region-level: members of a union formed by proposal at the end.
+    Size(usize),
+    /// Region-level: the depth of a union formed by proposal (undefined if
+    /// it was never founded).
+    Depth(usize),
 }
 
 impl Measure {
@@ -92,6 +103,7 @@ impl Measure {
                 | Measure::WelfareChange
                 | Measure::Participation(_)
                 | Measure::SanctionsComplianceShare
+                | Measure::Depth(_)
         )
     }
 }
@@ -180,6 +192,30 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
     (
         "counter_rounds",
         "rounds the state joined a counter-response to sanctions",
+    ),
+    (
+        "proposals_made",
+        "drafts of new institutions the state tabled",
+    ),
+    (
+        "proposals_accepted",
+        "the state's drafts that every invitee accepted (so founded an institution)",
+    ),
+    (
+        "institutions_founded",
+        "institutions formed by proposal of which the state was a founding member",
+    ),
+    (
+        "institutions_joined",
+        "institutions formed by proposal the state joined after their founding",
+    ),
+    (
+        "size",
+        "region (state ALL): members of union I, formed by proposal, at the end",
+    ),
+    (
+        "depth",
+        "region (state ALL): depth of union I, formed by proposal, at the end (1/4 intergovernmental, + 1/4 per supranational organ); empty if never founded",
     ),
     (
         "circumvent_rounds",
@@ -331,6 +367,36 @@ impl Catalogue {
                 measure: Measure::Security,
                 name: "security".into(),
             });
+        }
+        if !world.proposals.is_empty() {
+            for state in 0..world.n_states() {
+                for (measure, name) in [
+                    (Measure::ProposalsMade, "proposals_made"),
+                    (Measure::ProposalsAccepted, "proposals_accepted"),
+                    (Measure::InstitutionsFounded, "institutions_founded"),
+                    (Measure::InstitutionsJoined, "institutions_joined"),
+                ] {
+                    keys.push(MetricKey {
+                        state,
+                        measure,
+                        name: name.into(),
+                    });
+                }
+            }
+            for (u, inst) in world.institutions.iter().enumerate() {
+                if inst.union().is_some_and(|r| r.cet_rule.is_some()) {
+                    keys.push(MetricKey {
+                        state: REGION,
+                        measure: Measure::Size(u),
+                        name: format!("size:{}", inst.code),
+                    });
+                    keys.push(MetricKey {
+                        state: REGION,
+                        measure: Measure::Depth(u),
+                        name: format!("depth:{}", inst.code),
+                    });
+                }
+            }
         }
         if world.n_states() > 1 {
             keys.push(MetricKey {

@@ -93,6 +93,12 @@ pub struct Policy {
     /// Union × institution: the union's leader objects to its members'
     /// taking part in the investment initiative.
     pub objecting: Vec<bool>,
+    /// Per institution: a customs union's charter, decision rule and
+    /// membership rule — the scenario's for a declared union, the accepted
+    /// draft's for one a proposal founded during the run.
+    pub charter: Vec<crate::world::Charter>,
+    pub decision: Vec<crate::world::DecisionRule>,
+    pub open: Vec<bool>,
     /// Year each state joined each institution (state × institution; the
     /// founding year or earlier for original members): a lag runs from it.
     pub since: Vec<i32>,
@@ -219,6 +225,23 @@ impl Policy {
             intensity: vec![0.0; n * k],
             offer: vec![0.0; n * k],
             objecting: vec![false; k * k],
+            charter: world
+                .institutions
+                .iter()
+                .map(|i| {
+                    i.union()
+                        .map_or(crate::world::Charter::default(), |u| u.charter)
+                })
+                .collect(),
+            decision: world
+                .institutions
+                .iter()
+                .map(|i| {
+                    i.union()
+                        .map_or(crate::world::DecisionRule::Consensus, |u| u.decision)
+                })
+                .collect(),
+            open: vec![false; k],
             since: vec![i32::MIN; n * k],
             sanction: vec![SanctionStance::Ignore; n * world.sanctions.len()],
             secondary: vec![false; n * world.sanctions.len()],
@@ -435,6 +458,7 @@ impl Policy {
             }
         }
         self.apply_regimes(world, cost);
+        self.apply_unions(world, cost);
         self.apply_initiatives(world, cost);
         self.apply_sanctions(world, cost);
         for (i, c) in self.coerced.iter().enumerate() {
@@ -498,6 +522,30 @@ impl Policy {
                         m,
                         cost.get(other, m) * (1.0 - s.leader_reward * transit),
                     );
+                }
+            }
+        }
+    }
+
+    /// Customs unions: trade between two active members costs 1 − cut·depth
+    /// times as much, both ways, `cut` the model's `depth_trade_cut` — deeper
+    /// integration (common rules, a common currency) removes barriers that
+    /// tariffs do not measure.
+    fn apply_unions(&self, world: &World, cost: &mut Matrix) {
+        let cut = world.model.depth_trade_cut;
+        if cut == 0.0 {
+            return;
+        }
+        let n = world.n_states();
+        for (u, inst) in world.institutions.iter().enumerate() {
+            if inst.union().is_none() || !inst.in_force(self.year) {
+                continue;
+            }
+            let factor = 1.0 - cut * self.charter[u].depth();
+            let members: Vec<usize> = (0..n).filter(|&s| self.active(world, s, u)).collect();
+            for &a in &members {
+                for &b in members.iter().filter(|&&b| b != a) {
+                    cost.set(a, b, cost.get(a, b) * factor);
                 }
             }
         }

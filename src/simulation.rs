@@ -12,7 +12,7 @@
 
 use crate::event::{Event, EventKind};
 use crate::game::matrix::MatrixRun;
-use crate::game::{accession, alignment, dispute, initiative, sanctions, tariff, union};
+use crate::game::{accession, alignment, dispute, initiative, order, sanctions, tariff, union};
 use crate::montecarlo::run_rng;
 use crate::observation;
 use crate::outcome::{Catalogue, RunOutcome};
@@ -72,6 +72,7 @@ pub fn simulate(
         }
         draw_move_order(&mut rs, &mut order);
         if institutions {
+            order::play_round(&mut rs)?;
             union::legislate(&mut rs)?;
             accession::negotiate(&mut rs)?;
             initiative::play_round(&mut rs, &order)?;

@@ -61,6 +61,12 @@ pub struct Record {
     pub counter_rounds: Vec<u32>,
     /// Rounds the state let sanctioned goods through (as a third state).
     pub circumvent_rounds: Vec<u32>,
+    /// Order-making: drafts the state tabled, its drafts that were
+    /// accepted, institutions it founded, institutions it joined later.
+    pub proposals_made: Vec<u32>,
+    pub proposals_accepted: Vec<u32>,
+    pub founded: Vec<u32>,
+    pub joined_later: Vec<u32>,
     pub alignment_switches: Vec<u32>,
     /// Welfare lost to contagion (percent, summed), and this round's shock.
     pub contagion_loss: Vec<f64>,
@@ -130,6 +136,17 @@ pub struct Dispute {
     pub cause: Cause,
     pub filed: i32,
     pub stage: Stage,
+}
+
+/// A proposal's state during a run (docs/model.md §7.18).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftState {
+    /// The draft as the proposer last adapted it.
+    pub draft: crate::world::Draft,
+    /// The invitees that refused it when it was last put.
+    pub refused: Vec<usize>,
+    /// Whether the first draft has been tabled.
+    pub tabled: bool,
 }
 
 /// Accession talks between one applicant and one trade regime: a bilateral
@@ -210,6 +227,11 @@ pub struct RunState<'w> {
     pub beliefs: Vec<Belief>,
     pub disputes: Vec<Dispute>,
     pub talks: Vec<Talks>,
+    /// Per proposal of the scenario: its current draft, the states that
+    /// refused it last time, and whether it was tabled yet.
+    pub drafts: Vec<DraftState>,
+    /// Per institution founded by a proposal: its author.
+    pub author: Vec<Option<usize>>,
     pub record: Record,
     /// Yearly reform cost (percent of spending) each state pays for the
     /// non-tariff issues of the accessions it has made.
@@ -290,6 +312,10 @@ impl<'w> RunState<'w> {
             complied_rounds: vec![0; n],
             counter_rounds: vec![0; n],
             circumvent_rounds: vec![0; n],
+            proposals_made: vec![0; n],
+            proposals_accepted: vec![0; n],
+            founded: vec![0; n],
+            joined_later: vec![0; n],
             contagion_loss: vec![0.0; n],
             alignment_switches: vec![0; n],
             shock: vec![0.0; n],
@@ -305,6 +331,16 @@ impl<'w> RunState<'w> {
             beliefs,
             disputes: Vec::new(),
             talks: Vec::new(),
+            drafts: world
+                .proposals
+                .iter()
+                .map(|p| DraftState {
+                    draft: p.draft.clone(),
+                    refused: Vec::new(),
+                    tabled: false,
+                })
+                .collect(),
+            author: vec![None; k],
             reform_cost: vec![0.0; n],
             record,
             investment: world.dependence[crate::world::Channel::Investment as usize].clone(),

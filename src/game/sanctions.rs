@@ -282,7 +282,7 @@ fn propose_counter(rs: &mut RunState<'_>, j: usize) -> Result<(), SimError> {
     let everyone: Vec<usize> = (0..world.n_states())
         .filter(|&m| base.active(world, m, union))
         .collect();
-    let charter = world.institutions[union].union().expect("a union").charter;
+    let charter = base.charter[union];
     let political = crate::world::Charter {
         political: true,
         ..charter

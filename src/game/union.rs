@@ -83,7 +83,7 @@ fn vote(
         weight_yes += if in_favour { rules.votes[s] } else { 0.0 };
         all_yes &= in_favour;
     }
-    Ok(match rules.decision {
+    Ok(match rs.policy.decision[u] {
         DecisionRule::Weighted => weight_all > 0.0 && weight_yes > 0.5 * weight_all,
         DecisionRule::Consensus => all_yes && !members.is_empty(),
     })

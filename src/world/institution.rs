@@ -192,11 +192,25 @@ pub struct UnionRules {
     pub cet_step: f64,
     /// What the union is: its scope and its supranational organs.
     pub charter: Charter,
+    /// For a union formed by a proposal during the run (no members at the
+    /// start): how its CET is set when it is founded.
+    pub cet_rule: Option<CetRule>,
+}
+
+/// How the CET of a union formed by a proposal is set at its founding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CetRule {
+    /// The own tariff of the founding member with the largest GDP (the
+    /// Customs Union's CET was largely Russia's tariff: World Bank 2012).
+    Largest,
+    /// The GDP-weighted mean of the founding members' own tariffs.
+    Mean,
 }
 
 /// An institution's scope and depth (docs/model.md §7.7, §7.18; Bakumbayev
 /// 2025 on the Eurasian Union project's "all in one" against "core only").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Charter {
     /// Economic only, or political and security too.
     pub political: bool,

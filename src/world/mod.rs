@@ -11,8 +11,8 @@ mod institution;
 pub use fact::{EventFact, Fact, FactDef, FactRole};
 pub use game::{Action, MatrixGame, Payoffs, Player, Strategy};
 pub use institution::{
-    AccessionIssue, Charter, DecisionRule, InitiativeRules, Institution, InstitutionKind, Measure,
-    RegimeRules, Rules, UnionRules, step_rate,
+    AccessionIssue, CetRule, Charter, DecisionRule, InitiativeRules, Institution, InstitutionKind,
+    Measure, RegimeRules, Rules, UnionRules, step_rate,
 };
 
 use crate::design::SweepPlan;
@@ -114,6 +114,30 @@ impl Sanction {
     }
 }
 
+/// An institution's design as a proposal states it (docs/model.md §7.18).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Draft {
+    /// The states invited, the proposer among them.
+    pub members: Vec<usize>,
+    pub charter: Charter,
+    pub decision: DecisionRule,
+    /// Others may join later (true), or only by the members' unanimous
+    /// invitation (false).
+    pub open: bool,
+}
+
+/// A proposer's standing offer to found an institution: its first draft,
+/// tabled in `from` (as history has it), which it adapts after refusals.
+#[derive(Clone, Debug, Serialize)]
+pub struct Proposal {
+    pub proposer: usize,
+    /// The customs union (declared with `cet_rule` and no members) the
+    /// proposal founds.
+    pub institution: usize,
+    pub from: i32,
+    pub draft: Draft,
+}
+
 /// Dependence channels (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
@@ -174,6 +198,9 @@ pub struct ModelSettings {
     /// Yearly sovereignty cost of membership at full depth and economic
     /// scope with no distrust, percent of spending (docs/model.md §4).
     pub sovereignty_cost: f64,
+    /// The cut in trade costs between members of a customs union at full
+    /// depth (fraction; scaled by the union's depth).
+    pub depth_trade_cut: f64,
 }
 
 /// A coalition states may align with (docs/model.md §7.13).
@@ -227,6 +254,11 @@ pub struct World {
     pub model: ModelSettings,
     pub run: RunDefaults,
     pub sanctions: Vec<Sanction>,
+    /// Proposals of new institutions (docs/model.md §7.18).
+    pub proposals: Vec<Proposal>,
+    /// A great power's yearly status cost of belonging to an institution it
+    /// did not propose, percent of spending.
+    pub authorship: f64,
     pub blocs: Vec<Bloc>,
     /// Each state's alignment at the start (None: hedging).
     pub alignment: Vec<Option<usize>>,

@@ -50,7 +50,9 @@ pub(super) fn resolve(
         let leader = match &inst.leader {
             Some(l) => {
                 let s = r.state(&at.key("leader"), l)?;
-                if !members.contains(&s) {
+                // A union formed by a proposal has no members yet; its
+                // leader is checked against the proposals' drafts.
+                if !members.contains(&s) && inst.cet_rule.is_none() {
                     return r.err(
                         &at.key("leader"),
                         format!(
@@ -133,6 +135,7 @@ fn rules(
         ("measures", !inst.measures.is_empty()),
         ("scope", inst.scope.is_some()),
         ("organs", !inst.organs.is_empty()),
+        ("cet_rule", inst.cet_rule.is_some()),
     ];
     // A union's leader and an initiative's sponsor may both coerce.
     let coercion_keys = [

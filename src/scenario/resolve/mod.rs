@@ -22,6 +22,7 @@ mod games;
 mod initiative;
 mod institutions;
 mod profiles;
+mod proposals;
 mod relations;
 mod sanctions;
 mod states;
@@ -300,6 +301,13 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         sovereignty,
         "a yearly cost in percent of spending, between 0 and 100",
     )?;
+    let cut = spec.model.depth_trade_cut_percent;
+    r.require(
+        cut.is_finite() && (0.0..100.0).contains(&cut),
+        &path("model.depth_trade_cut_percent"),
+        cut,
+        "a percentage in [0, 100)",
+    )?;
     let states = states::resolve(&r, spec)?;
     let n = states.len();
     let institutions = institutions::resolve(&r, spec, &states)?;
@@ -336,6 +344,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             alliance_commitment: spec.model.alliance_commitment,
             regional_trade_share: share,
             sovereignty_cost: sovereignty,
+            depth_trade_cut: spec.model.depth_trade_cut_percent / 100.0,
         },
         run: RunDefaults {
             runs: spec.run.runs,
@@ -343,6 +352,8 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         },
         sweep: None,
         sanctions: Vec::new(),
+        proposals: Vec::new(),
+        authorship: spec.model.authorship_percent,
         blocs: Vec::new(),
         alignment: vec![None; n],
     };
@@ -354,6 +365,13 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     )?;
     (world.blocs, world.alignment) = sanctions::blocs(&r, spec, n)?;
     world.sanctions = sanctions::resolve(&r, spec)?;
+    world.proposals = proposals::resolve(&r, spec, &world.institutions)?;
+    r.require(
+        world.authorship.is_finite() && (0.0..=100.0).contains(&world.authorship),
+        &path("model.authorship_percent"),
+        world.authorship,
+        "a yearly cost in percent of spending, between 0 and 100",
+    )?;
     // The trade model calibrates to the policies in force in its data year —
     // institutions, measures, sanctions — so it needs the world built so far.
     if let Some(t) = &spec.trade {
