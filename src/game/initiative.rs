@@ -16,7 +16,7 @@
 //! * Each **invited state** chooses an intensity x up to the offer. Deeper
 //!   participation cuts its corridor costs more after a lag (de Soyres et al.
 //!   2020), builds more investment dependence on the sponsor — leverage the
-//!   sponsor may use if the state later scales down (Dreher et al. 2021,
+//!   sponsor may use if the state later scales down (Dreher et al. 2022,
 //!   *Banking on Beijing*, on the terms of Chinese lending) — and costs more
 //!   domestic legitimacy where the public distrusts the sponsor
 //!   (`legitimacy_cost_percent` × `public_suspicion` × x a year: the 2016 and
