@@ -8,7 +8,7 @@
 //! continued with `\` and short enough for an 80-column terminal, so that
 //! clap's wrapping never breaks a command in the middle (a test checks it).
 
-use crate::job::Shard;
+use crate::job::{Shard, TraceRuns};
 use crate::montecarlo::{MAX_RUNS, MAX_THREADS};
 use crate::scenario::Override;
 use crate::whatif::{CostRule, TariffRule};
@@ -211,6 +211,12 @@ pub struct MergeArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub job: JobArgs,
+    /// Write every decision of these runs to decisions.csv: each option's
+    /// utility by component, its logit probability and whether it was chosen.
+    /// Runs and ranges, e.g. --trace 0, --trace 0,5,10, --trace 0-9 (at most
+    /// 1000 runs) [default with no value: run 0].
+    #[arg(long, value_name = "RUNS", num_args = 0..=1, default_missing_value = "0")]
+    pub trace: Option<TraceRuns>,
     /// Doctrine profile: scenario, neorealist, neoliberal, constructivist, or one the scenario defines.
     #[arg(long, default_value = "scenario")]
     pub profile: String,
@@ -230,6 +236,12 @@ pub struct CompareArgs {
     /// The profile paired differences are taken against [default: the first].
     #[arg(long)]
     pub reference: Option<String>,
+    /// Write every decision of these runs to decisions.csv: each option's
+    /// utility by component, its logit probability and whether it was chosen.
+    /// Runs and ranges, e.g. --trace 0, --trace 0,5,10, --trace 0-9 (at most
+    /// 1000 runs) [default with no value: run 0].
+    #[arg(long, value_name = "RUNS", num_args = 0..=1, default_missing_value = "0")]
+    pub trace: Option<TraceRuns>,
 }
 
 #[derive(Args, Clone, Debug)]

@@ -45,7 +45,13 @@ pub struct Context<'a> {
     /// as a kill there would (tests of crash recovery; the binary reads it
     /// from `STATECRAFT_FAULT`). `None` in normal use.
     pub fault: Option<Fault>,
+    /// Columns of the terminal the text is printed on (the binary measures
+    /// it; [`DEFAULT_WIDTH`] elsewhere): tables use full names up to it.
+    pub width: usize,
 }
+
+/// The width printed text is laid out for when the terminal's is not known.
+pub const DEFAULT_WIDTH: usize = 80;
 
 impl Context<'static> {
     /// No progress shown, never cancelled.
@@ -55,6 +61,7 @@ impl Context<'static> {
             progress: &Silent,
             cancel: &NEVER,
             fault: None,
+            width: DEFAULT_WIDTH,
         }
     }
 }
@@ -185,18 +192,31 @@ fn seed_and_runs(args: &JobArgs, world: &World) -> (u64, u64) {
 }
 
 /// Run a job of `profiles` with the shared job flags — into `--out`, else
-/// `results/<scenario>/<leaf(seed)>` — and return its summary.
+/// `results/<scenario>/<leaf(seed)>` — tracing the runs of `trace`, and
+/// return its summary.
+#[allow(clippy::too_many_arguments)]
 fn run_job(
     command: &str,
     args: &JobArgs,
     loaded: &Loaded,
     profiles: Vec<Profile>,
     reference: usize,
+    trace: Option<&job::TraceRuns>,
     leaf: &dyn Fn(u64) -> String,
     ctx: &Context,
 ) -> Result<String, CommandError> {
     let world = &loaded.world;
     let (seed, runs) = seed_and_runs(args, world);
+    if let Some(t) = trace
+        && t.last() >= runs
+    {
+        return Err(CommandError::Input(format!(
+            "--trace {t}: run {} is not among the job's {} (runs 0 to {})",
+            t.last(),
+            report::plural(runs, "run"),
+            runs - 1
+        )));
+    }
     let spec = JobSpec {
         command: command.into(),
         profiles,
@@ -211,12 +231,13 @@ fn run_job(
         force: args.force,
         resume: args.resume,
         timeseries: args.timeseries,
+        trace: trace.cloned(),
         fault: ctx.fault,
     };
     let report = job::run(loaded, &spec, ctx.progress, ctx.cancel)?;
     Ok(if args.quiet {
         String::new()
     } else {
-        report::run_summary(world, &report)
+        report::run_summary(world, &report, ctx.width)
     })
 }
