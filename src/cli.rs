@@ -82,6 +82,17 @@ pub enum Command {
   statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
     )]
     Trade(TradeArgs),
+    /// One state's story in a traced run: each year's events and decisions,
+    /// the option chosen, its probability and the component that decided it.
+    #[command(after_help = "Example (the run must have been traced with --trace):
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --trace 0 --out results/kz
+  statecraft explain results/kz --run 0 --state KAZ --profile neoliberal")]
+    Explain(ExplainArgs),
+    /// Write report.html — one offline page of figures (inline SVG) and
+    /// tables — for a results directory of run, compare, sweep, merge or trade.
+    #[command(after_help = "Example:
+  statecraft report results/kazakhstan_wto_eaeu/compare-2015")]
+    Report(ReportArgs),
 }
 
 impl Command {
@@ -92,7 +103,11 @@ impl Command {
             Command::Run(a) => Some(&a.job),
             Command::Compare(a) => Some(&a.job),
             Command::Sweep(a) => Some(&a.job),
-            Command::Check(_) | Command::Merge(_) | Command::Trade(_) => None,
+            Command::Check(_)
+            | Command::Merge(_)
+            | Command::Trade(_)
+            | Command::Explain(_)
+            | Command::Report(_) => None,
         }
     }
 }
@@ -277,4 +292,31 @@ pub struct TradeArgs {
     /// Replace trade.csv and trade_shares.csv already in the output directory.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct ExplainArgs {
+    /// A results directory of run or compare written with --trace.
+    pub dir: PathBuf,
+    /// The traced run to tell.
+    #[arg(long)]
+    pub run: u64,
+    /// The state whose story it is (its code).
+    #[arg(long)]
+    pub state: String,
+    /// The profile [default: the job's first].
+    #[arg(long)]
+    pub profile: Option<String>,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct ReportArgs {
+    /// A results directory: of run, compare or merge (manifest.json), of a
+    /// sweep (sweep.json) or of a trade what-if (trade.csv).
+    pub dir: PathBuf,
+    /// The states whose metrics are drawn, comma-separated, or `all`
+    /// [default: the --focus state of a compare, else the state most facts
+    /// are about, else the first].
+    #[arg(long, value_delimiter = ',')]
+    pub state: Vec<String>,
 }

@@ -18,7 +18,9 @@
 
 pub mod check;
 pub mod compare;
+pub mod explain;
 pub mod merge;
+pub mod report;
 pub mod run;
 pub mod sweep;
 pub mod trade;
@@ -26,7 +28,7 @@ pub mod trade;
 use crate::cli::{Command, JobArgs};
 use crate::job::{self, JobError, JobSpec, Progress, Silent, UnknownProfile};
 use crate::output::{Fault, OutputError};
-use crate::report;
+use crate::report as summary;
 use crate::scenario::{Loaded, ScenarioError};
 use crate::sweep::SweepError;
 use crate::whatif::WhatIfError;
@@ -143,6 +145,15 @@ impl From<SweepError> for CommandError {
     }
 }
 
+impl From<crate::explain::ExplainError> for CommandError {
+    fn from(e: crate::explain::ExplainError) -> Self {
+        match e {
+            crate::explain::ExplainError::Input(_) => CommandError::Input(e.to_string()),
+            crate::explain::ExplainError::Read { .. } => CommandError::Runtime(e.to_string()),
+        }
+    }
+}
+
 impl From<WhatIfError> for CommandError {
     fn from(e: WhatIfError) -> Self {
         match e {
@@ -161,6 +172,8 @@ pub fn execute(command: &Command, ctx: &Context) -> Result<String, CommandError>
         Command::Sweep(args) => sweep::execute(args, ctx),
         Command::Merge(args) => merge::execute(args, ctx),
         Command::Trade(args) => trade::execute(args, ctx),
+        Command::Explain(args) => explain::execute(args, ctx),
+        Command::Report(args) => report::execute(args, ctx),
     }
 }
 
@@ -213,7 +226,7 @@ fn run_job(
         return Err(CommandError::Input(format!(
             "--trace {t}: run {} is not among the job's {} (runs 0 to {})",
             t.last(),
-            report::plural(runs, "run"),
+            summary::plural(runs, "run"),
             runs - 1
         )));
     }
@@ -238,6 +251,6 @@ fn run_job(
     Ok(if args.quiet {
         String::new()
     } else {
-        report::run_summary(world, &report, ctx.width)
+        summary::run_summary(world, &report, ctx.width)
     })
 }
