@@ -628,8 +628,20 @@ fn verdict_sentence(v: &crate::verdict::Verdict) -> String {
     } else {
         format!("{d} diagnostic facts")
     };
-    let Some(second) = v.ranking.get(1) else {
-        return format!("{joint}.");
+    // The runner-up is the best profile that is not the best's twin.
+    let twins = if best.identical_to.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = best.identical_to.iter().map(|p| format!("`{p}`")).collect();
+        format!(" (identical to {})", names.join(", "))
+    };
+    let Some(second) = v
+        .ranking
+        .iter()
+        .skip(1)
+        .find(|r| !best.identical_to.contains(&r.profile))
+    else {
+        return format!("{joint}; every profile has the same outcomes in every run.");
     };
     let (m, lo, hi) = second.behind.unwrap_or((0.0, f64::NAN, f64::NAN));
     let by = if lo.is_nan() {
@@ -637,21 +649,22 @@ fn verdict_sentence(v: &crate::verdict::Verdict) -> String {
     } else {
         format!("{m:.2} [{lo:.2}, {hi:.2}]")
     };
+    let lead = format!(
+        "{joint}; `{}`{twins} matches most, {:.2} of {facts} per run",
+        best.profile, best.mean
+    );
     if m == 0.0 && (lo.is_nan() || lo == hi) {
         format!(
-            "{joint}; `{}` and `{}` match most, {:.2} of {facts} per run, and match the same in every run.",
-            best.profile, second.profile, best.mean
+            "{lead}, and `{}` matches the same in every run.",
+            second.profile
         )
     } else if lo <= 0.0 {
         format!(
-            "{joint}; `{}` matches most, {:.2} of {facts} per run, but is not told apart from `{}` (behind by {by}).",
-            best.profile, best.mean, second.profile
+            "{lead}, but is not told apart from `{}` (behind by {by}).",
+            second.profile
         )
     } else {
-        format!(
-            "{joint}; `{}` matches most, {:.2} of {facts} per run, ahead of `{}` by {by}.",
-            best.profile, best.mean, second.profile
-        )
+        format!("{lead}, ahead of `{}` by {by}.", second.profile)
     }
 }
 
