@@ -85,7 +85,8 @@ pub enum Command {
     /// One state's story in a traced run: each year's events and decisions,
     /// the option chosen, its probability and the component that decided it.
     #[command(after_help = "Example (the run must have been traced with --trace):
-  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --trace 0 --out results/kz
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --trace 0 \\
+      --out results/kz
   statecraft explain results/kz --run 0 --state KAZ --profile neoliberal")]
     Explain(ExplainArgs),
     /// Write report.html — one offline page of figures (inline SVG) and

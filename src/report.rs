@@ -546,8 +546,8 @@ pub fn verdict_text(v: &crate::verdict::Verdict, width: usize) -> String {
     };
     let _ = writeln!(
         s,
-        "  {:>4}  {:<name$}  {:<20}  {:<20}  {}",
-        "rank", "profile", "matched [95% CI]", "behind best [paired]", "jointly"
+        "  {:>4}  {:<name$}  {:<20}  {:<20}  jointly",
+        "rank", "profile", "matched [95% CI]", "behind best [paired]"
     );
     for r in &v.ranking {
         let behind = r

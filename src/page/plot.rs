@@ -215,17 +215,22 @@ pub fn span(values: impl Iterator<Item = f64>, zero: bool) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// A band's (x, low, high) vertices in colour k.
+pub type Band = (usize, Vec<(f64, f64, f64)>);
+/// Points with whiskers (x, y, low, high) in colour k.
+pub type Whiskers = (usize, Vec<(f64, f64, f64, f64)>);
+
 /// One panel of small multiples: a title and lines, bands and points in
 /// data coordinates.
 #[derive(Clone, Debug, Default)]
 pub struct Panel {
     pub title: String,
     /// (x, low, high) polygons filled in translucent colour k.
-    pub bands: Vec<(usize, Vec<(f64, f64, f64)>)>,
+    pub bands: Vec<Band>,
     /// Lines in colour k.
     pub lines: Vec<(usize, Vec<(f64, f64)>)>,
     /// Points with whiskers (x, y, low, high) in colour k.
-    pub points: Vec<(usize, Vec<(f64, f64, f64, f64)>)>,
+    pub points: Vec<Whiskers>,
     /// No numbers on the x axis (its positions are categories, named by
     /// the legend).
     pub hide_x: bool,
