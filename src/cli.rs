@@ -23,6 +23,7 @@ use std::path::PathBuf;
     after_help = "Examples:
   statecraft check scenarios/classic_cooperation.toml
   statecraft compare scenarios/kazakhstan_wto_eaeu.toml
+  statecraft report results/kazakhstan_wto_eaeu/compare-2015
   statecraft run scenarios/classic_cooperation.toml --runs 2000 --seed 7
   statecraft run scenarios/classic_cooperation.toml \\
       --set doctrines.neoliberal.discount=0.6 --out results/low-delta"

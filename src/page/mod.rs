@@ -325,6 +325,12 @@ pub fn build(dir: &Path, states: &[String]) -> Result<Written, PageError> {
     let title;
     if dir.join("manifest.json").is_file() {
         let job = Job::read(&dir.join("manifest.json"))?;
+        if read_json(&dir.join("manifest.json"))?["shard"].is_string() {
+            return Err(PageError::Input(format!(
+                "{} holds one shard of a job, not its results: join the shards with statecraft merge and report on the merged directory",
+                dir.display()
+            )));
+        }
         title = format!("{} — {}", job.scenario, job.command);
         job_page(&mut page, dir, &job, &job.focus(states)?)?;
     } else if dir.join("sweep.json").is_file() {
