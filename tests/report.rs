@@ -660,3 +660,46 @@ fn the_report_refuses_a_directory_that_holds_no_results() {
         .code(2)
         .stderr(predicate::str::contains("has no decisions.csv"));
 }
+
+#[test]
+fn trace_takes_runs_and_ranges_and_defaults_to_run_0() {
+    use clap::Parser;
+    use statecraft::cli::{Cli, Command as Cmd};
+    use statecraft::job::TraceRuns;
+    let t: TraceRuns = "10-12, 0,5,11".parse().unwrap();
+    assert_eq!(t.to_string(), "0,5,10-12");
+    assert_eq!(t.count(), 5);
+    assert!(t.contains(11) && !t.contains(4));
+    assert!(
+        "3-1"
+            .parse::<TraceRuns>()
+            .unwrap_err()
+            .contains("backwards")
+    );
+    assert!(
+        "0-1000"
+            .parse::<TraceRuns>()
+            .unwrap_err()
+            .contains("at most 1000")
+    );
+    assert!("0-18446744073709551615".parse::<TraceRuns>().is_err());
+    assert!("x".parse::<TraceRuns>().unwrap_err().contains("0,5,10"));
+    let traced = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+        Cmd::Run(r) => r.trace.map(|t| t.to_string()),
+        _ => unreachable!(),
+    };
+    assert_eq!(
+        traced(&["statecraft", "run", CLASSIC, "--trace"]),
+        Some("0".into())
+    );
+    assert_eq!(
+        traced(&["statecraft", "run", CLASSIC, "--trace", "2,4"]),
+        Some("2,4".into())
+    );
+    assert_eq!(traced(&["statecraft", "run", CLASSIC]), None);
+    statecraft()
+        .args(["run", CLASSIC, "--trace", "5-2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("backwards"));
+}
