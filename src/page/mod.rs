@@ -414,7 +414,7 @@ fn job_page(page: &mut Page, dir: &Path, job: &Job, focus: &[String]) -> Result<
     }
     if let Some(t) = &job.trace {
         about += &format!(
-            " Runs {t} were traced (decisions.csv; statecraft explain tells one state's story)."
+            " Traced runs: {t} (decisions.csv; statecraft explain tells one state's story)."
         );
     }
     page.para(&about);
