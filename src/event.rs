@@ -85,6 +85,35 @@ pub enum EventKind {
     /// A customs union exempts a member from its CET where the member's
     /// trade-regime bound is lower.
     Exemption,
+    /// An initiative's sponsor changes what it offers a state (detail: the
+    /// deepest participation it will finance: `none`, `some`, `deep`).
+    Invitation,
+    /// A state changes how far it takes part in an initiative (detail:
+    /// `some → deep` and the like; joining and leaving are also logged as
+    /// `join` and `exit`).
+    Participation,
+    /// A union leader starts or stops objecting to its members' taking part
+    /// in an investment initiative (detail: `objects` or `withdrawn`).
+    Objection,
+    /// A third state lets sanctioned goods be re-exported to the target this year.
+    Circumvention,
+    /// A third state's re-exports to a sanctions target are detected.
+    Detection,
+    /// A sanctions target's union leader starts or stops rewarding members that
+    /// join a counter-response (detail: the regime, and `offered` or `withdrawn`).
+    Reward,
+    /// A state tables a draft of a new institution (detail: its design).
+    Draft,
+    /// An invitee accepts a draft, or an invited state a union's invitation.
+    Acceptance,
+    /// An invitee refuses a draft.
+    Refusal,
+    /// A proposer adapts its draft after a refusal (detail: `narrower`,
+    /// `shallower`, `economic`).
+    Adaptation,
+    /// A draft accepted by every invitee founds its institution (actor: the
+    /// proposer; detail: the founding members).
+    Founding,
 }
 
 impl EventKind {
@@ -123,6 +152,17 @@ impl EventKind {
         EventKind::Settlement,
         EventKind::Appeal,
         EventKind::Exemption,
+        EventKind::Invitation,
+        EventKind::Participation,
+        EventKind::Objection,
+        EventKind::Circumvention,
+        EventKind::Detection,
+        EventKind::Reward,
+        EventKind::Draft,
+        EventKind::Acceptance,
+        EventKind::Refusal,
+        EventKind::Adaptation,
+        EventKind::Founding,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -161,6 +201,17 @@ impl EventKind {
             EventKind::Settlement => "settlement",
             EventKind::Appeal => "appeal",
             EventKind::Exemption => "exemption",
+            EventKind::Invitation => "invitation",
+            EventKind::Participation => "participation",
+            EventKind::Objection => "objection",
+            EventKind::Circumvention => "circumvention",
+            EventKind::Detection => "detection",
+            EventKind::Reward => "reward",
+            EventKind::Draft => "draft",
+            EventKind::Acceptance => "acceptance",
+            EventKind::Refusal => "refusal",
+            EventKind::Adaptation => "adaptation",
+            EventKind::Founding => "founding",
         }
     }
 

@@ -24,9 +24,9 @@
 //!
 //! | layer | modules | what they hold |
 //! |---|---|---|
-//! | 1 foundations | `matrix`, `stats`, `trade`, `design`, `montecarlo` | numerics that know nothing of states: the matrix type, statistics, the trade equilibrium solver, experimental designs, random streams and ordered parallel execution |
+//! | 1 foundations | `matrix`, `stats`, `trade`, `design`, `montecarlo`, `prior`, `sensitivity`, `abc` | numerics that know nothing of states: the matrix type, statistics, the trade equilibrium solver, experimental designs, random streams and ordered parallel execution, prior distributions, sensitivity analysis (Sobol' sequence, Saltelli and Morris designs and their indices), the ABC-SMC engine with model choice |
 //! | 2 world | `doctrine`, `event`, `world` | plain data and pure valuation: the doctrines' valuation of forecast consequences, the event vocabulary, the resolved scenario |
-//! | 3 run state | `policy`, `economy`, `security`, `outcome`, `state` | one run's mutable state: policies in force and the tariffs they imply, welfare by equilibrium, the security share, the metric catalogue, the state variables, tallies and the decision point |
+//! | 3 run state | `policy`, `economy`, `security`, `sovereignty`, `outcome`, `state` | one run's mutable state: policies in force and the tariffs they imply, welfare by equilibrium, the security share, the sovereignty cost of membership, the metric catalogue, the state variables, tallies and the decision point |
 //! | 4 games | `game` | the choices states make each year: forecasts, then a doctrine's valuation, then logit choice |
 //! | 5 schedule | `simulation`, `observation` | one run's yearly schedule, and what is recorded of it |
 //! | 6 jobs and outputs | `scenario`, `retrodiction`, `verdict`, `output`, `job`, `sweep`, `whatif`, `report`, `explain`, `page` | loading scenarios, running and persisting jobs, scoring facts and ranking profiles, printed summaries, reading results back: one state's story, the offline report page |
@@ -40,6 +40,7 @@
 //! The library never reads argv or the environment, never prints, never builds
 //! the global thread pool and never uses an unseeded random generator.
 
+pub mod abc;
 pub mod cli;
 pub mod command;
 pub mod design;
@@ -56,11 +57,14 @@ pub mod outcome;
 pub mod output;
 pub mod page;
 pub mod policy;
+pub mod prior;
 pub mod report;
 pub mod retrodiction;
 pub mod scenario;
 pub mod security;
+pub mod sensitivity;
 pub mod simulation;
+pub mod sovereignty;
 pub mod state;
 pub mod stats;
 pub mod sweep;

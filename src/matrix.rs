@@ -23,6 +23,17 @@ impl Matrix {
     }
 
     #[inline]
+    /// A matrix with entry (r, c) = f(r, c).
+    pub fn from_fn(rows: usize, cols: usize, f: impl Fn(usize, usize) -> f64) -> Self {
+        let mut m = Matrix::new(rows, cols, 0.0);
+        for r in 0..rows {
+            for c in 0..cols {
+                m.set(r, c, f(r, c));
+            }
+        }
+        m
+    }
+
     pub fn get(&self, r: usize, c: usize) -> f64 {
         self.data[r * self.cols + c]
     }

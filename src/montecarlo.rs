@@ -7,6 +7,11 @@
 //! sequentially while the next chunk computes. Nothing is reduced in parallel, so
 //! results are byte-identical for any thread count, and memory is bounded by the
 //! chunk size, not by the number of runs.
+//!
+//! [`uniform_open`] and [`uniform_index`] turn a stream's 64-bit words into a
+//! uniform number and a uniform index by fixed, documented arithmetic of our
+//! own, so what a seed draws does not change when `rand` revises its
+//! conversions.
 
 use rand::SeedableRng;
 
@@ -27,6 +32,34 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);
     rng
+}
+
+/// A uniform draw on the open interval (0, 1): the top 53 bits of one 64-bit
+/// word, k, give (k + ½)·2⁻⁵³, the midpoint of one of 2⁵³ equal cells, so it
+/// is never 0 or 1 (logarithms and inverse distribution functions stay
+/// finite) and its distribution is symmetric about ½.
+pub fn uniform_open(rng: &mut ChaCha8Rng) -> f64 {
+    const CELL: f64 = 1.0 / (1u64 << 53) as f64;
+    ((rand::Rng::next_u64(rng) >> 11) as f64 + 0.5) * CELL
+}
+
+/// A uniform index in 0..n (n > 0; 0 when n = 0), without bias: Lemire's
+/// multiply-and-shift (Lemire 2019, "Fast random integer generation in an
+/// interval", *ACM TOMACS* 29:3), which rejects the few words that would
+/// favour low indices.
+pub fn uniform_index(rng: &mut ChaCha8Rng, n: usize) -> usize {
+    if n <= 1 {
+        return 0;
+    }
+    let n = n as u64;
+    // 2⁶⁴ mod n: words whose low product falls below it are redrawn.
+    let threshold = n.wrapping_neg() % n;
+    loop {
+        let m = u128::from(rand::Rng::next_u64(rng)) * u128::from(n);
+        if (m as u64) >= threshold {
+            return (m >> 64) as usize;
+        }
+    }
 }
 
 /// Simulate the runs of each chunk in parallel and give each chunk's outcomes,
@@ -72,6 +105,25 @@ where
 mod tests {
     use super::*;
     use rand::Rng;
+
+    #[test]
+    fn uniform_draws_stay_inside_and_indices_cover_the_range_evenly() {
+        let mut rng = run_rng(3, 0);
+        for _ in 0..10_000 {
+            let u = uniform_open(&mut rng);
+            assert!(u > 0.0 && u < 1.0);
+        }
+        let mut counts = [0u32; 7];
+        for _ in 0..70_000 {
+            counts[uniform_index(&mut rng, 7)] += 1;
+        }
+        // Each count is binomial(70000, 1/7): sd ≈ 93.
+        for c in counts {
+            assert!((c as f64 - 10_000.0).abs() < 500.0, "{counts:?}");
+        }
+        assert_eq!(uniform_index(&mut rng, 1), 0);
+        assert_eq!(uniform_index(&mut rng, 0), 0);
+    }
 
     #[test]
     fn streams_differ_and_repeat() {

@@ -64,8 +64,8 @@ pub(crate) fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: M
         Measure::DisputesFaced => f64::from(rs.record.disputes_faced[state]),
         Measure::RoundsCoerced => f64::from(rs.record.rounds_coerced[state]),
         Measure::RoundsRetaliated => f64::from(rs.record.rounds_retaliated[state]),
-        Measure::ParticipationShare(i) => ratio(
-            f64::from(rs.record.participation_rounds[state * k + i]),
+        Measure::Participation(i) => ratio(
+            rs.record.participation[state * k + i],
             f64::from(rs.record.initiative_rounds[state * k + i]),
         ),
         Measure::InvestmentDependence => rs
@@ -82,12 +82,27 @@ pub(crate) fn measure(rs: &RunState<'_>, games: &[MatrixRun], state: usize, m: M
             f64::from(rs.record.sanction_rounds[state]),
         ),
         Measure::CounterRounds => f64::from(rs.record.counter_rounds[state]),
+        Measure::CircumventRounds => f64::from(rs.record.circumvent_rounds[state]),
         Measure::ContagionLoss => rs.record.contagion_loss[state],
         Measure::Aligned(b) => f64::from(u8::from(rs.alignment[state] == Some(b))),
         Measure::Hedging => f64::from(u8::from(rs.alignment[state].is_none())),
         Measure::AlignmentSwitches => f64::from(rs.record.alignment_switches[state]),
         Measure::Security => security::share(rs.world, &rs.policy, &rs.alignment, state),
         Measure::RegionAffinity => rs.region_affinity(),
+        Measure::ProposalsMade => f64::from(rs.record.proposals_made[state]),
+        Measure::ProposalsAccepted => f64::from(rs.record.proposals_accepted[state]),
+        Measure::InstitutionsFounded => f64::from(rs.record.founded[state]),
+        Measure::InstitutionsJoined => f64::from(rs.record.joined_later[state]),
+        Measure::Size(u) => (0..rs.world.n_states())
+            .filter(|&s| rs.policy.is_member(s, u))
+            .count() as f64,
+        Measure::Depth(u) => {
+            if rs.author[u].is_some() {
+                rs.policy.charter[u].depth()
+            } else {
+                f64::NAN
+            }
+        }
         Measure::CultureOfAnarchy => culture(rs.region_affinity()),
     }
 }
@@ -132,6 +147,20 @@ pub(crate) fn record_year(rs: &mut RunState<'_>, games: &[MatrixRun], out: &mut 
         if world.trade.is_some() {
             push(Series::WelfareChange, rs.record.year_welfare[state]);
             push(Series::MeanTariff, rs.record.year_tariff[state]);
+            for (i, inst) in world.institutions.iter().enumerate() {
+                if inst.initiative().is_some()
+                    && inst.leader != Some(state)
+                    && inst.in_force(rs.year)
+                {
+                    push(Series::Participation(i), rs.policy.intensity(state, i));
+                }
+            }
+        }
+        for b in 0..world.blocs.len() {
+            push(
+                Series::Aligned(b),
+                f64::from(u8::from(rs.alignment[state] == Some(b))),
+            );
         }
     }
 }

@@ -47,14 +47,17 @@ pub enum Measure {
     RoundsCoerced,
     /// Rounds in which the state faced authorised retaliation.
     RoundsRetaliated,
-    /// Share of an initiative's rounds in force the state took part.
-    ParticipationShare(usize),
+    /// Mean intensity of the state's participation in an initiative over its
+    /// rounds in force (0 none, ½ some, 1 deep).
+    Participation(usize),
     /// Investment dependence on initiative sponsors at the end (the largest).
     InvestmentDependence,
     /// Share of the state's sanction-rounds (as a third state) it complied.
     SanctionsComplianceShare,
     /// Rounds the state joined a counter-response.
     CounterRounds,
+    /// Rounds the state let sanctioned goods through to the target.
+    CircumventRounds,
     /// Welfare lost to sanctions' contagion, percent of spending (summed).
     ContagionLoss,
     /// 1 if aligned with bloc B at the end, else 0.
@@ -70,6 +73,17 @@ pub enum Measure {
     /// Region-level: the culture of anarchy at the end — −1 Hobbesian (mean
     /// affinity below −1/3), 0 Lockean, +1 Kantian (above 1/3) (Wendt 1999).
     CultureOfAnarchy,
+    /// Order-making: drafts the state tabled; its drafts accepted by all.
+    ProposalsMade,
+    ProposalsAccepted,
+    /// Institutions the state founded (as a founding member); joined later.
+    InstitutionsFounded,
+    InstitutionsJoined,
+    /// Region-level: members of a union formed by proposal at the end.
+    Size(usize),
+    /// Region-level: the depth of a union formed by proposal (undefined if
+    /// it was never founded).
+    Depth(usize),
 }
 
 impl Measure {
@@ -87,8 +101,9 @@ impl Measure {
                 | Measure::BoundTariff(_)
                 | Measure::MeanTariff
                 | Measure::WelfareChange
-                | Measure::ParticipationShare(_)
+                | Measure::Participation(_)
                 | Measure::SanctionsComplianceShare
+                | Measure::Depth(_)
         )
     }
 }
@@ -163,8 +178,8 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
         "rounds in which the state faced authorised retaliation",
     ),
     (
-        "participation_share",
-        "share of initiative I's rounds in force the state took part",
+        "participation",
+        "mean intensity of the state's participation in initiative I over its years in force: 0 none, 0.5 some, 1 deep",
     ),
     (
         "investment_dependence",
@@ -177,6 +192,34 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
     (
         "counter_rounds",
         "rounds the state joined a counter-response to sanctions",
+    ),
+    (
+        "proposals_made",
+        "drafts of new institutions the state tabled",
+    ),
+    (
+        "proposals_accepted",
+        "the state's drafts that every invitee accepted (so founded an institution)",
+    ),
+    (
+        "institutions_founded",
+        "institutions formed by proposal of which the state was a founding member",
+    ),
+    (
+        "institutions_joined",
+        "institutions formed by proposal the state joined after their founding",
+    ),
+    (
+        "size",
+        "region (state ALL): members of union I, formed by proposal, at the end",
+    ),
+    (
+        "depth",
+        "region (state ALL): depth of union I, formed by proposal, at the end (1/4 intergovernmental, + 1/4 per supranational organ); empty if never founded",
+    ),
+    (
+        "circumvent_rounds",
+        "rounds the state let sanctioned goods be re-exported to the target",
     ),
     (
         "contagion_loss",
@@ -193,7 +236,7 @@ pub const METRIC_BASES: &[(&str, &str)] = &[
     ),
     (
         "security",
-        "capability share the state can count on at the end: its own plus its bloc partners'",
+        "the security share at the end: own capability plus the capability committed to the state, against the threat of the rest, weighted by reach",
     ),
     (
         "culture_of_anarchy",
@@ -280,8 +323,8 @@ impl Catalogue {
             for (i, inst) in world.institutions.iter().enumerate() {
                 if inst.initiative().is_some() && inst.leader != Some(state) {
                     push(
-                        Measure::ParticipationShare(i),
-                        format!("participation_share:{}", inst.code),
+                        Measure::Participation(i),
+                        format!("participation:{}", inst.code),
                     );
                 }
             }
@@ -297,6 +340,7 @@ impl Catalogue {
                     "sanctions_compliance_share".into(),
                 );
                 push(Measure::CounterRounds, "counter_rounds".into());
+                push(Measure::CircumventRounds, "circumvent_rounds".into());
                 push(Measure::ContagionLoss, "contagion_loss".into());
             }
         }
@@ -323,6 +367,36 @@ impl Catalogue {
                 measure: Measure::Security,
                 name: "security".into(),
             });
+        }
+        if !world.proposals.is_empty() {
+            for state in 0..world.n_states() {
+                for (measure, name) in [
+                    (Measure::ProposalsMade, "proposals_made"),
+                    (Measure::ProposalsAccepted, "proposals_accepted"),
+                    (Measure::InstitutionsFounded, "institutions_founded"),
+                    (Measure::InstitutionsJoined, "institutions_joined"),
+                ] {
+                    keys.push(MetricKey {
+                        state,
+                        measure,
+                        name: name.into(),
+                    });
+                }
+            }
+            for (u, inst) in world.institutions.iter().enumerate() {
+                if inst.union().is_some_and(|r| r.cet_rule.is_some()) {
+                    keys.push(MetricKey {
+                        state: REGION,
+                        measure: Measure::Size(u),
+                        name: format!("size:{}", inst.code),
+                    });
+                    keys.push(MetricKey {
+                        state: REGION,
+                        measure: Measure::Depth(u),
+                        name: format!("depth:{}", inst.code),
+                    });
+                }
+            }
         }
         if world.n_states() > 1 {
             keys.push(MetricKey {
@@ -388,6 +462,10 @@ pub enum Series {
     MeanTariff,
     /// 1 if compliant with institution I this year (members only).
     Compliant(usize),
+    /// Intensity of participation in initiative I this year (0, ½ or 1).
+    Participation(usize),
+    /// 1 if aligned with bloc B this year, else 0.
+    Aligned(usize),
 }
 
 impl Series {
@@ -407,6 +485,8 @@ impl Series {
             Series::WelfareChange => "welfare_change".into(),
             Series::MeanTariff => "mean_tariff".into(),
             Series::Compliant(i) => format!("compliant:{}", world.institutions[i].code),
+            Series::Participation(i) => format!("participation:{}", world.institutions[i].code),
+            Series::Aligned(b) => format!("aligned:{}", world.blocs[b].code),
         }
     }
 }

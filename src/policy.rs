@@ -10,7 +10,9 @@
 //! * members of the same customs union trade duty-free (internal free trade);
 //! * otherwise an importer applies its stance's rate to everyone (MFN): the
 //!   union's CET, its WTO bound rate, its own applied tariff, or its unilateral
-//!   tariff; trade-regime members add a premium on non-members' goods;
+//!   tariff;
+//! * trade between two members of a trade regime costs its
+//!   `member_cost_factor` times as much, both ways (bound-tariff certainty);
 //! * a union measure adds its ad valorem equivalent (duty × covered share of
 //!   the target's exports; a one-sector approximation) unless the member
 //!   breaks union law by not applying it (a member cannot waive an adopted
@@ -78,8 +80,25 @@ pub struct Policy {
     pub exempt: Vec<bool>,
     /// Authorised or reciprocal retaliation: extra tariff of importer n on exporter i.
     pub retaliation: Matrix,
-    /// Per state: the coercion a union leader applies to it this round, if any.
+    /// Per state: the coercion a union leader or an initiative's sponsor
+    /// applies to it this round, if any.
     pub coerced: Vec<Option<Coercion>>,
+    /// State × institution: how far a state takes part in an investment
+    /// initiative (0 none, ½ some, 1 deep; see [`INTENSITIES`]); a state
+    /// takes part when it is above 0.
+    intensity: Vec<f64>,
+    /// State × institution: the deepest participation the initiative's
+    /// sponsor offers to finance (0: not invited this year).
+    pub offer: Vec<f64>,
+    /// Union × institution: the union's leader objects to its members'
+    /// taking part in the investment initiative.
+    pub objecting: Vec<bool>,
+    /// Per institution: a customs union's charter, decision rule and
+    /// membership rule — the scenario's for a declared union, the accepted
+    /// draft's for one a proposal founded during the run.
+    pub charter: Vec<crate::world::Charter>,
+    pub decision: Vec<crate::world::DecisionRule>,
+    pub open: Vec<bool>,
     /// Year each state joined each institution (state × institution; the
     /// founding year or earlier for original members): a lag runs from it.
     pub since: Vec<i32>,
@@ -87,6 +106,26 @@ pub struct Policy {
     pub sanction: Vec<SanctionStance>,
     /// Secondary sanctions on a state by a regime's senders this round (state × sanction).
     pub secondary: Vec<bool>,
+    /// Per sanctions regime: the target's union leader rewards the union
+    /// members that join a counter-response.
+    pub reward: Vec<bool>,
+}
+
+/// The levels of participation in an investment initiative: none, some,
+/// deep. Three levels keep the choice small and readable while letting depth
+/// differ between participants (a continuum would add nothing the data can
+/// tell apart).
+pub const INTENSITIES: [f64; 3] = [0.0, 0.5, 1.0];
+
+/// The name of a participation level.
+pub fn intensity_name(x: f64) -> &'static str {
+    if x <= 0.0 {
+        "none"
+    } else if x < 1.0 {
+        "some"
+    } else {
+        "deep"
+    }
 }
 
 /// What a trade-regime violation is about: a tariff above the bound, or a
@@ -110,14 +149,16 @@ impl Cause {
     }
 }
 
-/// A union leader's coercion of one state this round (docs/model.md §7.7):
-/// through transit (the member's exports crossing the leader), investment
-/// (its trade with the leader, in proportion to the investment the leader can
-/// withdraw) and security (the commitment the leader withdraws, read by
-/// [`crate::security`]).
+/// A coercion of one state this round (docs/model.md §7.7, §7.11), by the
+/// leader of a customs union — through transit (the state's exports crossing
+/// the leader), investment (its trade with the leader, in proportion to the
+/// investment the leader can withdraw) and security (the commitment the
+/// leader withdraws, read by [`crate::security`]) — or by an investment
+/// initiative's sponsor, through investment alone.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Coercion {
-    pub union: usize,
+    /// The union or initiative whose leader coerces.
+    pub by: usize,
     /// The coerced state's investment dependence on the leader when coerced.
     pub investment: f64,
 }
@@ -132,6 +173,21 @@ pub enum SanctionStance {
     Comply,
     /// Join a counter-response: raise trade costs with the senders.
     Counter,
+    /// Let the senders' goods be re-exported to the target through one's
+    /// territory, for a share of the price gap, at the risk of detection and
+    /// secondary sanctions.
+    Circumvent,
+}
+
+impl SanctionStance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SanctionStance::Ignore => "ignore",
+            SanctionStance::Comply => "comply",
+            SanctionStance::Counter => "counter",
+            SanctionStance::Circumvent => "circumvent",
+        }
+    }
 }
 
 impl Policy {
@@ -166,10 +222,45 @@ impl Policy {
             exempt: vec![false; n * k],
             retaliation: Matrix::new(n, n, 0.0),
             coerced: vec![None; n],
+            intensity: vec![0.0; n * k],
+            offer: vec![0.0; n * k],
+            objecting: vec![false; k * k],
+            charter: world
+                .institutions
+                .iter()
+                .map(|i| {
+                    i.union()
+                        .map_or(crate::world::Charter::default(), |u| u.charter)
+                })
+                .collect(),
+            decision: world
+                .institutions
+                .iter()
+                .map(|i| {
+                    i.union()
+                        .map_or(crate::world::DecisionRule::Consensus, |u| u.decision)
+                })
+                .collect(),
+            open: vec![false; k],
             since: vec![i32::MIN; n * k],
             sanction: vec![SanctionStance::Ignore; n * world.sanctions.len()],
             secondary: vec![false; n * world.sanctions.len()],
+            reward: vec![false; world.sanctions.len()],
         };
+        // Members of an initiative from the start take part fully (the
+        // sponsor, and any the scenario lists); every invited state starts
+        // with the sponsor's offer of deep participation, which the sponsor
+        // reviews (game::initiative).
+        for (i, inst) in world.institutions.iter().enumerate() {
+            if let Some(rules) = inst.initiative() {
+                for s in (0..n).filter(|&s| p.member[s * k + i]) {
+                    p.intensity[s * k + i] = 1.0;
+                }
+                for s in (0..n).filter(|&s| p.member[s * k + i] || rules.invited.contains(&s)) {
+                    p.offer[s * k + i] = 1.0;
+                }
+            }
+        }
         for (i, inst) in world.institutions.iter().enumerate() {
             for &(s, y) in inst.joined.iter().filter(|&&(_, y)| y <= year) {
                 p.since[s * k + i] = y;
@@ -204,6 +295,25 @@ impl Policy {
 
     pub fn set_member(&mut self, s: usize, inst: usize, member: bool) {
         self.member[s * self.institutions + inst] = member;
+    }
+
+    /// How far `s` takes part in initiative `inst` (0 when it does not).
+    pub fn intensity(&self, s: usize, inst: usize) -> f64 {
+        self.intensity[s * self.institutions + inst]
+    }
+
+    /// Set `s`'s participation in initiative `inst`; it is a member while
+    /// the intensity is above 0.
+    pub fn set_intensity(&mut self, s: usize, inst: usize, x: f64) {
+        self.intensity[s * self.institutions + inst] = x;
+        self.member[s * self.institutions + inst] = x > 0.0;
+    }
+
+    /// Does `s` take part in an investment initiative that the leader of its
+    /// customs union `u` objects to?
+    pub fn defies(&self, world: &World, u: usize, s: usize) -> bool {
+        let k = self.institutions;
+        (0..k).any(|i| self.objecting[u * k + i] && self.active(world, s, i))
     }
 
     /// Is `s` a member of institution `inst` with the institution in force?
@@ -348,27 +458,96 @@ impl Policy {
             }
         }
         self.apply_regimes(world, cost);
+        self.apply_unions(world, cost);
         self.apply_initiatives(world, cost);
         self.apply_sanctions(world, cost);
         for (i, c) in self.coerced.iter().enumerate() {
             let Some(c) = c else { continue };
-            let inst = &world.institutions[c.union];
-            let (Some(leader), Some(rules)) = (inst.leader, inst.union()) else {
-                continue;
-            };
+            let inst = &world.institutions[c.by];
+            let Some(leader) = inst.leader else { continue };
             // Two channels act through trade (the third, security, through
             // the security share): the member's exports that transit the
             // leader cost more, and so does its trade with the leader, in
             // proportion to the investment the leader can withdraw. Both
             // compound with the initiatives' cuts and the sanctions on the
-            // same pairs rather than replacing them.
-            let transit = world.dependence[Channel::Transit as usize].get(i, leader);
-            for n in (0..n_states).filter(|&n| n != i && n != leader) {
-                cost.set(n, i, cost.get(n, i) * (1.0 + rules.coercion_cost * transit));
+            // same pairs rather than replacing them. A sponsor has only the
+            // investment channel.
+            let (coercion_cost, transit) = match (inst.union(), inst.initiative()) {
+                (Some(rules), _) => (
+                    rules.coercion_cost,
+                    world.dependence[Channel::Transit as usize].get(i, leader),
+                ),
+                (None, Some(rules)) => (rules.coercion_cost, 0.0),
+                _ => continue,
+            };
+            if transit > 0.0 {
+                for n in (0..n_states).filter(|&n| n != i && n != leader) {
+                    cost.set(n, i, cost.get(n, i) * (1.0 + coercion_cost * transit));
+                }
             }
-            let investment = 1.0 + rules.coercion_cost * c.investment;
+            let investment = 1.0 + coercion_cost * c.investment;
             cost.set(leader, i, cost.get(leader, i) * investment);
             cost.set(i, leader, cost.get(i, leader) * investment);
+        }
+        self.apply_rewards(world, cost);
+    }
+
+    /// A union leader's reward for joining a counter-response to sanctions
+    /// on it: the member's exports that transit the leader cost less, by the
+    /// regime's `leader_reward` times its transit dependence (the mirror of
+    /// coercion through the same channel).
+    fn apply_rewards(&self, world: &World, cost: &mut Matrix) {
+        let n = world.n_states();
+        let k = world.sanctions.len();
+        for (j, s) in world.sanctions.iter().enumerate() {
+            if !self.reward[j] || !s.active(self.year) {
+                continue;
+            }
+            let Some(u) = self.union_of(world, s.target) else {
+                continue;
+            };
+            let Some(leader) = world.institutions[u].leader else {
+                continue;
+            };
+            for m in (0..n)
+                .filter(|&m| m != leader && self.sanction[m * k + j] == SanctionStance::Counter)
+            {
+                if !self.active(world, m, u) {
+                    continue;
+                }
+                let transit = world.dependence[Channel::Transit as usize].get(m, leader);
+                for other in (0..n).filter(|&o| o != m && o != leader) {
+                    cost.set(
+                        other,
+                        m,
+                        cost.get(other, m) * (1.0 - s.leader_reward * transit),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Customs unions: trade between two active members costs 1 − cut·depth
+    /// times as much, both ways, `cut` the model's `depth_trade_cut` — deeper
+    /// integration (common rules, a common currency) removes barriers that
+    /// tariffs do not measure.
+    fn apply_unions(&self, world: &World, cost: &mut Matrix) {
+        let cut = world.model.depth_trade_cut;
+        if cut == 0.0 {
+            return;
+        }
+        let n = world.n_states();
+        for (u, inst) in world.institutions.iter().enumerate() {
+            if inst.union().is_none() || !inst.in_force(self.year) {
+                continue;
+            }
+            let factor = 1.0 - cut * self.charter[u].depth();
+            let members: Vec<usize> = (0..n).filter(|&s| self.active(world, s, u)).collect();
+            for &a in &members {
+                for &b in members.iter().filter(|&&b| b != a) {
+                    cost.set(a, b, cost.get(a, b) * factor);
+                }
+            }
         }
     }
 
@@ -406,8 +585,9 @@ impl Policy {
     }
 
     /// Investment initiatives: each pair of a participant (past the lag) and a
-    /// corridor partner trades at `cost_cut` times the cost, in both directions,
-    /// once however many participants share the corridor.
+    /// corridor partner trades at 1 − x·(1 − `cost_cut`) times the cost, x the
+    /// participant's intensity (deep participation gets the whole cut), in
+    /// both directions, once however many participants share the corridor.
     fn apply_initiatives(&self, world: &World, cost: &mut Matrix) {
         let n = world.n_states();
         for (u, inst) in world.institutions.iter().enumerate() {
@@ -417,13 +597,31 @@ impl Policy {
             if !inst.in_force(self.year) {
                 continue;
             }
-            let open: Vec<bool> = (0..n).map(|s| self.corridor_open(world, s, u)).collect();
+            // The depth of participation on each side of a pair whose other
+            // side is a corridor partner; the deeper one sets the cut.
+            let open: Vec<f64> = (0..n)
+                .map(|s| {
+                    if self.corridor_open(world, s, u) {
+                        self.intensity(s, u)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
             for a in 0..n {
                 for b in (0..n).filter(|&b| b != a) {
-                    let cut = (open[a] && rules.corridor.contains(&b))
-                        || (open[b] && rules.corridor.contains(&a));
-                    if cut {
-                        cost.set(a, b, cost.get(a, b) * rules.cost_cut);
+                    let x = (if rules.corridor.contains(&b) {
+                        open[a]
+                    } else {
+                        0.0
+                    })
+                    .max(if rules.corridor.contains(&a) {
+                        open[b]
+                    } else {
+                        0.0
+                    });
+                    if x > 0.0 {
+                        cost.set(a, b, cost.get(a, b) * (1.0 - x * (1.0 - rules.cost_cut)));
                     }
                 }
             }
@@ -454,7 +652,10 @@ impl Policy {
                     SanctionStance::Counter => {
                         s.senders.iter().for_each(|&sender| raise(state, sender))
                     }
-                    SanctionStance::Ignore => {}
+                    // Re-exports earn a rent (RunState's circumvention
+                    // gains), not a change of trade costs: the model has no
+                    // route through third states.
+                    SanctionStance::Ignore | SanctionStance::Circumvent => {}
                 }
                 if self.secondary[state * k + j] {
                     s.senders.iter().for_each(|&sender| raise(state, sender));

@@ -3,9 +3,11 @@
 //!
 //! Waltz (1979) makes security the first concern of states in anarchy and
 //! relative capability its measure; Walt (1987) weighs others' capability by
-//! proximity (balance of threat). Here every other state j's capability m_j
+//! proximity (balance of threat), and Buzan & Wæver (2003, *Regions and
+//! Powers*) make security regional. Here every other state j's capability m_j
 //! reaches i with weight reach_ij (1 for a neighbour, `model.distant_proximity`
-//! otherwise) and is split by j's commitment c_ij to i's defence: the committed
+//! for another state of i's region, 0 outside it) and is split by j's
+//! commitment c_ij to i's defence: the committed
 //! part supports i, the rest is a potential threat:
 //!
 //! `Sec_i = S_i / (S_i + T_i)`,  `S_i = m_i + Σ_j reach_ij·c_ij·m_j`,
@@ -33,7 +35,8 @@ pub fn commitment(
         return 1.0;
     }
     let withdrawn = policy.coerced[i]
-        .and_then(|c| world.institutions[c.union].leader)
+        .filter(|c| world.institutions[c.by].union().is_some())
+        .and_then(|c| world.institutions[c.by].leader)
         .is_some_and(|leader| leader == j);
     let patron = if withdrawn {
         0.0
@@ -59,13 +62,9 @@ pub fn commitment(
 }
 
 /// How far j's capability reaches i: 1 for a neighbour, the model's distant
-/// proximity otherwise.
+/// proximity for another state of i's region, 0 outside it (`World::reach`).
 pub fn reach(world: &World, i: usize, j: usize) -> f64 {
-    if world.states[i].neighbours.contains(&j) {
-        1.0
-    } else {
-        world.model.distant_proximity
-    }
+    world.reach.get(i, j)
 }
 
 /// Sec_i under `policy` and `alignment`.

@@ -12,7 +12,7 @@
 
 use crate::event::{Event, EventKind};
 use crate::game::matrix::MatrixRun;
-use crate::game::{accession, alignment, dispute, initiative, sanctions, tariff, union};
+use crate::game::{accession, alignment, dispute, initiative, order, sanctions, tariff, union};
 use crate::montecarlo::run_rng;
 use crate::observation;
 use crate::outcome::{Catalogue, RunOutcome};
@@ -72,6 +72,7 @@ pub fn simulate(
         }
         draw_move_order(&mut rs, &mut order);
         if institutions {
+            order::play_round(&mut rs)?;
             union::legislate(&mut rs)?;
             accession::negotiate(&mut rs)?;
             initiative::play_round(&mut rs, &order)?;
@@ -91,6 +92,7 @@ pub fn simulate(
         }
         if institutions {
             union::coerce(&mut rs)?;
+            initiative::coerce(&mut rs)?;
             dispute::enforce(&mut rs)?;
             observe_policies(&mut rs);
             initiative::learn(&mut rs);
@@ -133,7 +135,13 @@ fn timeline_events(rs: &mut RunState<'_>) {
     for (i, inst) in world.institutions.iter().enumerate() {
         for &(s, year) in &inst.joined {
             if year == rs.year && !rs.policy.is_member(s, i) {
-                rs.policy.set_member(s, i, true);
+                if world.institutions[i].initiative().is_some() {
+                    // An exogenous participant takes part fully.
+                    rs.policy.set_intensity(s, i, 1.0);
+                    rs.policy.offer[s * k + i] = 1.0;
+                } else {
+                    rs.policy.set_member(s, i, true);
+                }
                 // An initiative's corridor opens `lag_years` after this.
                 rs.policy.since[s * k + i] = year;
                 rs.record.joined[s * k + i] = year as f64;

@@ -48,13 +48,25 @@ pub struct Record {
     pub(crate) violating: Vec<bool>,
     /// Has each state been a member of each institution (in force) in this run?
     pub(crate) ever_member: Vec<bool>,
-    /// Investment initiatives: rounds in force and rounds taking part (state × institution).
+    /// Investment initiatives: rounds in force, and the intensities of
+    /// participation summed over them (state × institution).
     pub initiative_rounds: Vec<u32>,
-    pub participation_rounds: Vec<u32>,
+    pub participation: Vec<f64>,
+    /// Did the state take part less this year than the year before (state ×
+    /// institution)? The sponsor may then coerce.
+    pub(crate) reduced: Vec<bool>,
     /// Sanctions: rounds as a third state under sanctions, complied, countered.
     pub sanction_rounds: Vec<u32>,
     pub complied_rounds: Vec<u32>,
     pub counter_rounds: Vec<u32>,
+    /// Rounds the state let sanctioned goods through (as a third state).
+    pub circumvent_rounds: Vec<u32>,
+    /// Order-making: drafts the state tabled, its drafts that were
+    /// accepted, institutions it founded, institutions it joined later.
+    pub proposals_made: Vec<u32>,
+    pub proposals_accepted: Vec<u32>,
+    pub founded: Vec<u32>,
+    pub joined_later: Vec<u32>,
     pub alignment_switches: Vec<u32>,
     /// Welfare lost to contagion (percent, summed), and this round's shock.
     pub contagion_loss: Vec<f64>,
@@ -128,6 +140,17 @@ pub struct Dispute {
     pub cause: Cause,
     pub filed: i32,
     pub stage: Stage,
+}
+
+/// A proposal's state during a run (docs/model.md §7.18).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftState {
+    /// The draft as the proposer last adapted it.
+    pub draft: crate::world::Draft,
+    /// The invitees that refused it when it was last put.
+    pub refused: Vec<usize>,
+    /// Whether the first draft has been tabled.
+    pub tabled: bool,
 }
 
 /// Accession talks between one applicant and one trade regime: a bilateral
@@ -208,6 +231,11 @@ pub struct RunState<'w> {
     pub beliefs: Vec<Belief>,
     pub disputes: Vec<Dispute>,
     pub talks: Vec<Talks>,
+    /// Per proposal of the scenario: its current draft, the states that
+    /// refused it last time, and whether it was tabled yet.
+    pub drafts: Vec<DraftState>,
+    /// Per institution founded by a proposal: its author.
+    pub author: Vec<Option<usize>>,
     pub record: Record,
     /// Yearly reform cost (percent of spending) each state pays for the
     /// non-tariff issues of the accessions it has made.
@@ -265,7 +293,7 @@ impl<'w> RunState<'w> {
             .map(|i| match (i.regime(), i.union()) {
                 (Some(r), _) => Belief::new(r.challenge_prior),
                 (_, Some(u)) => Belief::new(u.coercion_prior),
-                _ => Belief::new([1.0, 1.0]),
+                _ => Belief::new(i.initiative().map_or([1.0, 1.0], |r| r.coercion_prior)),
             })
             .collect();
         let record = Record {
@@ -282,10 +310,16 @@ impl<'w> RunState<'w> {
             violating: vec![false; n * k],
             ever_member: vec![false; n * k],
             initiative_rounds: vec![0; n * k],
-            participation_rounds: vec![0; n * k],
+            participation: vec![0.0; n * k],
+            reduced: vec![false; n * k],
             sanction_rounds: vec![0; n],
             complied_rounds: vec![0; n],
             counter_rounds: vec![0; n],
+            circumvent_rounds: vec![0; n],
+            proposals_made: vec![0; n],
+            proposals_accepted: vec![0; n],
+            founded: vec![0; n],
+            joined_later: vec![0; n],
             contagion_loss: vec![0.0; n],
             alignment_switches: vec![0; n],
             shock: vec![0.0; n],
@@ -302,6 +336,16 @@ impl<'w> RunState<'w> {
             beliefs,
             disputes: Vec::new(),
             talks: Vec::new(),
+            drafts: world
+                .proposals
+                .iter()
+                .map(|p| DraftState {
+                    draft: p.draft.clone(),
+                    refused: Vec::new(),
+                    tabled: false,
+                })
+                .collect(),
+            author: vec![None; k],
             reform_cost: vec![0.0; n],
             record,
             investment: world.dependence[crate::world::Channel::Investment as usize].clone(),

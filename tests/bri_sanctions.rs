@@ -35,7 +35,8 @@ fn bri_text(doctrine: &str, params: &str, cost_cut: f64, suspicion: f64) -> Stri
     format!(
         "{HEAD}{}{}{}{}\
          [institutions.BRI]\nkind = \"investment_initiative\"\nmembers = [\"SPN\"]\nleader = \"SPN\"\nfounded = 2013\n\
-         cost_cut = {cost_cut}\nlag_years = 1\ncorridor = [\"SPN\", \"EUR\"]\ndependence_per_year = 0.05\npublic_suspicion = {suspicion}\n",
+         cost_cut = {cost_cut}\nlag_years = 1\ncorridor = [\"SPN\", \"EUR\"]\ndependence_per_year = 0.05\npublic_suspicion = {suspicion}\n\
+         offer_cost_percent = 0\n",
         state("SPN", "neoliberal", "").replace(
             "military_musd = 10",
             "military_musd = 1000\ngreat_power = true"
@@ -52,7 +53,7 @@ fn a_larger_trade_cost_cut_raises_participation() {
     let dir = tempfile::tempdir().unwrap();
     let share = |cut: f64| {
         let w = bri_world(dir.path(), "neorealist", "autonomy = 10.0", cut, 0.0);
-        common::mean(&w, "KAZ", "participation_share:BRI", 30)
+        common::mean(&w, "KAZ", "participation:BRI", 30)
     };
     let (small, large) = (share(0.999), share(0.90));
     assert!(
@@ -74,21 +75,22 @@ fn stronger_public_suspicion_lowers_a_constructivists_participation() {
             0.999,
             suspicion,
         );
-        common::mean(&w, "KAZ", "participation_share:BRI", 30)
+        common::mean(&w, "KAZ", "participation:BRI", 30)
     };
     let (trusting, suspicious) = (share(0.0), share(1.0));
     assert!(
         trusting > suspicious + 0.3,
         "participation without suspicion {trusting} vs with {suspicious}"
     );
-    // And the affinity toward the sponsor falls with suspicion.
-    let w = bri_world(
-        dir.path(),
+    // And the affinity toward the sponsor falls with suspicion while it takes
+    // part (here with no legitimacy cost, so that it starts out taking part).
+    let text = bri_text(
         "constructivist",
         "enemy_dependence = 20.0, affinity_learning = 0.3",
         0.999,
         1.0,
-    );
+    ) + "legitimacy_cost_percent = 0\n";
+    let w = load(dir.path(), &text);
     assert!(common::mean(&w, "KAZ", "affinity:SPN", 10) < 0.0);
 }
 

@@ -46,12 +46,13 @@ fn the_overlap_scenario_runs_and_reports_every_metric_and_event() {
     }
     let kaz = &metrics["KAZ"];
     for m in [
-        "participation_share:BRI",
+        "participation:BRI",
         "accession_year:BRI",
         "member_at_end:BRI",
         "investment_dependence",
         "sanctions_compliance_share",
         "counter_rounds",
+        "circumvent_rounds",
         "contagion_loss",
         "aligned:CSTO",
         "aligned:WEST",
@@ -65,7 +66,7 @@ fn the_overlap_scenario_runs_and_reports_every_metric_and_event() {
         assert!(kaz.contains(m), "KAZ lacks {m}");
     }
     assert!(
-        !metrics["CHN"].contains("participation_share:BRI"),
+        !metrics["CHN"].contains("participation:BRI"),
         "the sponsor does not 'take part'"
     );
     assert!(
@@ -84,6 +85,9 @@ fn the_overlap_scenario_runs_and_reports_every_metric_and_event() {
         "join",
         "vote",
         "alignment",
+        "invitation",
+        "participation",
+        "circumvention",
     ] {
         assert!(kinds.contains(kind), "no `{kind}` event; seen {kinds:?}");
     }
@@ -92,6 +96,29 @@ fn the_overlap_scenario_runs_and_reports_every_metric_and_event() {
         .filter(|l| l.contains(",join,") && l.contains(",BRI,"))
         .count();
     assert!(bri_joins > 0, "somebody joins the Belt and Road");
+
+    // Alignment and participation are reported every year.
+    let series = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    for metric in ["aligned:CSTO", "aligned:WEST", "participation:BRI"] {
+        assert!(
+            series
+                .lines()
+                .any(|l| l.contains(",KAZ,") && l.contains(&format!(",{metric},"))),
+            "no yearly {metric} for KAZ"
+        );
+    }
+    // The 2014 contagion was sized from the fact it would be scored against,
+    // so it is a calibration target, never evidence.
+    let world =
+        statecraft::scenario::load(std::path::Path::new("scenarios/bri_eaeu_overlap.toml"), &[])
+            .unwrap()
+            .world;
+    let contagion = world
+        .facts
+        .iter()
+        .find(|f| f.id == "p4_contagion_hits_kaz_2014")
+        .unwrap();
+    assert_eq!(contagion.role, statecraft::world::FactRole::Calibration);
 
     // The run metric `welfare_change` is the mean of its yearly series,
     // contagion shock included (KAZ is hit in 2014).

@@ -56,7 +56,7 @@ impl Range {
 pub enum Family {
     /// Percent of the state's baseline real spending: every decision valued on
     /// the trade equilibrium (tariffs, accession, disputes, union, initiative,
-    /// sanctions, alignment).
+    /// sanctions). Alignment has its own family.
     Trade,
     /// Payoff units of a 2×2 game.
     Matrix,

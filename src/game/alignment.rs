@@ -10,7 +10,8 @@
 //! best-response dynamics settle in a local minimum.
 //!
 //! Every state foresees the same consequences of each option — the distance
-//! it puts it from everyone, weighted by capability share, and the change in
+//! it puts it from everyone, weighted by capability share within its region
+//! ([`regional_sizes`]; Buzan & Wæver 2003, *Regions and Powers*), and the change in
 //! its security share ([`crate::security`]) — and the doctrines differ in how
 //! they value them ([`crate::doctrine::value_alignment`]): a neorealist is
 //! repelled by threat θ_ij (capability × proximity, Walt 1987) — balancing —
@@ -116,6 +117,23 @@ pub fn sizes(world: &World) -> Vec<f64> {
         .collect()
 }
 
+/// The landscape sizes as state `i` sees them: capability weighted by how far
+/// it reaches i, as shares of the capability around i (regional, not global:
+/// a distant power outside i's region weighs nothing in its alignment).
+pub fn regional_sizes(world: &World, i: usize) -> Vec<f64> {
+    let weight = |j: usize| {
+        if j == i {
+            0.0
+        } else {
+            world.reach.get(i, j) * world.states[j].military_musd
+        }
+    };
+    let total: f64 = (0..world.n_states()).map(weight).sum();
+    (0..world.n_states())
+        .map(|j| if total > 0.0 { weight(j) / total } else { 0.0 })
+        .collect()
+}
+
 /// Facts about state `i`'s relations the doctrines' propensities read, the
 /// same whatever its doctrine: the share of its institutions in force each
 /// other state shares, and which neighbouring great powers overwhelm it.
@@ -147,6 +165,13 @@ fn relations(rs: &RunState<'_>, i: usize) -> (Vec<f64>, Vec<bool>) {
     (shared, overwhelming)
 }
 
+/// A great power the scenario places in a bloc anchors it: it never leaves,
+/// so a bloc stays what the scenario declares (the Western alliance is the
+/// one with the United States in it) while smaller states choose.
+pub fn anchors(world: &World, i: usize) -> bool {
+    world.states[i].great_power && world.alignment[i].is_some()
+}
+
 /// Step 3: states choose their alignments one after another in the round's
 /// random order, each seeing the choices made before it (the landscape's
 /// sequential dynamics; simultaneous moves on last year's configuration would
@@ -156,13 +181,16 @@ fn relations(rs: &RunState<'_>, i: usize) -> (Vec<f64>, Vec<bool>) {
 /// state's doctrine ([`doctrine::value_alignment`]).
 pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) {
     let world = rs.world;
-    let sizes = sizes(world);
     let choices = options(world.blocs.len());
     let config = rs.alignment.clone();
     let mut next = config.clone();
     let n = world.n_states();
-    for &i in order.iter().filter(|&&i| world.states[i].acts) {
+    for &i in order
+        .iter()
+        .filter(|&&i| world.states[i].acts && !anchors(world, i))
+    {
         let (shared, overwhelming) = relations(rs, i);
+        let sizes = regional_sizes(world, i);
         let before = security::share(world, &rs.policy, &next, i);
         let view = rs.viewpoint(i, Family::Alignment);
         let mut valuations = Vec::with_capacity(choices.len());

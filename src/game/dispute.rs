@@ -9,7 +9,7 @@
 //! * the respondent may settle at any stage before retaliation (a mutually
 //!   agreed solution: it brings its policy into line for that cause);
 //! * after `consultation_years` the complainant requests a panel or keeps
-//!   consulting — the path of DS517, Ukraine v Kazakhstan's duty on steel
+//!   consulting — the path of DS530, Ukraine v Kazakhstan's duty on steel
 //!   pipes (consultations requested 2017, no panel). Its forecast weighs the
 //!   panel's legal cost against the outcome it expects: the respondent's
 //!   materially better answer to a ruling — comply, or bear retaliation up to
@@ -209,6 +209,16 @@ fn advance(rs: &mut RunState<'_>, mut d: Dispute) -> Result<Option<Dispute>, Sim
             respond(rs, d, true)
         }
         Stage::Appeal { lodged, stalled } => {
+            // An appeal still pending when the appellate body stops sitting
+            // stalls too (as those pending in December 2019 did).
+            if !stalled && stalls(rs, d.regime, rs.year) {
+                d.stage = Stage::Appeal {
+                    lodged,
+                    stalled: true,
+                };
+                event(rs, EventKind::Appeal, r, c, &d, format!("{cause}: stalled"));
+                return Ok(Some(d));
+            }
             if stalled || rs.year < lodged + rules.appeal_years {
                 return Ok(Some(d));
             }
@@ -242,26 +252,30 @@ fn respond(
     let tariff = retaliation_tariff(rs, &d, margin);
     let comply = base.remedied(world, r, d.cause);
     let keep = retaliating(&base, &d, tariff);
+    // Keeping the measure is valued like any breach (reputation, norms,
+    // coercion), with the complainant's retaliation now certain from this
+    // year; an appeal defers it by the appeal's years, or for ever once
+    // appeals stall.
+    let keep_forecast = forecast_change(rs, r, &base, &base)?;
     let mut options = vec![
         forecast_change(rs, r, &base, &comply)?,
-        Forecast::stationary(rs.gains(&keep)?),
+        keep_forecast.clone(),
     ];
     let stall = stalls(rs, d.regime, rs.year);
     if may_appeal {
-        // An appeal keeps the measure for its years, then faces the ruling
-        // again; a stalled one keeps it for ever.
-        let now = rs.gains(&base)?;
-        options.push(if stall {
-            Forecast::stationary(now)
-        } else {
-            let later = rs.gains(&keep)?;
-            Forecast {
-                cont: now.clone(),
-                now,
-                later: Some((rules.appeal_years.max(1) as u32, later)),
-                ..Forecast::default()
+        let mut appeal = keep_forecast;
+        for e in appeal
+            .retaliation
+            .iter_mut()
+            .filter(|e| e.source == d.regime && e.probability == 1.0)
+        {
+            if stall {
+                e.probability = 0.0;
+            } else {
+                e.from += rules.appeal_years.max(1) as u32;
             }
-        });
+        }
+        options.push(appeal);
     }
     let label = |k: usize| ["comply", "keep", "appeal"][k].into();
     match decide(rs, r, "dispute ruling", &options, &label) {

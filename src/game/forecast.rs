@@ -110,6 +110,10 @@ pub fn forecast_change(
                     if margin <= 0.0 {
                         continue;
                     }
+                    // Aggregates that do not act never file, so never retaliate.
+                    if case.is_none() && !world.states[j].acts {
+                        continue;
+                    }
                     let tariff = authorised_retaliation(rs, k, j, s, margin);
                     let (q, any) = match case {
                         Some(_) => (&mut sure, &mut any_sure),
@@ -221,7 +225,7 @@ pub fn expect_coercion(
     let p = rs.beliefs[u].mean();
     let mut coerced = next.clone();
     coerced.coerced[s] = Some(Coercion {
-        union: u,
+        by: u,
         investment: rs.investment.get(s, leader),
     });
     let loss = rs.gains(next)?[s] - rs.gains(&coerced)?[s];

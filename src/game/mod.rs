@@ -11,6 +11,7 @@ pub mod dispute;
 pub mod forecast;
 pub mod initiative;
 pub mod matrix;
+pub mod order;
 pub mod sanctions;
 pub mod strategy;
 pub mod tariff;

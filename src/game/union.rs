@@ -83,7 +83,7 @@ fn vote(
         weight_yes += if in_favour { rules.votes[s] } else { 0.0 };
         all_yes &= in_favour;
     }
-    Ok(match rules.decision {
+    Ok(match rs.policy.decision[u] {
         DecisionRule::Weighted => weight_all > 0.0 && weight_yes > 0.5 * weight_all,
         DecisionRule::Consensus => all_yes && !members.is_empty(),
     })
@@ -177,9 +177,9 @@ fn exemptions(rs: &mut RunState<'_>, u: usize, leader: usize) -> Result<(), SimE
                 .institution(u)
                 .detail(what.clone()),
         );
-        let mut granted = base.clone();
-        granted.exempt[s * k + u] = true;
-        if vote(rs, u, &granted, s, "exemption vote", &what)? {
+        // The members vote on the world in which the requester applies its
+        // lower bound lawfully, so each sees what the exemption changes.
+        if vote(rs, u, &exempted, s, "exemption vote", &what)? {
             rs.policy.exempt[s * k + u] = true;
             rs.event(Event::new(EventKind::Exemption, s).institution(u));
         }
@@ -305,12 +305,15 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
         for m in (0..world.n_states()).filter(|&m| m != leader) {
             let member = rs.policy.active(world, m, u);
             let left = !member && rs.record.ever_member[m * k + u];
-            let breaks = left || (member && !rs.policy.complies_with_union(world, u, m));
+            // A member breaks with the union by breaking its law, or by taking
+            // part in an initiative the leader objects to.
+            let defies = member && rs.policy.defies(world, u, m);
+            let breaks = left || defies || (member && !rs.policy.complies_with_union(world, u, m));
             if !breaks {
                 continue;
             }
             let coercion = Coercion {
-                union: u,
+                by: u,
                 investment: rs.investment.get(m, leader),
             };
             let mut coerced = rs.policy.clone();
@@ -325,6 +328,9 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
                 let mut complying = rs.policy.clone();
                 complying.stance[m] = Stance::Cet;
                 complying.set_all_breached(world, m, u, false);
+                for i in (0..k).filter(|&i| rs.policy.objecting[u * k + i]) {
+                    complying.set_intensity(m, i, 0.0);
+                }
                 rs.gains(&complying)?
             };
             let act = Forecast {

@@ -45,6 +45,9 @@ pub struct ScenarioFile {
     pub sweep: Option<SweepSpec>,
     #[serde(default)]
     pub sanctions: Vec<SanctionSpec>,
+    /// `[[proposals]]`: proposals of new institutions.
+    #[serde(default)]
+    pub proposals: Vec<ProposalSpec>,
     /// `[blocs.CODE]`: the coalitions states may align with.
     #[serde(default)]
     pub blocs: IndexMap<String, BlocSpec>,
@@ -75,6 +78,33 @@ pub struct SanctionSpec {
     #[serde(default)]
     pub contagion_percent: f64,
     pub counter_response_year: Option<i32>,
+    /// Yearly chance that re-exports to the target are detected.
+    pub detection: Option<f64>,
+    /// Share of the destroyed sender–target trade a circumventing state re-routes.
+    pub reexport_share: Option<f64>,
+    /// The target's union leader's transit-cost cut for joining a counter-response, percent.
+    pub leader_reward_percent: Option<f64>,
+}
+
+/// `[[proposals]]`: a state's first draft of a new institution.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalSpec {
+    /// The proposer.
+    pub by: String,
+    /// The customs union (declared with `cet_rule`) the proposal founds.
+    pub institution: String,
+    /// The year the first draft is tabled.
+    pub from: i32,
+    /// The states invited (the proposer among them).
+    pub members: Vec<String>,
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub organs: Vec<String>,
+    pub decision: Option<crate::world::DecisionRule>,
+    /// `open` (others may join later) or `invitation` (only by the members'
+    /// unanimous invitation).
+    pub membership: Option<String>,
 }
 
 /// `[sweep]`: a parameter experiment for `statecraft sweep`.
@@ -162,6 +192,30 @@ pub struct ModelSpec {
     pub norm_learning: f64,
     #[serde(default = "default_reciprocity")]
     pub reciprocity: Reciprocity,
+    #[serde(default = "default_regional_trade_share")]
+    pub regional_trade_share: f64,
+    #[serde(default = "default_sovereignty_cost")]
+    pub sovereignty_cost_percent: f64,
+    #[serde(default = "default_authorship")]
+    pub authorship_percent: f64,
+    #[serde(default = "default_depth_trade_cut")]
+    pub depth_trade_cut_percent: f64,
+}
+
+fn default_depth_trade_cut() -> f64 {
+    5.0
+}
+
+fn default_authorship() -> f64 {
+    0.2
+}
+
+fn default_regional_trade_share() -> f64 {
+    0.05
+}
+
+fn default_sovereignty_cost() -> f64 {
+    0.2
 }
 
 fn yes() -> bool {
@@ -207,6 +261,10 @@ impl Default for ModelSpec {
             affinity_drift: default_affinity_drift(),
             norm_learning: default_norm_learning(),
             reciprocity: default_reciprocity(),
+            regional_trade_share: default_regional_trade_share(),
+            sovereignty_cost_percent: default_sovereignty_cost(),
+            authorship_percent: default_authorship(),
+            depth_trade_cut_percent: default_depth_trade_cut(),
         }
     }
 }
@@ -377,6 +435,13 @@ pub struct InstitutionSpec {
     pub cet_step_percent: Option<f64>,
     #[serde(default)]
     pub measures: Vec<MeasureSpec>,
+    /// `economic` (default) or `political` (economic, political and security).
+    pub scope: Option<String>,
+    /// For a union formed by a proposal: how its CET is set at founding.
+    pub cet_rule: Option<crate::world::CetRule>,
+    /// Supranational organs: any of `supranational`, `parliament`, `currency`.
+    #[serde(default)]
+    pub organs: Vec<String>,
     // Investment initiative.
     pub cost_cut: Option<f64>,
     #[serde(default, deserialize_with = "whole::years")]
@@ -385,6 +450,8 @@ pub struct InstitutionSpec {
     pub corridor: Vec<String>,
     pub dependence_per_year: Option<f64>,
     pub public_suspicion: Option<f64>,
+    pub legitimacy_cost_percent: Option<f64>,
+    pub offer_cost_percent: Option<f64>,
     /// States the sponsor invites (default: every state).
     #[serde(default)]
     pub invited: Vec<String>,

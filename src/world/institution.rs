@@ -93,10 +93,24 @@ pub struct InitiativeRules {
     pub corridor: Vec<usize>,
     /// States that may take part (the sponsor's invitation).
     pub invited: Vec<usize>,
+    /// Investment dependence on the sponsor added per year of deep
+    /// participation (scaled by the intensity).
     pub dependence_per_year: f64,
     /// Signal to a participant's affinity toward the sponsor each year:
-    /// 1 − 2·public_suspicion.
+    /// 1 − 2·public_suspicion; and the weight of its domestic legitimacy cost.
     pub public_suspicion: f64,
+    /// Yearly legitimacy cost of deep participation at full public
+    /// suspicion, percent of spending: the cost is this × suspicion × intensity.
+    pub legitimacy_cost: f64,
+    /// Yearly cost to the sponsor of financing deep participation, percent of
+    /// the participant's GDP (the concessional part of its lending).
+    pub offer_cost: f64,
+    /// Rise in the costs of a coerced participant's trade with the sponsor
+    /// per unit of its investment dependence (fraction).
+    pub coercion_cost: f64,
+    /// Beta prior (coerced, not coerced) that the sponsor coerces a
+    /// participant that scales down or leaves.
+    pub coercion_prior: [f64; 2],
 }
 
 /// A trade regime (the WTO): bound tariffs, accession, dispute settlement.
@@ -176,6 +190,51 @@ pub struct UnionRules {
     /// Size of a change to the CET the leader may propose in a year (fraction;
     /// 0: the CET follows its schedule).
     pub cet_step: f64,
+    /// What the union is: its scope and its supranational organs.
+    pub charter: Charter,
+    /// For a union formed by a proposal during the run (no members at the
+    /// start): how its CET is set when it is founded.
+    pub cet_rule: Option<CetRule>,
+}
+
+/// How the CET of a union formed by a proposal is set at its founding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CetRule {
+    /// The own tariff of the founding member with the largest GDP (the
+    /// Customs Union's CET was largely Russia's tariff: World Bank 2012).
+    Largest,
+    /// The GDP-weighted mean of the founding members' own tariffs.
+    Mean,
+}
+
+/// An institution's scope and depth (docs/model.md §7.7, §7.18; Bakumbayev
+/// 2025 on the Eurasian Union project's "all in one" against "core only").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Charter {
+    /// Economic only, or political and security too.
+    pub political: bool,
+    /// A supranational executive (the Eurasian Economic Commission).
+    pub supranational: bool,
+    /// A common parliament.
+    pub parliament: bool,
+    /// A common currency.
+    pub currency: bool,
+}
+
+impl Charter {
+    /// Depth in [¼, 1]: an intergovernmental body is ¼, each supranational
+    /// organ adds ¼.
+    pub fn depth(&self) -> f64 {
+        (1 + u8::from(self.supranational) + u8::from(self.parliament) + u8::from(self.currency))
+            as f64
+            / 4.0
+    }
+
+    /// Scope: 1 economic, 2 economic and political.
+    pub fn scope(&self) -> f64 {
+        if self.political { 2.0 } else { 1.0 }
+    }
 }
 
 impl UnionRules {

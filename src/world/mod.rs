@@ -11,8 +11,8 @@ mod institution;
 pub use fact::{EventFact, Fact, FactDef, FactRole};
 pub use game::{Action, MatrixGame, Payoffs, Player, Strategy};
 pub use institution::{
-    AccessionIssue, DecisionRule, InitiativeRules, Institution, InstitutionKind, Measure,
-    RegimeRules, Rules, UnionRules, step_rate,
+    AccessionIssue, CetRule, Charter, DecisionRule, InitiativeRules, Institution, InstitutionKind,
+    Measure, RegimeRules, Rules, UnionRules, step_rate,
 };
 
 use crate::design::SweepPlan;
@@ -92,6 +92,16 @@ pub struct Sanction {
     pub cost_increase: f64,
     /// Chance a third state in a counter-response is itself sanctioned.
     pub secondary_risk: f64,
+    /// Yearly chance that a third state's re-exports to the target are
+    /// detected, which brings secondary sanctions.
+    pub detection: f64,
+    /// Share of the trade between senders and target that the sanctions'
+    /// wedge destroys and a circumventing state re-routes.
+    pub reexport_share: f64,
+    /// Cut in a union member's transit costs (per unit of transit dependence)
+    /// that the target's union leader may offer for joining a
+    /// counter-response (fraction).
+    pub leader_reward: f64,
     /// First-year welfare loss (percent) of the target's union partners per
     /// unit of exposure (trade with the target / GDP).
     pub contagion_percent: f64,
@@ -102,6 +112,30 @@ impl Sanction {
     pub fn active(&self, year: i32) -> bool {
         (self.from..=self.until).contains(&year)
     }
+}
+
+/// An institution's design as a proposal states it (docs/model.md §7.18).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Draft {
+    /// The states invited, the proposer among them.
+    pub members: Vec<usize>,
+    pub charter: Charter,
+    pub decision: DecisionRule,
+    /// Others may join later (true), or only by the members' unanimous
+    /// invitation (false).
+    pub open: bool,
+}
+
+/// A proposer's standing offer to found an institution: its first draft,
+/// tabled in `from` (as history has it), which it adapts after refusals.
+#[derive(Clone, Debug, Serialize)]
+pub struct Proposal {
+    pub proposer: usize,
+    /// The customs union (declared with `cet_rule` and no members) the
+    /// proposal founds.
+    pub institution: usize,
+    pub from: i32,
+    pub draft: Draft,
 }
 
 /// Dependence channels (docs/model.md §2).
@@ -157,6 +191,16 @@ pub struct ModelSettings {
     /// Share of its capability a state commits to fellow members of an
     /// alliance in force.
     pub alliance_commitment: f64,
+    /// A non-neighbour is in a state's region if it has at least this share
+    /// of the state's trade (exports plus imports); outside the region a
+    /// state's capability neither threatens nor weighs (security, alignment).
+    pub regional_trade_share: f64,
+    /// Yearly sovereignty cost of membership at full depth and economic
+    /// scope with no distrust, percent of spending (docs/model.md §4).
+    pub sovereignty_cost: f64,
+    /// The cut in trade costs between members of a customs union at full
+    /// depth (fraction; scaled by the union's depth).
+    pub depth_trade_cut: f64,
 }
 
 /// A coalition states may align with (docs/model.md §7.13).
@@ -193,6 +237,9 @@ pub struct World {
     pub affinity: Matrix,
     /// θ_ij: threat weights, capability × proximity normalised over the others.
     pub threat: Matrix,
+    /// reach_ij: how far j's capability reaches i — 1 for a neighbour,
+    /// `distant_proximity` for another state of i's region, 0 outside it.
+    pub reach: Matrix,
     /// Initial internalised norm of each state for each institution.
     pub norms: Matrix,
     /// Dependence of i on j by channel, indexed by [`Channel`].
@@ -207,6 +254,11 @@ pub struct World {
     pub model: ModelSettings,
     pub run: RunDefaults,
     pub sanctions: Vec<Sanction>,
+    /// Proposals of new institutions (docs/model.md §7.18).
+    pub proposals: Vec<Proposal>,
+    /// A great power's yearly status cost of belonging to an institution it
+    /// did not propose, percent of spending.
+    pub authorship: f64,
     pub blocs: Vec<Bloc>,
     /// Each state's alignment at the start (None: hedging).
     pub alignment: Vec<Option<usize>>,
@@ -272,27 +324,58 @@ impl World {
     }
 }
 
-/// Threat weights θ_ij ∝ capability_j × proximity_ij over j ≠ i, summing to 1
-/// (Walt 1987, balance of threat). With no capability anywhere, threat is spread
-/// evenly.
-pub fn threat_weights(states: &[State], distant_proximity: f64) -> Matrix {
+/// reach_ij, how far j's capability reaches i (Walt 1987: threat falls with
+/// distance; Buzan & Wæver 2003: security is regional): 1 for a neighbour,
+/// `distant_proximity` for another member of i's region, 0 outside it. With
+/// trade flows (`flows[(i, j)]` = exports of i to j), i's region is its
+/// neighbours and every state with at least `regional_share` of i's trade;
+/// without them, every state.
+pub fn reach(
+    states: &[State],
+    flows: Option<&Matrix>,
+    distant_proximity: f64,
+    regional_share: f64,
+) -> Matrix {
+    let n = states.len();
+    let mut reach = Matrix::new(n, n, 0.0);
+    for (i, state) in states.iter().enumerate() {
+        let trade = |j: usize| flows.map_or(0.0, |f| f.get(i, j) + f.get(j, i));
+        let total: f64 = (0..n).filter(|&j| j != i).map(trade).sum();
+        for j in (0..n).filter(|&j| j != i) {
+            let r = if state.neighbours.contains(&j) {
+                1.0
+            } else if flows.is_none() || (total > 0.0 && trade(j) >= regional_share * total) {
+                distant_proximity
+            } else {
+                0.0
+            };
+            reach.set(i, j, r);
+        }
+    }
+    reach
+}
+
+/// Threat weights θ_ij ∝ capability_j × reach_ij over j ≠ i, summing to 1
+/// (Walt 1987, balance of threat). With no capability within reach, threat is
+/// spread evenly over the states within reach (over everyone if none is).
+pub fn threat_weights(states: &[State], reach: &Matrix) -> Matrix {
     let n = states.len();
     let mut theta = Matrix::new(n, n, 0.0);
     for i in 0..n {
-        let raw = |j: usize| -> f64 {
-            let proximity = if states[i].neighbours.contains(&j) {
-                1.0
-            } else {
-                distant_proximity
-            };
-            states[j].military_musd * proximity
-        };
+        let raw = |j: usize| states[j].military_musd * reach.get(i, j);
         let total: f64 = (0..n).filter(|&j| j != i).map(raw).sum();
+        let within: Vec<usize> = (0..n)
+            .filter(|&j| j != i && reach.get(i, j) > 0.0)
+            .collect();
         for j in (0..n).filter(|&j| j != i) {
             let w = if total > 0.0 {
                 raw(j) / total
-            } else {
+            } else if within.is_empty() {
                 1.0 / (n - 1) as f64
+            } else if within.contains(&j) {
+                1.0 / within.len() as f64
+            } else {
+                0.0
             };
             theta.set(i, j, w);
         }

@@ -7,7 +7,7 @@
 //! the CET and every measure and may coerce the others. A measure may begin
 //! before the timeline (it then counts as adopted), but not after it.
 
-use super::institutions::{beta_prior, rate_schedule};
+use super::institutions::{beta_prior, charter, rate_schedule};
 use super::{Resolver, Result, percent_ok};
 use crate::doctrine::params::Range;
 use crate::scenario::FieldPath;
@@ -22,23 +22,43 @@ pub(super) fn resolve(
     n: usize,
 ) -> Result<UnionRules> {
     let end = r.timeline.1;
-    if inst.leader.is_none() {
+    // A union formed by a proposal has no members until it is founded, its
+    // CET is set then by its rule, and its leader (if any) leads once a member.
+    let proposed = inst.cet_rule.is_some();
+    if proposed {
+        if !inst.members.is_empty() || !inst.joined.is_empty() {
+            return r.err(
+                &at.key("members"),
+                "a union formed by a proposal (`cet_rule`) has no members until it is founded: leave `members` and `joined` out",
+            );
+        }
+        if !inst.cet_percent.is_empty() {
+            return r.err(
+                &at.key("cet_percent"),
+                "a union formed by a proposal sets its CET by its `cet_rule` when founded: leave `cet_percent` out",
+            );
+        }
+    } else if inst.leader.is_none() {
         return r.err(
             at,
             "a customs union needs a `leader` (one of its members), who may coerce deviating members",
         );
     }
-    if inst.cet_percent.is_empty() {
+    if !proposed && inst.cet_percent.is_empty() {
         return r.err(
             at,
-            "a customs union needs `cet_percent`, its common external tariff by year, e.g. { 2010 = 10.6 }",
+            "a customs union needs `cet_percent`, its common external tariff by year, e.g. { 2010 = 10.6 }, or `cet_rule` if a proposal founds it",
         );
     }
-    let cet = rate_schedule(
-        r,
-        &at.key("cet_percent"),
-        &RateSpec::ByYear(inst.cet_percent.clone()),
-    )?;
+    let cet = if proposed {
+        vec![(i32::MIN, 0.0)]
+    } else {
+        rate_schedule(
+            r,
+            &at.key("cet_percent"),
+            &RateSpec::ByYear(inst.cet_percent.clone()),
+        )?
+    };
     let decision = inst.decision.unwrap_or(DecisionRule::Consensus);
     let mut votes = vec![0.0; n];
     for (code, &w) in &inst.votes {
@@ -118,5 +138,7 @@ pub(super) fn resolve(
         coercion_prior: beta_prior(r, &at.key("coercion_prior"), inst.coercion_prior.as_deref())?,
         measures,
         cet_step: cet_step / 100.0,
+        charter: charter(r, at, inst.scope.as_deref(), &inst.organs)?,
+        cet_rule: inst.cet_rule,
     })
 }

@@ -6,7 +6,7 @@
 //! The leader is required because it is the sponsor: it offers participation
 //! and never decides whether to take part. Without `invited`, every state is.
 
-use super::institutions::years;
+use super::institutions::{beta_prior, years};
 use super::{Resolver, Result};
 use crate::scenario::FieldPath;
 use crate::scenario::format::InstitutionSpec;
@@ -56,5 +56,27 @@ pub(super) fn resolve(
             "a share in [0, 1]",
             share,
         )?,
+        legitimacy_cost: r.or_default(
+            &at.key("legitimacy_cost_percent"),
+            inst.legitimacy_cost_percent,
+            0.5,
+            "a yearly cost in percent of spending, between 0 and 100",
+            |x| (0.0..=100.0).contains(&x),
+        )?,
+        offer_cost: r.or_default(
+            &at.key("offer_cost_percent"),
+            inst.offer_cost_percent,
+            0.2,
+            "a yearly cost in percent of the participant's GDP, between 0 and 100",
+            |x| (0.0..=100.0).contains(&x),
+        )?,
+        coercion_cost: r.or_default(
+            &at.key("coercion_cost_percent"),
+            inst.coercion_cost_percent,
+            10.0,
+            "a percentage between 0 and 1000",
+            super::percent_ok,
+        )? / 100.0,
+        coercion_prior: beta_prior(r, &at.key("coercion_prior"), inst.coercion_prior.as_deref())?,
     })
 }

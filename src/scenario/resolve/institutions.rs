@@ -11,7 +11,7 @@
 use super::{Resolver, Result, TARIFF, path};
 use crate::scenario::FieldPath;
 use crate::scenario::format::{InstitutionSpec, RateSpec, ScenarioFile};
-use crate::world::{Institution, InstitutionKind, Rules, State};
+use crate::world::{Charter, Institution, InstitutionKind, Rules, State};
 
 pub(super) fn resolve(
     r: &Resolver<'_, '_>,
@@ -50,7 +50,9 @@ pub(super) fn resolve(
         let leader = match &inst.leader {
             Some(l) => {
                 let s = r.state(&at.key("leader"), l)?;
-                if !members.contains(&s) {
+                // A union formed by a proposal has no members yet; its
+                // leader is checked against the proposals' drafts.
+                if !members.contains(&s) && inst.cet_rule.is_none() {
                     return r.err(
                         &at.key("leader"),
                         format!(
@@ -129,13 +131,19 @@ fn rules(
         ("cet_percent", !inst.cet_percent.is_empty()),
         ("decision", inst.decision.is_some()),
         ("votes", !inst.votes.is_empty()),
+        ("cet_step_percent", inst.cet_step_percent.is_some()),
+        ("measures", !inst.measures.is_empty()),
+        ("scope", inst.scope.is_some()),
+        ("organs", !inst.organs.is_empty()),
+        ("cet_rule", inst.cet_rule.is_some()),
+    ];
+    // A union's leader and an initiative's sponsor may both coerce.
+    let coercion_keys = [
         (
             "coercion_cost_percent",
             inst.coercion_cost_percent.is_some(),
         ),
         ("coercion_prior", inst.coercion_prior.is_some()),
-        ("cet_step_percent", inst.cet_step_percent.is_some()),
-        ("measures", !inst.measures.is_empty()),
     ];
     let initiative_keys = [
         ("cost_cut", inst.cost_cut.is_some()),
@@ -143,6 +151,11 @@ fn rules(
         ("corridor", !inst.corridor.is_empty()),
         ("dependence_per_year", inst.dependence_per_year.is_some()),
         ("public_suspicion", inst.public_suspicion.is_some()),
+        (
+            "legitimacy_cost_percent",
+            inst.legitimacy_cost_percent.is_some(),
+        ),
+        ("offer_cost_percent", inst.offer_cost_percent.is_some()),
         ("invited", !inst.invited.is_empty()),
     ];
     let misplaced = |keys: &[(&str, bool)], kind: &str| -> Result<()> {
@@ -160,6 +173,7 @@ fn rules(
     match inst.kind {
         InstitutionKind::TradeRegime => {
             misplaced(&union_keys, "customs union")?;
+            misplaced(&coercion_keys, "customs union or an investment initiative")?;
             misplaced(&initiative_keys, "investment initiative")?;
             super::trade_regime::resolve(r, at, inst, n, members).map(Rules::TradeRegime)
         }
@@ -174,6 +188,7 @@ fn rules(
             super::initiative::resolve(r, at, inst, n).map(Rules::InvestmentInitiative)
         }
         InstitutionKind::Alliance => {
+            misplaced(&coercion_keys, "customs union or an investment initiative")?;
             misplaced(&regime_keys, "trade regime")?;
             misplaced(&union_keys, "customs union")?;
             misplaced(&initiative_keys, "investment initiative")?;
@@ -216,6 +231,52 @@ pub(super) fn beta_prior(
             format!("must be two positive counts [yes, no], got {other:?}"),
         ),
     }
+}
+
+/// An institution's charter from `scope` and `organs`.
+pub(super) fn charter(
+    r: &Resolver<'_, '_>,
+    at: &FieldPath,
+    scope: Option<&str>,
+    organs: &[String],
+) -> Result<Charter> {
+    let political = match scope.unwrap_or("economic") {
+        "economic" => false,
+        "political" => true,
+        other => {
+            return r.err(
+                &at.key("scope"),
+                format!("`{other}` is not a scope; write \"economic\" or \"political\" (economic, political and security)"),
+            );
+        }
+    };
+    let mut charter = Charter {
+        political,
+        supranational: false,
+        parliament: false,
+        currency: false,
+    };
+    for (k, organ) in organs.iter().enumerate() {
+        let slot = match organ.as_str() {
+            "supranational" => &mut charter.supranational,
+            "parliament" => &mut charter.parliament,
+            "currency" => &mut charter.currency,
+            other => {
+                return r.err(
+                    &at.key("organs").index(k),
+                    format!("`{other}` is not an organ; write any of \"supranational\", \"parliament\", \"currency\""),
+                );
+            }
+        };
+        if *slot {
+            return r.err(
+                &at.key("organs").index(k),
+                format!("`{organ}` is listed twice"),
+            );
+        }
+        *slot = true;
+    }
+    Ok(charter)
 }
 
 /// A rate (percent) or a step schedule of rates by year, as fractions sorted

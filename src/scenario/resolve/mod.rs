@@ -22,6 +22,7 @@ mod games;
 mod initiative;
 mod institutions;
 mod profiles;
+mod proposals;
 mod relations;
 mod sanctions;
 mod states;
@@ -286,9 +287,27 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             spec.model.alignment_commitment,
         ),
         ("model.alliance_commitment", spec.model.alliance_commitment),
+        (
+            "model.regional_trade_share",
+            spec.model.regional_trade_share,
+        ),
     ] {
         r.require(Range::Unit.admits(x), &path(key), x, Range::Unit.describe())?;
     }
+    let sovereignty = spec.model.sovereignty_cost_percent;
+    r.require(
+        sovereignty.is_finite() && (0.0..=100.0).contains(&sovereignty),
+        &path("model.sovereignty_cost_percent"),
+        sovereignty,
+        "a yearly cost in percent of spending, between 0 and 100",
+    )?;
+    let cut = spec.model.depth_trade_cut_percent;
+    r.require(
+        cut.is_finite() && (0.0..100.0).contains(&cut),
+        &path("model.depth_trade_cut_percent"),
+        cut,
+        "a percentage in [0, 100)",
+    )?;
     let states = states::resolve(&r, spec)?;
     let n = states.len();
     let institutions = institutions::resolve(&r, spec, &states)?;
@@ -298,7 +317,9 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     let games = games::resolve(&r, spec, n)?;
     let profiles = profiles::resolve(&r, spec, &states)?;
 
-    let threat = world::threat_weights(&states, dp);
+    let share = spec.model.regional_trade_share;
+    let reach = world::reach(&states, None, dp, share);
+    let threat = world::threat_weights(&states, &reach);
     let mut world = World {
         name: meta.name.clone(),
         title: meta.title.clone(),
@@ -308,6 +329,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         states,
         affinity,
         threat,
+        reach,
         norms,
         dependence,
         trade: None,
@@ -320,6 +342,9 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             bandwagon_ratio: spec.model.bandwagon_ratio,
             alignment_commitment: spec.model.alignment_commitment,
             alliance_commitment: spec.model.alliance_commitment,
+            regional_trade_share: share,
+            sovereignty_cost: sovereignty,
+            depth_trade_cut: spec.model.depth_trade_cut_percent / 100.0,
         },
         run: RunDefaults {
             runs: spec.run.runs,
@@ -327,6 +352,8 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         },
         sweep: None,
         sanctions: Vec::new(),
+        proposals: Vec::new(),
+        authorship: spec.model.authorship_percent,
         blocs: Vec::new(),
         alignment: vec![None; n],
     };
@@ -338,10 +365,24 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
     )?;
     (world.blocs, world.alignment) = sanctions::blocs(&r, spec, n)?;
     world.sanctions = sanctions::resolve(&r, spec)?;
+    world.proposals = proposals::resolve(&r, spec, &world.institutions)?;
+    r.require(
+        world.authorship.is_finite() && (0.0..=100.0).contains(&world.authorship),
+        &path("model.authorship_percent"),
+        world.authorship,
+        "a yearly cost in percent of spending, between 0 and 100",
+    )?;
     // The trade model calibrates to the policies in force in its data year —
     // institutions, measures, sanctions — so it needs the world built so far.
     if let Some(t) = &spec.trade {
-        world.trade = Some(trade::resolve(&r, spec, t, &world, dir)?);
+        let model = trade::resolve(&r, spec, t, &world, dir)?;
+        // With trade data, a state's region is its neighbours and the states
+        // it trades with most; threat is read within it.
+        let n = world.n_states();
+        let flows = crate::matrix::Matrix::from_fn(n, n, |i, j| model.baseline.flow(i, j));
+        world.reach = world::reach(&world.states, Some(&flows), dp, share);
+        world.threat = world::threat_weights(&world.states, &world.reach);
+        world.trade = Some(model);
     }
     if let Some(sweep) = &spec.sweep {
         for (k, d) in sweep.vary.iter().enumerate() {

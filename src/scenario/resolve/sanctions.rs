@@ -100,6 +100,28 @@ pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<S
                 "a year while the sanctions are in force",
             )?;
         }
+        let probability = |x: f64| (0.0..=1.0).contains(&x);
+        let detection = r.or_default(
+            &at.key("detection"),
+            s.detection,
+            0.2,
+            "a probability in [0, 1]",
+            probability,
+        )?;
+        let reexport_share = r.or_default(
+            &at.key("reexport_share"),
+            s.reexport_share,
+            0.05,
+            "a share in [0, 1]",
+            probability,
+        )?;
+        let leader_reward = r.or_default(
+            &at.key("leader_reward_percent"),
+            s.leader_reward_percent,
+            0.0,
+            "a percentage in [0, 100)",
+            |x| (0.0..100.0).contains(&x),
+        )? / 100.0;
         sanctions.push(Sanction {
             name: s.name.clone(),
             senders,
@@ -110,6 +132,9 @@ pub(super) fn resolve(r: &Resolver<'_, '_>, spec: &ScenarioFile) -> Result<Vec<S
             secondary_risk: s.secondary_risk,
             contagion_percent: s.contagion_percent,
             counter_response_year: s.counter_response_year,
+            detection,
+            reexport_share,
+            leader_reward,
         });
     }
     Ok(sanctions)
