@@ -527,8 +527,9 @@ pub fn verdict_text(v: &crate::verdict::Verdict, width: usize) -> String {
     let d = v.diagnostic.len();
     let _ = writeln!(
         s,
-        "verdict: diagnostic evidence facts matched per run ({d} of the {} evidence facts tell the profiles apart)",
-        v.evidence
+        "verdict: diagnostic evidence facts matched per run ({d} of the {} evidence facts {} the profiles apart)",
+        v.evidence,
+        if d == 1 { "tells" } else { "tell" }
     );
     let name = v
         .ranking

@@ -5,7 +5,7 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 use statecraft::doctrine::Family;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const CLASSIC: &str = "scenarios/classic_cooperation.toml";
@@ -253,32 +253,26 @@ fn precision(
         .precision
 }
 
-#[test]
-fn traced_utilities_recombine_to_the_logit_probability_of_each_option() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("kz");
-    statecraft()
-        .args(["compare", FLAGSHIP, "--profiles", "scenario,neoliberal"])
-        .args(["--runs", "3", "--trace", "1", "--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let world = statecraft::scenario::load(Path::new(FLAGSHIP), &[])
-        .unwrap()
-        .world;
+/// Check every traced decision of `out` (a traced directory of `scenario`):
+/// its options' components sum to their utility, the utilities give each
+/// option's logit probability exp(λU)/Σexp(λU) with the decider's λ, and one
+/// option is chosen. Returns the kinds of decision seen and how many
+/// decisions were checked.
+fn recombine(out: &Path, scenario: &Path) -> (BTreeSet<String>, usize) {
+    let world = statecraft::scenario::load(scenario, &[]).unwrap().world;
     let rows = csv_rows(&out.join("decisions.csv"));
-    assert!(rows.len() > 500, "only {} rows", rows.len());
-    assert!(rows.iter().all(|r| r["run"] == "1"), "only the traced run");
-    let mut decisions: BTreeMap<(String, String), Vec<&BTreeMap<String, String>>> = BTreeMap::new();
+    type Row = BTreeMap<String, String>;
+    // (profile, run, step) → the decision's options.
+    let mut decisions: BTreeMap<(String, String, String), Vec<&Row>> = BTreeMap::new();
     for r in &rows {
         decisions
-            .entry((r["profile"].clone(), r["step"].clone()))
+            .entry((r["profile"].clone(), r["run"].clone(), r["step"].clone()))
             .or_default()
             .push(r);
     }
     let parts = statecraft::explain::COMPONENTS;
-    let mut checked = 0;
-    for ((profile, _), options) in &decisions {
+    let mut kinds = BTreeSet::new();
+    for ((profile, _, _), options) in &decisions {
         let p = statecraft::job::profile(&world, profile).unwrap();
         let lambda = precision(&world, &p, &options[0]["state"], &options[0]["decision"]);
         assert!(lambda.is_finite());
@@ -304,8 +298,25 @@ fn traced_utilities_recombine_to_the_logit_probability_of_each_option() {
             1,
             "one option chosen"
         );
-        checked += 1;
+        kinds.insert(options[0]["decision"].clone());
     }
+    (kinds, decisions.len())
+}
+
+#[test]
+fn traced_utilities_recombine_to_the_logit_probability_of_each_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("kz");
+    statecraft()
+        .args(["compare", FLAGSHIP, "--profiles", "scenario,neoliberal"])
+        .args(["--runs", "3", "--trace", "1", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = csv_rows(&out.join("decisions.csv"));
+    assert!(rows.len() > 500, "only {} rows", rows.len());
+    assert!(rows.iter().all(|r| r["run"] == "1"), "only the traced run");
+    let (_, checked) = recombine(&out, Path::new(FLAGSHIP));
     assert!(checked > 100, "{checked} decisions");
 
     // explain tells the story of that run, and refuses the others.
@@ -345,6 +356,137 @@ fn traced_utilities_recombine_to_the_logit_probability_of_each_option() {
         ));
 }
 
+/// Every kind of decision the games name with a literal in `src/game/`
+/// (`decide(rs, s, "kind", …)`, a union's `vote(rs, …, "kind", …)`, and
+/// alignment): a new kind of decision is found here, and must then be traced.
+fn decision_kinds_in_the_source() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/game");
+    let mut kinds = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        // A decision's kind is the literal among `decide`'s arguments before
+        // the options (the first borrowed one), and among `vote`'s.
+        for (call, end) in [("decide(", '&'), ("vote(rs,", ')')] {
+            for (at, _) in text.match_indices(call) {
+                let args = &text[at + call.len()..];
+                let args = &args[..args.find(end).unwrap_or(0)];
+                let mut quoted = args.split('"');
+                if let (Some(_), Some(kind), Some(_)) =
+                    (quoted.next(), quoted.next(), quoted.next())
+                {
+                    kinds.insert(kind.to_string());
+                }
+            }
+        }
+    }
+    kinds
+}
+
+/// A world where order-making happens: S1 tables an all-in-one deep union
+/// (by invitation) to every state, which two states that fear the great
+/// power refuse; S1 adapts, the union is founded, its leader proposes CET
+/// changes, and those outside may ask to join (tests/order.rs, Downs, Rocke &
+/// Barsoom 1998).
+fn order_world(dir: &Path) -> PathBuf {
+    let codes = ["GP", "S1", "S2", "S3", "S4", "S5", "ROW"];
+    let mut flows = String::from("exporter,importer,value_musd\n");
+    for a in codes {
+        for b in codes.iter().filter(|&&b| b != a) {
+            let v = if a == "ROW" || *b == "ROW" { 400 } else { 100 };
+            flows += &format!("{a},{b},{v}\n");
+        }
+    }
+    std::fs::write(dir.join("flows.csv"), flows).unwrap();
+    let state = |c: &str, extra: &str, gdp: u32, military: u32| {
+        format!(
+            "[states.{c}]\nname = \"{c}\"\ngdp_musd = {gdp}\nmilitary_musd = {military}\n\
+             doctrine = \"neoliberal\"\ntariff_percent = 10\n\
+             params = {{ trade = {{ precision = 100 }} }}\n{extra}\n"
+        )
+    };
+    let mut text = String::from(
+        "[scenario]\nname = \"order\"\n[timeline]\nstart = 1994\nend = 2010\n\
+         [model]\nsovereignty_cost_percent = 3\n\
+         [trade]\nflows = \"flows.csv\"\nelasticity = 5\nbaseline_year = 1994\n",
+    );
+    text += &state("GP", "great_power = true", 1000, 1000);
+    for c in ["S1", "S2", "S3", "S4", "S5"] {
+        text += &state(c, "", 1000, 10);
+    }
+    text += &state("ROW", "acts = false", 50000, 10);
+    text += "[affinity.S4]\nGP = -0.9\n[affinity.S5]\nGP = -0.9\n\
+             [institutions.U]\nkind = \"customs_union\"\ncet_rule = \"largest\"\n\
+             leader = \"S1\"\ncet_step_percent = 1\n\
+             [[proposals]]\nby = \"S1\"\ninstitution = \"U\"\nfrom = 1994\n\
+             members = [\"S1\", \"S2\", \"S3\", \"S4\", \"S5\", \"GP\"]\n\
+             organs = [\"supranational\", \"parliament\", \"currency\"]\n\
+             membership = \"invitation\"\n";
+    let path = dir.join("order.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn every_kind_of_decision_is_traced_and_its_utilities_recombine() {
+    // The shipped scenarios and an order-making world between them make
+    // every kind of decision: tariffs, WTO accession and disputes, the
+    // union's law, Belt and Road intensity, offers, objections and coercion,
+    // sanctions stances (circumvention among them) and the counter-response,
+    // alignment, a matrix game, and the proposals game (draft votes,
+    // adaptation, accession and invitation).
+    let dir = tempfile::tempdir().unwrap();
+    let order = order_world(dir.path());
+    let bri = Path::new("scenarios/bri_eaeu_overlap.toml");
+    let jobs: [(&Path, &[&str]); 4] = [
+        // In run 2 of the flagship Russia links its accession (2010–11).
+        (Path::new(FLAGSHIP), &["--runs", "3", "--trace", "1-2"]),
+        (bri, &["--runs", "2", "--trace", "1"]),
+        (
+            Path::new(CLASSIC),
+            &["--runs", "1", "--trace", "0", "--profiles", "scenario"],
+        ),
+        (&order, &["--runs", "2", "--trace", "1"]),
+    ];
+    let mut seen = BTreeSet::new();
+    let mut labels: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (k, (scenario, args)) in jobs.iter().enumerate() {
+        let out = dir.path().join(format!("out{k}"));
+        statecraft()
+            .arg("compare")
+            .arg(scenario)
+            .args(*args)
+            .args(["--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let (kinds, checked) = recombine(&out, scenario);
+        assert!(checked > 0, "{}: no decision", scenario.display());
+        seen.extend(kinds);
+        for r in csv_rows(&out.join("decisions.csv")) {
+            labels
+                .entry(r["decision"].clone())
+                .or_default()
+                .insert(r["label"].clone());
+        }
+    }
+    let mut wanted = decision_kinds_in_the_source();
+    wanted.insert("trade_dilemma".into()); // classic_cooperation's matrix game
+    assert!(wanted.len() >= 30, "only {wanted:?} found in src/game");
+    let missing: Vec<&String> = wanted.difference(&seen).collect();
+    assert!(
+        missing.is_empty(),
+        "decisions never traced: {missing:?}; traced: {seen:?}"
+    );
+    // Sanctions stances include circumvention, Belt and Road participation
+    // its intensity levels, and the union's draft votes accept and refuse.
+    assert!(labels["sanctions"].contains("circumvent"), "{labels:?}");
+    assert!(labels["initiative"].len() > 2, "{:?}", labels["initiative"]);
+    assert_eq!(
+        labels["proposal vote"],
+        BTreeSet::from(["accept".to_string(), "refuse".to_string()])
+    );
+}
+
 /// `run CLASSIC --runs 300 --trace 0,130-131,299 EXTRA --out OUT`.
 fn traced(out: &Path, extra: &[&str]) -> Command {
     let mut c = statecraft();
@@ -377,7 +519,7 @@ fn decisions_are_the_same_bytes_at_any_thread_count_after_a_resume_and_after_a_m
     let files = ["decisions.csv", "outcomes.csv", "events.csv", "summary.csv"];
     same_files(&d("t1"), &d("t2"), &files);
     let rows = csv_rows(&d("t1").join("decisions.csv"));
-    let runs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["run"].as_str()).collect();
+    let runs: BTreeSet<&str> = rows.iter().map(|r| r["run"].as_str()).collect();
     assert_eq!(
         runs.into_iter().collect::<Vec<_>>(),
         ["0", "130", "131", "299"]
@@ -626,6 +768,61 @@ fn the_report_builds_for_run_compare_sweep_and_trade_directories() {
     // --force of the job deletes the report with the results.
     job(&["run", CLASSIC, "--runs", "3", "--force"], &d("run"));
     assert!(!d("run").join("report.html").exists() && !d("run").join("report").exists());
+}
+
+#[test]
+fn the_report_draws_sensitivity_and_posterior_files_when_present() {
+    // The sensitivity and calibration commands do not write these files yet;
+    // the page draws them in any results directory, or alone.
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sweep");
+    statecraft()
+        .args(["sweep", CLASSIC, "--runs", "2", "--quiet", "--out"])
+        .arg(&sweep)
+        .args(["--vary", "doctrines.neoliberal.discount=0.5:0.9:0.4"])
+        .assert()
+        .success();
+    let sensitivity = "profile,state,output,parameter,index,estimate,ci_low,ci_high\n\
+        scenario,LIB,cooperation_rate:trade_dilemma,discount,S1,0.6,0.5,0.7\n\
+        scenario,LIB,cooperation_rate:trade_dilemma,discount,ST,0.7,0.55,0.8\n\
+        scenario,LIB,cooperation_rate:trade_dilemma,precision,S1,0.1,0.0,0.2\n";
+    std::fs::write(sweep.join("sensitivity.csv"), sensitivity).unwrap();
+    let printed = check_report(&sweep, 2);
+    assert!(printed.contains("sensitivity-0.svg"), "{printed}");
+
+    // A calibration's particles alone: two models, two generations (only
+    // the last is drawn), a parameter that only one model has.
+    let calib = dir.path().join("calibration");
+    std::fs::create_dir(&calib).unwrap();
+    let mut posterior =
+        String::from("generation,model,particle,weight,distance,discount,salience\n");
+    for k in 0..40 {
+        let x = f64::from(k) / 40.0;
+        posterior += &format!("0,0,{k},0.0125,0.9,{x},{x}\n");
+        posterior += &format!("1,0,{k},0.0125,0.3,{},{}\n", 0.5 + x / 4.0, x);
+        posterior += &format!("1,1,{k},0.0125,0.4,{},\n", 0.2 + x / 2.0);
+    }
+    std::fs::write(calib.join("posterior.csv"), posterior).unwrap();
+    let printed = check_report(&calib, 1);
+    assert!(printed.contains("posterior.svg"), "{printed}");
+    let svg = std::fs::read_to_string(calib.join("report/posterior.svg")).unwrap();
+    assert!(svg.contains("generation 1"), "the last generation");
+    assert!(svg.contains("discount (model 1)") && !svg.contains("salience (model 1)"));
+
+    // A file without a column the page needs: exit 2, the file and column.
+    std::fs::write(
+        sweep.join("sensitivity.csv"),
+        "profile,state\nscenario,LIB\n",
+    )
+    .unwrap();
+    statecraft()
+        .args(["report"])
+        .arg(&sweep)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "sensitivity.csv:1: no column `output`",
+        ));
 }
 
 #[test]

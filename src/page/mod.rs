@@ -7,8 +7,9 @@
 //! It reads only the directory's files, never the scenario: a job directory
 //! (`manifest.json`: run, compare, merge, a sweep's point), a sweep
 //! directory (`sweep.json` and `sweep.csv`) or a trade what-if (`trade.csv`).
-//! Files written by later versions or other commands — `sensitivity.csv`,
-//! `particles.csv` — are drawn when present and simply absent otherwise.
+//! Files of analyses still to come — `sensitivity.csv` (sensitivity indices)
+//! and `posterior.csv` (a calibration's weighted particles) — are drawn when
+//! present in any results directory, or in a directory that holds only them.
 //! Large files are streamed; per-year quantiles use the bounded
 //! [`crate::stats::Accumulator`], so memory does not grow with the runs.
 
@@ -188,10 +189,16 @@ impl Table {
         self.header.iter().position(|h| h == name)
     }
 
-    /// Column `name`'s index, or an error naming the file.
+    /// Column `name`'s index, or a located error: the file, its header line,
+    /// the column missing and the columns it has.
     fn need(&self, path: &Path, name: &str) -> Result<usize, PageError> {
-        self.col(name)
-            .ok_or_else(|| read_error(path, format!("it has no column `{name}`")))
+        self.col(name).ok_or_else(|| {
+            PageError::Input(format!(
+                "{}:1: no column `{name}` in the header (it has {})",
+                path.display(),
+                self.header.join(", ")
+            ))
+        })
     }
 }
 
@@ -339,9 +346,11 @@ pub fn build(dir: &Path, states: &[String]) -> Result<Written, PageError> {
     } else if dir.join("trade.csv").is_file() {
         title = "trade what-if".to_string();
         trade_page(&mut page, dir)?;
+    } else if dir.join("sensitivity.csv").is_file() || dir.join("posterior.csv").is_file() {
+        title = "sensitivity and calibration".to_string();
     } else {
         return Err(PageError::Input(format!(
-            "{} is not a results directory: it has no manifest.json (run, compare, merge), sweep.json (sweep) or trade.csv (trade)",
+            "{} is not a results directory: it has no manifest.json (run, compare, merge), sweep.json (sweep), trade.csv (trade), sensitivity.csv or posterior.csv",
             dir.display()
         )));
     }
@@ -1073,8 +1082,8 @@ fn trade_page(page: &mut Page, dir: &Path) -> Result<(), PageError> {
     Ok(())
 }
 
-/// Files other commands add: `sensitivity.csv` (sensitivity indices) and
-/// `particles.csv` (an ABC calibration's populations), drawn when present.
+/// Files other analyses add: `sensitivity.csv` (sensitivity indices) and
+/// `posterior.csv` (a calibration's weighted particles), drawn when present.
 fn extras(page: &mut Page, dir: &Path) -> Result<(), PageError> {
     let path = dir.join("sensitivity.csv");
     if let Some(t) = Table::read(&path)? {
@@ -1095,6 +1104,14 @@ fn extras(page: &mut Page, dir: &Path) -> Result<(), PageError> {
             }
         }
         page.heading("Sensitivity");
+        if groups.is_empty() {
+            page.note("sensitivity.csv has no rows".to_string());
+        } else if groups.len() > MOST_PANELS {
+            page.note(format!(
+                "the first {MOST_PANELS} of {} (profile, state, output) groups are drawn; the rest are in sensitivity.csv",
+                groups.len()
+            ));
+        }
         for (k, (prof, state, output)) in groups.iter().take(MOST_PANELS).enumerate() {
             let rows: Vec<&Vec<String>> = t
                 .rows
@@ -1123,66 +1140,121 @@ fn extras(page: &mut Page, dir: &Path) -> Result<(), PageError> {
             );
         }
     }
-    let path = dir.join("particles.csv");
-    if let Some(t) = Table::read(&path)? {
-        let (g, w) = (t.need(&path, "generation")?, t.need(&path, "weight")?);
-        let fixed = ["generation", "particle", "weight", "distance"];
-        let params: Vec<usize> = (0..t.header.len())
-            .filter(|&k| !fixed.contains(&t.header[k].as_str()))
-            .collect();
-        let last = t
-            .rows
+    posterior(page, dir)
+}
+
+/// Columns of `posterior.csv` that are not parameters.
+const POSTERIOR_FIXED: [&str; 6] = [
+    "generation",
+    "model",
+    "particle",
+    "attempt",
+    "weight",
+    "distance",
+];
+
+/// `posterior.csv`, a calibration's weighted particles: the histogram of each
+/// parameter, weights normalised within each model, in the last generation.
+/// The calibration command that will write it does not exist yet, so its
+/// columns are read leniently: `weight` is required; `generation` (only the
+/// last is drawn) and `model` (a panel per model and parameter) are
+/// optional; `particle`, `attempt` and `distance` are ignored; every other
+/// column is a parameter, left empty in the rows of models without it.
+fn posterior(page: &mut Page, dir: &Path) -> Result<(), PageError> {
+    let path = dir.join("posterior.csv");
+    let Some(t) = Table::read(&path)? else {
+        return Ok(());
+    };
+    let w = t.need(&path, "weight")?;
+    let last = t.col("generation").map(|g| {
+        t.rows
             .iter()
             .map(|r| num(&r[g]))
-            .fold(f64::NEG_INFINITY, f64::max);
-        let rows: Vec<&Vec<String>> = t.rows.iter().filter(|r| num(&r[g]) == last).collect();
-        let panels: Vec<Panel> = params
-            .iter()
-            .take(MOST_PANELS)
-            .map(|&k| {
-                let xs: Vec<(f64, f64)> = rows.iter().map(|r| (num(&r[k]), num(&r[w]))).collect();
-                let (a, b) = plot::span(xs.iter().map(|x| x.0), false);
-                let bins = 20;
-                let width = (b - a) / bins as f64;
-                let total: f64 = xs.iter().map(|x| x.1).filter(|w| w.is_finite()).sum();
-                let mut mass = vec![0.0; bins];
-                for &(x, wt) in &xs {
-                    if x.is_finite() && wt.is_finite() {
-                        let i = (((x - a) / width) as usize).min(bins - 1);
-                        mass[i] += wt / total.max(f64::MIN_POSITIVE);
-                    }
-                }
-                let band = (0..bins)
-                    .flat_map(|i| {
-                        let x0 = a + i as f64 * width;
-                        [(x0, 0.0, mass[i]), (x0 + width, 0.0, mass[i])]
-                    })
-                    .collect();
-                Panel {
-                    title: t.header[k].clone(),
-                    bands: vec![(0, band)],
-                    ..Panel::default()
-                }
-            })
-            .collect();
-        if !panels.is_empty() {
-            page.heading("Posterior");
-            let svg = plot::panels(
-                &format!("Posterior of each parameter: weighted particles of generation {last}"),
-                "value",
-                "weight",
-                &panels,
-                2,
-                false,
-                &[],
-            );
-            page.figure(
-                "posterior".into(),
-                "Posterior distributions".into(),
-                &["particles.csv"],
-                svg,
-            );
+            .fold(f64::NEG_INFINITY, f64::max)
+    });
+    let rows: Vec<&Vec<String>> = t
+        .rows
+        .iter()
+        .filter(|r| match (t.col("generation"), last) {
+            (Some(g), Some(last)) => num(&r[g]) == last,
+            _ => true,
+        })
+        .collect();
+    let model = |r: &Vec<String>| t.col("model").map_or(String::new(), |m| r[m].clone());
+    let mut models: Vec<String> = Vec::new();
+    for r in &rows {
+        if !models.contains(&model(r)) {
+            models.push(model(r));
         }
     }
+    let params: Vec<usize> = (0..t.header.len())
+        .filter(|&k| !POSTERIOR_FIXED.contains(&t.header[k].as_str()))
+        .collect();
+    let mut panels: Vec<Panel> = Vec::new();
+    for m in &models {
+        for &k in &params {
+            let xs: Vec<(f64, f64)> = rows
+                .iter()
+                .filter(|r| model(r) == *m)
+                .map(|r| (num(&r[k]), num(&r[w])))
+                .filter(|(x, wt)| x.is_finite() && wt.is_finite() && *wt >= 0.0)
+                .collect();
+            let total: f64 = xs.iter().map(|x| x.1).sum();
+            if xs.is_empty() || total <= 0.0 {
+                continue;
+            }
+            let (a, b) = plot::span(xs.iter().map(|x| x.0), false);
+            let bins = 20;
+            let width = (b - a) / bins as f64;
+            let mut mass = vec![0.0; bins];
+            for &(x, wt) in &xs {
+                let i = (((x - a) / width) as usize).min(bins - 1);
+                mass[i] += wt / total;
+            }
+            let band = (0..bins)
+                .flat_map(|i| {
+                    let x0 = a + i as f64 * width;
+                    [(x0, 0.0, mass[i]), (x0 + width, 0.0, mass[i])]
+                })
+                .collect();
+            panels.push(Panel {
+                title: if m.is_empty() {
+                    t.header[k].clone()
+                } else {
+                    format!("{} (model {m})", t.header[k])
+                },
+                bands: vec![(0, band)],
+                ..Panel::default()
+            });
+        }
+    }
+    if panels.is_empty() {
+        page.note("posterior.csv has no parameter column with weighted values to draw".to_string());
+        return Ok(());
+    }
+    page.heading("Posterior");
+    if panels.len() > MOST_PANELS {
+        page.note(format!(
+            "the first {MOST_PANELS} of {} posterior panels are drawn; the rest are in posterior.csv",
+            panels.len()
+        ));
+        panels.truncate(MOST_PANELS);
+    }
+    let generation = last.map_or(String::new(), |g| format!(" of generation {g}"));
+    let svg = plot::panels(
+        &format!("Posterior of each parameter: weighted particles{generation}"),
+        "value",
+        "share of weight",
+        &panels,
+        2,
+        false,
+        &[],
+    );
+    page.figure(
+        "posterior".into(),
+        "Posterior distributions".into(),
+        &["posterior.csv"],
+        svg,
+    );
     Ok(())
 }
