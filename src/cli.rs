@@ -8,7 +8,7 @@
 //! continued with `\` and short enough for an 80-column terminal, so that
 //! clap's wrapping never breaks a command in the middle (a test checks it).
 
-use crate::job::Shard;
+use crate::job::{Shard, TraceRuns};
 use crate::montecarlo::{MAX_RUNS, MAX_THREADS};
 use crate::scenario::Override;
 use crate::whatif::{CostRule, TariffRule};
@@ -23,6 +23,7 @@ use std::path::PathBuf;
     after_help = "Examples:
   statecraft check scenarios/classic_cooperation.toml
   statecraft compare scenarios/kazakhstan_wto_eaeu.toml
+  statecraft report results/kazakhstan_wto_eaeu/compare-2015
   statecraft run scenarios/classic_cooperation.toml --runs 2000 --seed 7
   statecraft run scenarios/classic_cooperation.toml \\
       --set doctrines.neoliberal.discount=0.6 --out results/low-delta"
@@ -82,6 +83,18 @@ pub enum Command {
   statecraft trade scenarios/kazakhstan_wto_eaeu.toml --autarky"
     )]
     Trade(TradeArgs),
+    /// One state's story in a traced run: each year's events and decisions,
+    /// the option chosen, its probability and the component that decided it.
+    #[command(after_help = "Example (the run must have been traced with --trace):
+  statecraft compare scenarios/kazakhstan_wto_eaeu.toml --trace 0 \\
+      --out results/kz
+  statecraft explain results/kz --run 0 --state KAZ --profile neoliberal")]
+    Explain(ExplainArgs),
+    /// Write report.html — one offline page of figures (inline SVG) and
+    /// tables — for a results directory of run, compare, sweep, merge or trade.
+    #[command(after_help = "Example:
+  statecraft report results/kazakhstan_wto_eaeu/compare-2015")]
+    Report(ReportArgs),
 }
 
 impl Command {
@@ -92,7 +105,11 @@ impl Command {
             Command::Run(a) => Some(&a.job),
             Command::Compare(a) => Some(&a.job),
             Command::Sweep(a) => Some(&a.job),
-            Command::Check(_) | Command::Merge(_) | Command::Trade(_) => None,
+            Command::Check(_)
+            | Command::Merge(_)
+            | Command::Trade(_)
+            | Command::Explain(_)
+            | Command::Report(_) => None,
         }
     }
 }
@@ -215,6 +232,12 @@ pub struct MergeArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub job: JobArgs,
+    /// Write every decision of these runs to decisions.csv: each option's
+    /// utility by component, its logit probability and whether it was chosen.
+    /// Runs and ranges, e.g. --trace 0, --trace 0,5,10, --trace 0-9 (at most
+    /// 1000 runs) [default with no value: run 0].
+    #[arg(long, value_name = "RUNS", num_args = 0..=1, default_missing_value = "0")]
+    pub trace: Option<TraceRuns>,
     /// Doctrine profile: scenario, neorealist, neoliberal, constructivist, or one the scenario defines.
     #[arg(long, default_value = "scenario")]
     pub profile: String,
@@ -234,6 +257,12 @@ pub struct CompareArgs {
     /// The profile paired differences are taken against [default: the first].
     #[arg(long)]
     pub reference: Option<String>,
+    /// Write every decision of these runs to decisions.csv: each option's
+    /// utility by component, its logit probability and whether it was chosen.
+    /// Runs and ranges, e.g. --trace 0, --trace 0,5,10, --trace 0-9 (at most
+    /// 1000 runs) [default with no value: run 0].
+    #[arg(long, value_name = "RUNS", num_args = 0..=1, default_missing_value = "0")]
+    pub trace: Option<TraceRuns>,
 }
 
 #[derive(Args, Clone, Debug)]
@@ -269,4 +298,31 @@ pub struct TradeArgs {
     /// Replace trade.csv and trade_shares.csv already in the output directory.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct ExplainArgs {
+    /// A results directory of run or compare written with --trace.
+    pub dir: PathBuf,
+    /// The traced run to tell.
+    #[arg(long)]
+    pub run: u64,
+    /// The state whose story it is (its code).
+    #[arg(long)]
+    pub state: String,
+    /// The profile [default: the job's first].
+    #[arg(long)]
+    pub profile: Option<String>,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct ReportArgs {
+    /// A results directory: of run, compare or merge (manifest.json), of a
+    /// sweep (sweep.json) or of a trade what-if (trade.csv).
+    pub dir: PathBuf,
+    /// The states whose metrics are drawn, comma-separated, or `all`
+    /// [default: the --focus state of a compare, else the state most facts
+    /// are about, else the first].
+    #[arg(long, value_delimiter = ',')]
+    pub state: Vec<String>,
 }

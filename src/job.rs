@@ -14,7 +14,7 @@
 
 use crate::montecarlo;
 use crate::outcome::{Catalogue, RunOutcome};
-use crate::output::chunk::{self, CHUNK_DIR, ChunkRows, ChunkStatus};
+use crate::output::chunk::{self, CHUNK_DIR, ChunkRows, ChunkStatus, Streams};
 use crate::output::lock::DirLock;
 use crate::output::manifest::Manifest;
 use crate::output::{
@@ -74,6 +74,102 @@ impl fmt::Display for Shard {
     }
 }
 
+/// Most runs one job may trace (`--trace`): a traced run writes a row per
+/// option of every decision, thousands of rows, so tracing is for reading a
+/// few runs closely, not for every run of a large job.
+pub const MAX_TRACED: u64 = 1000;
+
+/// `--trace RUNS`: the runs whose every decision is written to
+/// `decisions.csv` — run numbers and inclusive ranges, comma-separated
+/// (`0`, `0,5,10`, `0-9`, `3,10-12`). Kept sorted, without overlaps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceRuns(Vec<(u64, u64)>);
+
+impl TraceRuns {
+    /// Is run `r` traced?
+    pub fn contains(&self, r: u64) -> bool {
+        self.0.iter().any(|&(a, b)| a <= r && r <= b)
+    }
+
+    /// How many runs are traced.
+    pub fn count(&self) -> u64 {
+        self.0.iter().map(|&(a, b)| b - a + 1).sum()
+    }
+
+    /// The last run traced.
+    pub fn last(&self) -> u64 {
+        self.0.last().map_or(0, |r| r.1)
+    }
+
+    /// Every traced run, in order.
+    pub fn runs(&self) -> impl Iterator<Item = u64> + '_ {
+        self.0.iter().flat_map(|&(a, b)| a..=b)
+    }
+}
+
+impl FromStr for TraceRuns {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = |part: &str| {
+            format!(
+                "expected runs to trace as numbers and ranges, e.g. 0 or 0,5,10 or 0-9; got `{part}`"
+            )
+        };
+        let mut ranges: Vec<(u64, u64)> = Vec::new();
+        for part in s.split(',').map(str::trim) {
+            let (a, b) = match part.split_once('-') {
+                Some((a, b)) => (a.trim(), b.trim()),
+                None => (part, part),
+            };
+            let (a, b): (u64, u64) = (
+                a.parse().map_err(|_| bad(part))?,
+                b.parse().map_err(|_| bad(part))?,
+            );
+            if a > b {
+                return Err(format!("the range `{part}` runs backwards"));
+            }
+            ranges.push((a, b));
+        }
+        ranges.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::new();
+        for (a, b) in ranges {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let traced = TraceRuns(merged);
+        // Counted with saturation: `0-18446744073709551615` must not wrap.
+        let count = traced.0.iter().fold(0u64, |n, &(a, b)| {
+            n.saturating_add((b - a).saturating_add(1))
+        });
+        if count > MAX_TRACED {
+            return Err(format!(
+                "{count} runs to trace; at most {MAX_TRACED} (a traced run writes every option of every decision)"
+            ));
+        }
+        Ok(traced)
+    }
+}
+
+impl fmt::Display for TraceRuns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|&(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                }
+            })
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
 /// Told how far a job has got. `start` comes first, with the job's size in
 /// runs and how many of them were already finished before (kept by a resume),
 /// so that a rate or an estimate of the time left counts only new work; then
@@ -130,9 +226,20 @@ pub struct JobSpec {
     pub timeseries: bool,
     /// Draw each run's uncertain parameters from the scenario's `[priors]`.
     pub prior_predictive: bool,
+    /// Runs whose decisions are written to `decisions.csv` (`--trace`).
+    pub trace: Option<TraceRuns>,
     /// Stop on purpose at this point of the final assembly (tests of crash
     /// recovery); `None` in normal use.
     pub fault: Option<Fault>,
+}
+
+impl JobSpec {
+    fn streams(&self) -> Streams {
+        Streams {
+            timeseries: self.timeseries,
+            trace: self.trace.is_some(),
+        }
+    }
 }
 
 /// Everything that makes chunks of two directories parts of the same job.
@@ -155,6 +262,9 @@ pub struct Identity {
     /// Runs draw their parameters from the priors (`--prior-predictive`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prior_predictive: bool,
+    /// The traced runs (`--trace`), if any.
+    #[serde(default)]
+    pub trace: Option<TraceRuns>,
     pub chunk_runs: u64,
 }
 
@@ -184,7 +294,15 @@ impl Identity {
             reference: spec.reference,
             timeseries: spec.timeseries,
             prior_predictive: spec.prior_predictive,
+            trace: spec.trace.clone(),
             chunk_runs: chunk::CHUNK_RUNS,
+        }
+    }
+
+    fn streams(&self) -> Streams {
+        Streams {
+            timeseries: self.timeseries,
+            trace: self.trace.is_some(),
         }
     }
 
@@ -251,7 +369,7 @@ impl Identity {
                     ..self.clone()
                 };
                 (&moved != other).then(|| {
-                    "different settings (profiles' doctrines, reference, --timeseries, --prior-predictive)".into()
+                    "different settings (profiles' doctrines, reference, --timeseries, --trace, --prior-predictive)".into()
                 })
             })
     }
@@ -339,12 +457,15 @@ pub struct JobReport {
     pub shard: Option<Shard>,
     /// Whether `timeseries.csv` was written.
     pub timeseries: bool,
+    /// The runs traced into `decisions.csv`.
+    pub trace: Option<TraceRuns>,
     /// Empty for a shard of a larger job (summaries come with `merge`).
     pub summaries: Vec<SummaryRow>,
     pub comparison: Vec<ComparisonRow>,
     pub retrodiction: Vec<RetrodictionRow>,
     /// Every pair of profiles' ratio of shares of every fact.
     pub ratios: Vec<output::ShareRatio>,
+    pub verdict: Option<crate::verdict::Verdict>,
     pub wall: Duration,
     /// Simulated runs (runs × profiles) per second of wall time.
     pub runs_per_second: f64,
@@ -500,7 +621,7 @@ pub fn run(
     let mut todo: Vec<(u64, std::ops::Range<u64>)> = Vec::new();
     for c in mine.clone() {
         let status = if resumed {
-            chunk::status(out, c, spec.timeseries, true)
+            chunk::status(out, c, spec.streams(), true)
         } else {
             ChunkStatus::Missing
         };
@@ -527,6 +648,10 @@ pub fn run(
         timeseries: spec.timeseries,
         ..RunOptions::default()
     };
+    let traced = RunOptions {
+        trace: true,
+        ..options.clone()
+    };
     let all_mine = mine
         .clone()
         .map(|c| chunk::chunk_runs(c, spec.runs).end - chunk::chunk_runs(c, spec.runs).start)
@@ -547,10 +672,15 @@ pub fn run(
             None
         };
         let here = drawn.as_ref().unwrap_or(world);
+        // Tracing changes what a run records, never what it draws.
+        let options = match &spec.trace {
+            Some(t) if t.contains(r) => &traced,
+            _ => &options,
+        };
         let outcomes = spec
             .profiles
             .iter()
-            .map(|p| simulation::simulate(here, p, &catalogue, spec.seed, r, &options))
+            .map(|p| simulation::simulate(here, p, &catalogue, spec.seed, r, options))
             .collect::<Result<Vec<_>, SimError>>()?;
         check_finite(world, &catalogue, &spec.profiles, &outcomes)?;
         progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
@@ -564,7 +694,7 @@ pub fn run(
         simulate,
         &proceed,
         |c, runs: Vec<Result<Vec<RunOutcome>, JobError>>| {
-            let mut rows = ChunkRows::new(world, &catalogue, &spec.profiles, spec.timeseries);
+            let mut rows = ChunkRows::new(world, &catalogue, &spec.profiles, spec.streams());
             for outcomes in runs {
                 let outcomes = outcomes?;
                 solves += outcomes.iter().map(|o| o.solves).sum::<u64>();
@@ -598,7 +728,7 @@ pub fn run(
             &catalogue,
             &spec.profiles,
             spec.reference,
-            spec.timeseries,
+            spec.streams(),
             spec.fault,
         )?
     } else {
@@ -626,6 +756,7 @@ pub fn run(
         wall,
     );
     manifest.shard = spec.shard.map(|s| s.to_string());
+    manifest.trace = spec.trace.as_ref().map(|t| t.to_string());
     if spec.profiles.len() > 1 {
         manifest.reference = Some(spec.profiles[spec.reference].name.as_str());
     }
@@ -642,11 +773,13 @@ pub fn run(
         profiles: spec.profiles.len() as u64,
         shard: spec.shard,
         timeseries: spec.timeseries,
+        trace: spec.trace.clone(),
         summaries: written.summaries,
         comparison: written.comparison,
         retrodiction: written.retrodiction,
         ratios: written.ratios,
         prior_predictive: spec.prior_predictive,
+        verdict: written.verdict,
         wall,
         runs_per_second: manifest.runs_per_second,
         threads,
@@ -700,7 +833,7 @@ pub fn shards_of(dirs: &[PathBuf], verify: bool) -> Result<(Identity, Vec<PathBu
         }
         let range = state.shard.map_or(0..total, |s| s.chunks(total));
         for c in range {
-            match chunk::status(dir, c, state.identity.timeseries, verify) {
+            match chunk::status(dir, c, state.identity.streams(), verify) {
                 ChunkStatus::Complete => {}
                 ChunkStatus::Missing => {
                     return Err(OutputError::Mismatch(format!(
@@ -824,7 +957,7 @@ pub fn merge(
         &catalogue,
         &profiles,
         identity.reference,
-        identity.timeseries,
+        identity.streams(),
         fault,
     )?;
     if identity.prior_predictive {
@@ -846,6 +979,7 @@ pub fn merge(
         wall,
     );
     manifest.merged_from = dirs.iter().map(|d| d.display().to_string()).collect();
+    manifest.trace = identity.trace.as_ref().map(|t| t.to_string());
     if profiles.len() > 1 {
         manifest.reference = Some(profiles[identity.reference].name.as_str());
     }
@@ -860,11 +994,13 @@ pub fn merge(
         profiles: profiles.len() as u64,
         shard: None,
         timeseries: identity.timeseries,
+        trace: identity.trace.clone(),
         summaries: written.summaries,
         comparison: written.comparison,
         retrodiction: written.retrodiction,
         ratios: written.ratios,
         prior_predictive: identity.prior_predictive,
+        verdict: written.verdict,
         wall,
         runs_per_second: 0.0,
         threads: 1,

@@ -29,7 +29,7 @@
 //! | 3 run state | `policy`, `economy`, `security`, `sovereignty`, `outcome`, `state` | one run's mutable state: policies in force and the tariffs they imply, welfare by equilibrium, the security share, the sovereignty cost of membership, the metric catalogue, the state variables, tallies and the decision point |
 //! | 4 games | `game` | the choices states make each year: forecasts, then a doctrine's valuation, then logit choice |
 //! | 5 schedule | `simulation`, `observation` | one run's yearly schedule, and what is recorded of it |
-//! | 6 jobs and outputs | `scenario`, `retrodiction`, `output`, `job`, `sweep`, `whatif`, `report` | loading scenarios, running and persisting jobs, scoring facts, printed summaries |
+//! | 6 jobs and outputs | `scenario`, `retrodiction`, `verdict`, `output`, `job`, `sweep`, `whatif`, `report`, `explain`, `page` | loading scenarios, running and persisting jobs, scoring facts and ranking profiles, printed summaries, reading results back: one state's story, the offline report page |
 //! | 7 commands | `cli`, `command` | the flags, and one module per `statecraft` command: build the job, run it, return the text to print |
 //!
 //! Architecture invariants, each checked by a test where it can be: lower
@@ -47,6 +47,7 @@ pub mod design;
 pub mod doctrine;
 pub mod economy;
 pub mod event;
+pub mod explain;
 pub mod game;
 pub mod job;
 pub mod matrix;
@@ -54,6 +55,7 @@ pub mod montecarlo;
 pub mod observation;
 pub mod outcome;
 pub mod output;
+pub mod page;
 pub mod policy;
 pub mod prior;
 pub mod report;
@@ -67,5 +69,6 @@ pub mod state;
 pub mod stats;
 pub mod sweep;
 pub mod trade;
+pub mod verdict;
 pub mod whatif;
 pub mod world;

@@ -46,6 +46,7 @@ fn run(cli: Cli) -> Result<String, CommandError> {
         progress: &bar,
         cancel: &STOP,
         fault: fault()?,
+        width: width(),
     };
     let result = command::execute(&cli.command, &context);
     bar.bar.finish_and_clear();
@@ -64,6 +65,16 @@ fn fault() -> Result<Option<statecraft::output::Fault>, CommandError> {
             .map_err(|e| CommandError::Input(format!("STATECRAFT_FAULT: {e}"))),
         _ => Ok(None),
     }
+}
+
+/// The columns of the terminal on standard output, else of `$COLUMNS`, else
+/// the library's default: read here, since the library never looks.
+fn width() -> usize {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .filter(|&w| w >= 20)
+        .unwrap_or(command::DEFAULT_WIDTH)
 }
 
 /// Ctrl-C asks the job to stop after the chunk in progress; a second Ctrl-C

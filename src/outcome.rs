@@ -510,4 +510,7 @@ pub struct RunOutcome {
     /// best options within 1/λ of each other).
     pub decision_count: u64,
     pub near_ties: u64,
+    /// Each state's digest of its choices in this run ([`crate::state::Record::choices`]):
+    /// equal digests under two profiles mean the state chose alike.
+    pub choices: Vec<u64>,
 }

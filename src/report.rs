@@ -238,7 +238,7 @@ pub fn sharpness(world: &World) -> Result<String, crate::state::SimError> {
 
 /// What `statecraft run` prints when done: timing, then each game's
 /// cooperation rate and mean payoff per state with 95% intervals.
-pub fn run_summary(world: &World, report: &JobReport) -> String {
+pub fn run_summary(world: &World, report: &JobReport, width: usize) -> String {
     let mut s = String::new();
     if let Some(shard) = report.shard {
         let _ = writeln!(
@@ -345,11 +345,21 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
             );
         }
     }
-    facts_table(&mut s, report);
+    facts_table(&mut s, report, width);
     ratios_table(&mut s, report);
+    if let Some(v) = &report.verdict {
+        s.push('\n');
+        s += &verdict_text(v, width);
+    }
     let mut files = vec!["outcomes.csv", "summary.csv", "events.csv"];
     if report.timeseries {
         files.push("timeseries.csv");
+    }
+    if report.trace.is_some() {
+        files.push("decisions.csv");
+    }
+    if report.verdict.is_some() {
+        files.push("verdict.csv");
     }
     if !report.comparison.is_empty() {
         files.push("comparison.csv");
@@ -372,14 +382,24 @@ pub fn run_summary(world: &World, report: &JobReport) -> String {
             r.profile
         );
     }
+    let dir = shell_word(&report.out);
+    if let Some(t) = &report.trace {
+        let state = world.states.first().map_or("S", |st| st.code.as_str());
+        let _ = writeln!(
+            s,
+            "decisions of traced runs {t} are in decisions.csv; one state's story: statecraft explain {dir} --run {} --state {state}",
+            t.runs().next().unwrap_or(0)
+        );
+    }
+    let _ = writeln!(s, "report with figures: statecraft report {dir}");
     s
 }
 
-/// Profiles per block of the facts table, so that it fits in 80 columns.
-const PROFILES_PER_BLOCK: usize = 5;
-
-/// The share of runs matching each fact, a column per profile.
-fn facts_table(s: &mut String, report: &JobReport) {
+/// The share of runs matching each fact: a column per profile, with full
+/// names, if that fits in `width` columns; else transposed, a row per profile
+/// and a numbered column per fact (named in a legend below), in as many
+/// blocks as the width needs.
+fn facts_table(s: &mut String, report: &JobReport, width: usize) {
     if report.retrodiction.is_empty() {
         return;
     }
@@ -394,39 +414,60 @@ fn facts_table(s: &mut String, report: &JobReport) {
         .iter()
         .filter(|r| r.profile == profiles[0])
         .collect();
+    let share = |p: &str, fact: &str| {
+        report
+            .retrodiction
+            .iter()
+            .find(|r| r.profile == p && r.fact == fact)
+            .map_or(f64::NAN, |r| r.share)
+    };
+    // c: a calibration target (not evidence); =: no two profiles differ.
+    let mark = |f: &crate::output::RetrodictionRow| match (f.role.as_str(), f.diagnostic) {
+        ("calibration", _) => "c",
+        (_, Some(false)) => "=",
+        _ => "",
+    };
+    let label = |f: &crate::output::RetrodictionRow| {
+        let name = if f.fact == "all" {
+            "all evidence facts jointly"
+        } else {
+            f.fact.as_str()
+        };
+        format!("{name} {}", mark(f)).trim_end().to_string()
+    };
     let _ = writeln!(
         s,
         "\nfacts: share of {} matching",
         plural(report.runs, "run")
     );
-    for block in profiles.chunks(PROFILES_PER_BLOCK) {
-        let _ = write!(s, "  {:<30}", "");
-        for p in block {
-            let _ = write!(s, " {:>9}", truncate(p, 9));
+    let labels: Vec<String> = facts.iter().map(|f| label(f)).collect();
+    let names: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
+    let normal = Grid {
+        rows: &labels,
+        columns: &names,
+        cell: &|r, c| format!("{:.2}", share(profiles[c], &facts[r].fact)),
+    };
+    if normal.fits(width) {
+        normal.render(s, width);
+    } else {
+        let numbers: Vec<String> = (1..=facts.len())
+            .map(|k| {
+                if k == facts.len() {
+                    "all".to_string()
+                } else {
+                    k.to_string()
+                }
+            })
+            .collect();
+        Grid {
+            rows: &names,
+            columns: &numbers,
+            cell: &|r, c| format!("{:.2}", share(profiles[r], &facts[c].fact)),
         }
-        let _ = writeln!(s);
-        for fact in &facts {
-            let label = if fact.fact == "all" {
-                "all evidence facts jointly"
-            } else {
-                fact.fact.as_str()
-            };
-            // c: a calibration target (not evidence); =: no two profiles differ.
-            let mark = match (fact.role.as_str(), fact.diagnostic) {
-                ("calibration", _) => " c",
-                (_, Some(false)) => " =",
-                _ => "  ",
-            };
-            let _ = write!(s, "  {:<28}{mark}", truncate(label, 28));
-            for p in block {
-                let share = report
-                    .retrodiction
-                    .iter()
-                    .find(|r| r.profile == *p && r.fact == fact.fact)
-                    .map_or(f64::NAN, |r| r.share);
-                let _ = write!(s, " {share:>9.2}");
-            }
-            let _ = writeln!(s);
+        .render(s, width);
+        let _ = writeln!(s, "  facts:");
+        for (n, l) in numbers.iter().zip(&labels) {
+            let _ = writeln!(s, "  {n:>5}  {l}");
         }
     }
     let calibration = facts.iter().any(|f| f.role == "calibration");
@@ -493,6 +534,252 @@ fn ratios_table(s: &mut String, report: &JobReport) {
             );
         }
         k = end;
+    }
+}
+
+/// A table of short cells under full-length column names, its row labels on
+/// the left: split into blocks of columns that each fit the width.
+struct Grid<'a> {
+    rows: &'a [String],
+    columns: &'a [String],
+    cell: &'a dyn Fn(usize, usize) -> String,
+}
+
+impl Grid<'_> {
+    fn label_width(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| r.chars().count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn column_width(&self, c: usize) -> usize {
+        self.columns[c].chars().count().max(4)
+    }
+
+    /// Does every column fit in one block?
+    fn fits(&self, width: usize) -> bool {
+        let total: usize = (0..self.columns.len())
+            .map(|c| 2 + self.column_width(c))
+            .sum();
+        2 + self.label_width() + total <= width
+    }
+
+    fn render(&self, s: &mut String, width: usize) {
+        let label = self.label_width();
+        let mut start = 0;
+        while start < self.columns.len() {
+            // At least one column per block, however narrow the terminal.
+            let mut end = start + 1;
+            let mut used = 2 + label + 2 + self.column_width(start);
+            while end < self.columns.len() && used + 2 + self.column_width(end) <= width {
+                used += 2 + self.column_width(end);
+                end += 1;
+            }
+            let _ = write!(s, "  {:<label$}", "");
+            for c in start..end {
+                let _ = write!(s, "  {:>w$}", self.columns[c], w = self.column_width(c));
+            }
+            let _ = writeln!(s);
+            for (r, name) in self.rows.iter().enumerate() {
+                let _ = write!(s, "  {name:<label$}");
+                for c in start..end {
+                    let _ = write!(s, "  {:>w$}", (self.cell)(r, c), w = self.column_width(c));
+                }
+                let _ = writeln!(s);
+            }
+            start = end;
+        }
+    }
+}
+
+/// The verdict as printed after a comparison (and in its report): the
+/// profiles ranked by the diagnostic evidence facts they match per run, a
+/// sentence saying what that means, and warnings about profiles that cannot
+/// be told apart and states whose doctrine changes nothing.
+pub fn verdict_text(v: &crate::verdict::Verdict, width: usize) -> String {
+    let mut s = String::new();
+    let d = v.diagnostic.len();
+    let _ = writeln!(
+        s,
+        "verdict: diagnostic evidence facts matched per run ({d} of the {} evidence facts {} the profiles apart)",
+        v.evidence,
+        if d == 1 { "tells" } else { "tell" }
+    );
+    let name = v
+        .ranking
+        .iter()
+        .map(|r| r.profile.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let interval = |m: f64, lo: f64, hi: f64| {
+        if lo.is_nan() {
+            format!("{m:.2}")
+        } else {
+            format!("{m:.2} [{lo:.2}, {hi:.2}]")
+        }
+    };
+    let _ = writeln!(
+        s,
+        "  {:>4}  {:<name$}  {:<20}  {:<20}  jointly",
+        "rank", "profile", "matched [95% CI]", "behind best [paired]"
+    );
+    for r in &v.ranking {
+        let behind = r
+            .behind
+            .map_or("-".to_string(), |(m, lo, hi)| interval(m, lo, hi));
+        let _ = writeln!(
+            s,
+            "  {:>4}  {:<name$}  {:<20}  {:<20}  {:.2}",
+            r.rank,
+            r.profile,
+            interval(r.mean, r.ci_low, r.ci_high),
+            behind,
+            r.joint_share
+        );
+    }
+    s += &wrap(&verdict_sentence(v), width);
+    let mut groups: Vec<Vec<&str>> = Vec::new();
+    for r in &v.ranking {
+        if !r.identical_to.is_empty() && !groups.iter().any(|g| g.contains(&r.profile.as_str())) {
+            let mut g = vec![r.profile.as_str()];
+            g.extend(r.identical_to.iter().map(String::as_str));
+            groups.push(g);
+        }
+    }
+    if !groups.is_empty() {
+        let groups: Vec<String> = groups.iter().map(|g| g.join(" = ")).collect();
+        s += &wrap(
+            &format!(
+                "warning: identical profiles (the same outcomes in every run, so the comparison cannot tell them apart): {}",
+                groups.join("; ")
+            ),
+            width,
+        );
+    }
+    if !v.blind.is_empty() {
+        s += &wrap(
+            &format!(
+                "warning: doctrine-blind states (their doctrine differs between the profiles, yet they made the same choices under every profile in every run: fixed strategies, no choices, or none a doctrine changes): {}",
+                v.blind.join(", ")
+            ),
+            width,
+        );
+    }
+    s
+}
+
+/// The verdict in one plain sentence.
+fn verdict_sentence(v: &crate::verdict::Verdict) -> String {
+    let joint = match v
+        .ranking
+        .iter()
+        .filter(|r| r.joint_matched > 0)
+        .max_by(|a, b| {
+            a.joint_share
+                .total_cmp(&b.joint_share)
+                .then(b.rank.cmp(&a.rank))
+        }) {
+        None => format!(
+            "no profile matches the evidence facts jointly in any of the {} runs",
+            v.runs
+        ),
+        Some(r) => format!(
+            "`{}` matches every evidence fact at once most often, in {:.0}% of runs",
+            r.profile,
+            100.0 * r.joint_share
+        ),
+    };
+    let d = v.diagnostic.len();
+    if d == 0 {
+        return format!(
+            "{joint}; no evidence fact tells the profiles apart in {} runs (no pair's ratio of shares has an interval excluding 1), so none ranks above another.",
+            v.runs
+        );
+    }
+    let best = &v.ranking[0];
+    let facts = if d == 1 {
+        "1 diagnostic fact".to_string()
+    } else {
+        format!("{d} diagnostic facts")
+    };
+    // The runner-up is the best profile that is not the best's twin.
+    let twins = if best.identical_to.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = best.identical_to.iter().map(|p| format!("`{p}`")).collect();
+        format!(" (identical to {})", names.join(", "))
+    };
+    let Some(second) = v
+        .ranking
+        .iter()
+        .skip(1)
+        .find(|r| !best.identical_to.contains(&r.profile))
+    else {
+        return format!("{joint}; every profile has the same outcomes in every run.");
+    };
+    let (m, lo, hi) = second.behind.unwrap_or((0.0, f64::NAN, f64::NAN));
+    let by = if lo.is_nan() {
+        format!("{m:.2}")
+    } else {
+        format!("{m:.2} [{lo:.2}, {hi:.2}]")
+    };
+    let lead = format!(
+        "{joint}; `{}`{twins} matches most, {:.2} of {facts} per run",
+        best.profile, best.mean
+    );
+    if m == 0.0 && (lo.is_nan() || lo == hi) {
+        format!(
+            "{lead}, and `{}` matches the same in every run.",
+            second.profile
+        )
+    } else if lo <= 0.0 {
+        format!(
+            "{lead}, but is not told apart from `{}` (behind by {by}).",
+            second.profile
+        )
+    } else {
+        format!("{lead}, ahead of `{}` by {by}.", second.profile)
+    }
+}
+
+/// `text` broken into lines of at most `width` columns at spaces, the lines
+/// after the first indented by two.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out += &line;
+            out.push('\n');
+            line = format!("  {word}");
+        } else {
+            if len > 0 {
+                line.push(' ');
+            }
+            line += word;
+        }
+    }
+    out += &line;
+    out.push('\n');
+    out
+}
+
+/// `path` as one word of a shell command: as it is if it needs no quoting,
+/// else in single quotes.
+pub fn shell_word(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-+:@%,=".contains(c));
+    if plain {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 

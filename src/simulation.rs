@@ -122,6 +122,7 @@ pub fn simulate(
         forecasts: rs.observe.map(|o| o.1).unwrap_or_default(),
         decision_count: rs.record.decisions,
         near_ties: rs.record.near_ties,
+        choices: rs.record.choices,
     })
 }
 

@@ -81,6 +81,10 @@ pub struct Record {
     /// lay within 1/λ of each other.
     pub decisions: u64,
     pub near_ties: u64,
+    /// A digest of each state's choices in order (year, decision, options,
+    /// option chosen): two runs of a state with equal digests made the same
+    /// choices, which is how `compare` finds doctrine-blind states.
+    pub choices: Vec<u64>,
 }
 
 /// A Beta belief about a probability, from counts of what happened to anyone.
@@ -324,6 +328,7 @@ impl<'w> RunState<'w> {
             year_tariff: vec![0.0; n],
             decisions: 0,
             near_ties: 0,
+            choices: vec![0; n],
         };
         RunState {
             policy,
@@ -406,6 +411,13 @@ impl<'w> RunState<'w> {
             k = recorded;
         }
         self.tally_decision(lambda, &utilities);
+        self.record.choices[s] = fold_choice(
+            self.record.choices[s],
+            self.year,
+            decision,
+            utilities.len(),
+            k,
+        );
         if let Some(trace) = &mut self.trace {
             let mut probabilities = Vec::new();
             doctrine::probabilities(lambda, &utilities, &mut probabilities);
@@ -497,4 +509,26 @@ impl<'w> RunState<'w> {
         let row = self.affinity.row(i);
         (0..n).filter(|&j| j != i).map(|j| row[j]).sum::<f64>() / (n - 1) as f64
     }
+}
+
+/// Fold one choice into a state's digest of choices (FNV-1a, 64 bits): the
+/// same sequence of choices gives the same digest in any process.
+fn fold_choice(digest: u64, year: i32, decision: &str, options: usize, chosen: usize) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut h = if digest == 0 {
+        0xcbf2_9ce4_8422_2325
+    } else {
+        digest
+    };
+    let bytes = year
+        .to_le_bytes()
+        .into_iter()
+        .chain(decision.bytes())
+        .chain([0xff])
+        .chain((options as u64).to_le_bytes())
+        .chain((chosen as u64).to_le_bytes());
+    for b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    h
 }

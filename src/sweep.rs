@@ -257,6 +257,7 @@ pub fn run(
             force: !spec.resume,
             resume: spec.resume,
             timeseries: spec.timeseries,
+            trace: None,
             fault: None,
         };
         let within = Within {

@@ -60,6 +60,7 @@ impl Recorder {
             progress: self,
             cancel: &self.stop,
             fault: None,
+            width: command::DEFAULT_WIDTH,
         };
         command::execute(&parse(args), &context)
     }

@@ -619,6 +619,8 @@ fn every_output_column_is_in_results_readme() {
                 "--runs",
                 "2",
                 "--timeseries",
+                "--trace",
+                "1",
             ],
         ),
         (
@@ -723,6 +725,8 @@ fn every_output_column_is_in_results_readme() {
         "timeseries.csv",
         "comparison.csv",
         "retrodiction.csv",
+        "verdict.csv",
+        "decisions.csv",
         "sweep.csv",
         "trade.csv",
         "trade_shares.csv",

@@ -65,7 +65,7 @@ fn bad_priors_exit_2_with_file_line_column_and_field() {
         ),
         (
             "\"timeline.end\" = \"uniform(150, 250)\"\n",
-            "is a whole number, so its prior must be a choice of whole numbers",
+            "at the lower end of its prior (150) the scenario is invalid",
         ),
         (
             "\"scenario.name\" = \"uniform(1, 2)\"\n",

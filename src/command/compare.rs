@@ -17,7 +17,14 @@ pub fn execute(args: &CompareArgs, ctx: &Context) -> Result<String, CommandError
     let (profiles, reference) = profiles(&loaded.world, args)?;
     let leaf = |seed| format!("compare-{seed}");
     super::run_job(
-        "compare", &args.job, &loaded, profiles, reference, &leaf, ctx,
+        "compare",
+        &args.job,
+        &loaded,
+        profiles,
+        reference,
+        args.trace.as_ref(),
+        &leaf,
+        ctx,
     )
 }
 

@@ -39,6 +39,6 @@ pub fn execute(args: &MergeArgs, ctx: &Context) -> Result<String, CommandError> 
     Ok(if args.quiet {
         String::new()
     } else {
-        report::run_summary(&loaded.world, &merged)
+        report::run_summary(&loaded.world, &merged, ctx.width)
     })
 }

@@ -18,7 +18,9 @@
 
 pub mod check;
 pub mod compare;
+pub mod explain;
 pub mod merge;
+pub mod report;
 pub mod run;
 pub mod sweep;
 pub mod trade;
@@ -26,7 +28,7 @@ pub mod trade;
 use crate::cli::{Command, JobArgs};
 use crate::job::{self, JobError, JobSpec, Progress, Silent, UnknownProfile};
 use crate::output::{Fault, OutputError};
-use crate::report;
+use crate::report as summary;
 use crate::scenario::{Loaded, ScenarioError};
 use crate::sweep::SweepError;
 use crate::whatif::WhatIfError;
@@ -45,7 +47,13 @@ pub struct Context<'a> {
     /// as a kill there would (tests of crash recovery; the binary reads it
     /// from `STATECRAFT_FAULT`). `None` in normal use.
     pub fault: Option<Fault>,
+    /// Columns of the terminal the text is printed on (the binary measures
+    /// it; [`DEFAULT_WIDTH`] elsewhere): tables use full names up to it.
+    pub width: usize,
 }
+
+/// The width printed text is laid out for when the terminal's is not known.
+pub const DEFAULT_WIDTH: usize = 80;
 
 impl Context<'static> {
     /// No progress shown, never cancelled.
@@ -55,6 +63,7 @@ impl Context<'static> {
             progress: &Silent,
             cancel: &NEVER,
             fault: None,
+            width: DEFAULT_WIDTH,
         }
     }
 }
@@ -137,6 +146,15 @@ impl From<SweepError> for CommandError {
     }
 }
 
+impl From<crate::explain::ExplainError> for CommandError {
+    fn from(e: crate::explain::ExplainError) -> Self {
+        match e {
+            crate::explain::ExplainError::Input(_) => CommandError::Input(e.to_string()),
+            crate::explain::ExplainError::Read { .. } => CommandError::Runtime(e.to_string()),
+        }
+    }
+}
+
 impl From<WhatIfError> for CommandError {
     fn from(e: WhatIfError) -> Self {
         match e {
@@ -155,6 +173,8 @@ pub fn execute(command: &Command, ctx: &Context) -> Result<String, CommandError>
         Command::Sweep(args) => sweep::execute(args, ctx),
         Command::Merge(args) => merge::execute(args, ctx),
         Command::Trade(args) => trade::execute(args, ctx),
+        Command::Explain(args) => explain::execute(args, ctx),
+        Command::Report(args) => report::execute(args, ctx),
     }
 }
 
@@ -186,18 +206,31 @@ fn seed_and_runs(args: &JobArgs, world: &World) -> (u64, u64) {
 }
 
 /// Run a job of `profiles` with the shared job flags — into `--out`, else
-/// `results/<scenario>/<leaf(seed)>` — and return its summary.
+/// `results/<scenario>/<leaf(seed)>` — tracing the runs of `trace`, and
+/// return its summary.
+#[allow(clippy::too_many_arguments)]
 fn run_job(
     command: &str,
     args: &JobArgs,
     loaded: &Loaded,
     profiles: Vec<Profile>,
     reference: usize,
+    trace: Option<&job::TraceRuns>,
     leaf: &dyn Fn(u64) -> String,
     ctx: &Context,
 ) -> Result<String, CommandError> {
     let world = &loaded.world;
     let (seed, runs) = seed_and_runs(args, world);
+    if let Some(t) = trace
+        && t.last() >= runs
+    {
+        return Err(CommandError::Input(format!(
+            "--trace {t}: run {} is not among the job's {} (runs 0 to {})",
+            t.last(),
+            summary::plural(runs, "run"),
+            runs - 1
+        )));
+    }
     let spec = JobSpec {
         command: command.into(),
         profiles,
@@ -213,6 +246,7 @@ fn run_job(
         resume: args.resume,
         timeseries: args.timeseries,
         prior_predictive: args.prior_predictive,
+        trace: trace.cloned(),
         fault: ctx.fault,
     };
     if spec.prior_predictive && world.priors.is_empty() {
@@ -225,6 +259,6 @@ fn run_job(
     Ok(if args.quiet {
         String::new()
     } else {
-        report::run_summary(world, &report)
+        summary::run_summary(world, &report, ctx.width)
     })
 }

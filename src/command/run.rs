@@ -13,7 +13,16 @@ pub fn execute(args: &RunArgs, ctx: &Context) -> Result<String, CommandError> {
     let loaded = scenario::load(&args.job.scenario, &args.job.set)?;
     let chosen = job::profile(&loaded.world, &args.profile)?;
     let leaf = |seed| leaf(&args.profile, seed);
-    super::run_job("run", &args.job, &loaded, vec![chosen], 0, &leaf, ctx)
+    super::run_job(
+        "run",
+        &args.job,
+        &loaded,
+        vec![chosen],
+        0,
+        args.trace.as_ref(),
+        &leaf,
+        ctx,
+    )
 }
 
 /// The default directory's name of a run of `profile` with `seed`.

@@ -76,6 +76,12 @@ pub fn summary(report: &SweepReport) -> String {
         plural(report.runs, "run"),
         report.out.display()
     );
+    if report.shard.is_none() {
+        s += &format!(
+            "report with figures: statecraft report {}\n",
+            crate::report::shell_word(&report.out)
+        );
+    }
     if report.kept > 0 {
         let were = if report.kept == 1 {
             "point was"

@@ -261,7 +261,7 @@ fn adapt(rs: &mut RunState<'_>, p: usize) -> Result<Option<Draft>, SimError> {
     }
     forecasts.push(forecast_change(rs, a, &base, &base)?);
     let label = |k: usize| options.get(k).map_or("wait", |o| o.0).to_string();
-    let pick = decide(rs, a, "proposal", &forecasts, &label);
+    let pick = decide(rs, a, "draft adaptation", &forecasts, &label);
     let Some((how, draft)) = options.get(pick).cloned() else {
         return Ok(None);
     };

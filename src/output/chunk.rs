@@ -32,6 +32,44 @@ pub enum Stream {
     Outcomes,
     Events,
     Timeseries,
+    /// Every decision of the traced runs (`--trace`).
+    Decisions,
+    /// Each state's digest of its choices per (profile, run): kept in the
+    /// chunks for the verdict's doctrine-blind states, never assembled into
+    /// a final file.
+    Choices,
+}
+
+/// The columns of `decisions.csv` (results/README.md).
+pub const DECISION_COLUMNS: &[&str] = &[
+    "profile",
+    "run",
+    "year",
+    "state",
+    "decision",
+    "step",
+    "option",
+    "label",
+    "own_now",
+    "own_future",
+    "others",
+    "retaliation",
+    "coercion",
+    "reputation",
+    "security",
+    "norms",
+    "dependence",
+    "total",
+    "probability",
+    "chosen",
+];
+
+/// Which optional streams a job writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Streams {
+    pub timeseries: bool,
+    /// Some runs are traced (`decisions.csv`).
+    pub trace: bool,
 }
 
 impl Stream {
@@ -40,6 +78,8 @@ impl Stream {
             Stream::Outcomes => "outcomes.csv",
             Stream::Events => "events.csv",
             Stream::Timeseries => "timeseries.csv",
+            Stream::Decisions => "decisions.csv",
+            Stream::Choices => "choices.csv",
         }
     }
 
@@ -57,15 +97,24 @@ impl Stream {
                 "detail",
             ],
             Stream::Timeseries => &["profile", "run", "year", "state", "metric", "value"],
+            Stream::Decisions => DECISION_COLUMNS,
+            Stream::Choices => &["profile", "run", "choices"],
         }
     }
 
-    /// The streams a job writes.
-    pub fn all(timeseries: bool) -> &'static [Stream] {
-        if timeseries {
-            &[Stream::Outcomes, Stream::Events, Stream::Timeseries]
-        } else {
-            &[Stream::Outcomes, Stream::Events]
+    /// Is the stream assembled into a final CSV of the results directory?
+    pub fn is_final(self) -> bool {
+        self != Stream::Choices
+    }
+
+    /// The streams a job writes, in the order of a chunk's record.
+    pub fn all(streams: Streams) -> &'static [Stream] {
+        use Stream::*;
+        match (streams.timeseries, streams.trace) {
+            (false, false) => &[Outcomes, Events, Choices],
+            (true, false) => &[Outcomes, Events, Timeseries, Choices],
+            (false, true) => &[Outcomes, Events, Decisions, Choices],
+            (true, true) => &[Outcomes, Events, Timeseries, Decisions, Choices],
         }
     }
 }
@@ -103,14 +152,14 @@ fn hex(digest: &[u8]) -> String {
 
 /// The digests a chunk's record holds, by stream, if it has a readable
 /// record naming exactly the streams of the job.
-fn read_record(dir: &Path, index: u64, timeseries: bool) -> Result<Option<Vec<String>>, String> {
+fn read_record(dir: &Path, index: u64, streams: Streams) -> Result<Option<Vec<String>>, String> {
     let path = record_path(dir, index);
     let text = match fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("its record cannot be read: {e}")),
     };
-    let streams = Stream::all(timeseries);
+    let streams = Stream::all(streams);
     let mut digests = Vec::with_capacity(streams.len());
     let mut lines = text.lines();
     for &stream in streams {
@@ -152,8 +201,8 @@ pub enum ChunkStatus {
 
 /// The state of chunk `index` in `dir`; with `verify`, every file of a
 /// committed chunk is read and its SHA-256 compared with the record.
-pub fn status(dir: &Path, index: u64, timeseries: bool, verify: bool) -> ChunkStatus {
-    let digests = match read_record(dir, index, timeseries) {
+pub fn status(dir: &Path, index: u64, streams: Streams, verify: bool) -> ChunkStatus {
+    let digests = match read_record(dir, index, streams) {
         Ok(Some(d)) => d,
         Ok(None) => return ChunkStatus::Missing,
         Err(what) => {
@@ -163,7 +212,7 @@ pub fn status(dir: &Path, index: u64, timeseries: bool, verify: bool) -> ChunkSt
             };
         }
     };
-    for (&stream, expected) in Stream::all(timeseries).iter().zip(&digests) {
+    for (&stream, expected) in Stream::all(streams).iter().zip(&digests) {
         let path = chunk_path(dir, index, stream);
         let damaged = |what: String| ChunkStatus::Damaged {
             path: path.clone(),
@@ -209,10 +258,10 @@ pub(super) fn recorded(
     dir: &Path,
     index: u64,
     stream: Stream,
-    timeseries: bool,
+    streams: Streams,
 ) -> Result<String, OutputError> {
-    let position = Stream::all(timeseries).iter().position(|&s| s == stream);
-    match (read_record(dir, index, timeseries), position) {
+    let position = Stream::all(streams).iter().position(|&s| s == stream);
+    match (read_record(dir, index, streams), position) {
         (Ok(Some(digests)), Some(k)) => Ok(digests[k].clone()),
         (Ok(None), _) | (_, None) => Err(OutputError::Corrupt {
             path: record_path(dir, index),
@@ -225,12 +274,42 @@ pub(super) fn recorded(
     }
 }
 
+/// Check that `stream` of chunk `index` still has the bytes its record
+/// vouches for (for a stream read, not copied, by the assembly).
+pub(super) fn verify(
+    dir: &Path,
+    index: u64,
+    stream: Stream,
+    streams: Streams,
+) -> Result<(), OutputError> {
+    let expected = recorded(dir, index, stream, streams)?;
+    let path = chunk_path(dir, index, stream);
+    let actual = file_sha256(&path).map_err(|e| OutputError::read(&path, e))?;
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(OutputError::Corrupt {
+            path,
+            what: format!(
+                "its SHA-256 is {actual}, but {expected} was recorded when the chunk was written"
+            ),
+        })
+    }
+}
+
 /// Delete chunk `index`'s record and files (a damaged chunk, to be computed
 /// again): the record first, so that a stop half-way leaves it unfinished.
 pub fn discard(dir: &Path, index: u64) -> Result<(), OutputError> {
     let record = record_path(dir, index);
-    let paths =
-        std::iter::once(record).chain(Stream::all(true).iter().map(|&s| chunk_path(dir, index, s)));
+    let every = Streams {
+        timeseries: true,
+        trace: true,
+    };
+    let paths = std::iter::once(record).chain(
+        Stream::all(every)
+            .iter()
+            .map(|&s| chunk_path(dir, index, s)),
+    );
     for path in paths {
         match fs::remove_file(&path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -292,9 +371,9 @@ impl<'w> ChunkRows<'w> {
         world: &'w World,
         catalogue: &'w Catalogue,
         profiles: &'w [Profile],
-        timeseries: bool,
+        streams: Streams,
     ) -> Self {
-        let writers = Stream::all(timeseries)
+        let writers = Stream::all(streams)
             .iter()
             .map(|&s| (s, csv::Writer::from_writer(Vec::new())))
             .collect();
@@ -376,6 +455,59 @@ impl<'w> ChunkRows<'w> {
                             .map_err(io)?;
                         }
                     }
+                    Stream::Decisions => {
+                        for (step, d) in outcome.decisions.iter().enumerate() {
+                            year.clear();
+                            let _ = write!(year, "{}", d.year);
+                            let state = world.states[d.state].code.as_str();
+                            let (step, mut option) = (step.to_string(), String::new());
+                            for (k, o) in d.options.iter().enumerate() {
+                                option.clear();
+                                let _ = write!(option, "{k}");
+                                let v = &o.valuation;
+                                let mut row: Vec<String> = [
+                                    profile,
+                                    run.as_str(),
+                                    year.as_str(),
+                                    state,
+                                    d.decision.as_str(),
+                                    step.as_str(),
+                                    option.as_str(),
+                                    o.label.as_str(),
+                                ]
+                                .map(str::to_string)
+                                .to_vec();
+                                for x in [
+                                    v.own_now,
+                                    v.own_future,
+                                    v.others,
+                                    v.retaliation,
+                                    v.coercion,
+                                    v.reputation,
+                                    v.security,
+                                    v.norms,
+                                    v.dependence,
+                                    v.total(),
+                                    o.probability,
+                                ] {
+                                    // + 0.0 writes a negative zero (no retaliation
+                                    // expected, say) as 0.
+                                    row.push(number(num, x + 0.0)?.to_string());
+                                }
+                                row.push(if k == d.chosen { "true" } else { "false" }.into());
+                                w.write_record(&row).map_err(io)?;
+                            }
+                        }
+                    }
+                    Stream::Choices => {
+                        let digests: Vec<String> = outcome
+                            .choices
+                            .iter()
+                            .map(|c| format!("{c:016x}"))
+                            .collect();
+                        w.write_record([profile, run.as_str(), &digests.join(" ")])
+                            .map_err(io)?;
+                    }
                 }
             }
         }
@@ -431,9 +563,12 @@ pub struct ChunkReader<'w> {
     institutions: HashMap<&'w str, usize>,
     outcomes: csv::Reader<BufReader<File>>,
     events: csv::Reader<BufReader<File>>,
+    choices: csv::Reader<BufReader<File>>,
     next_event: Option<csv::StringRecord>,
     outcomes_path: PathBuf,
     events_path: PathBuf,
+    choices_path: PathBuf,
+    states_len: usize,
     /// The runs the chunk holds, still to read.
     runs: std::ops::Range<u64>,
 }
@@ -455,9 +590,10 @@ impl<'w> ChunkReader<'w> {
                 .flexible(true)
                 .from_reader(BufReader::new(f)))
         };
-        let (outcomes_path, events_path) = (
+        let (outcomes_path, events_path, choices_path) = (
             chunk_path(dir, index, Stream::Outcomes),
             chunk_path(dir, index, Stream::Events),
+            chunk_path(dir, index, Stream::Choices),
         );
         let mut reader = ChunkReader {
             catalogue,
@@ -476,9 +612,12 @@ impl<'w> ChunkReader<'w> {
                 .collect(),
             outcomes: open(&outcomes_path)?,
             events: open(&events_path)?,
+            choices: open(&choices_path)?,
             next_event: None,
             outcomes_path,
             events_path,
+            choices_path,
+            states_len: world.n_states(),
             runs: chunk_runs(index, total_runs),
         };
         reader.advance_event()?;
@@ -530,6 +669,16 @@ impl<'w> ChunkReader<'w> {
                     "rows that belong to no run of the chunk".into(),
                 ));
             }
+            if self
+                .choices
+                .read_record(&mut record)
+                .map_err(|e| Self::corrupt(&self.choices_path, e.to_string()))?
+            {
+                return Err(Self::corrupt(
+                    &self.choices_path,
+                    "rows after the chunk's last run".into(),
+                ));
+            }
             return Ok(None);
         };
         let mut record = csv::StringRecord::new();
@@ -579,6 +728,7 @@ impl<'w> ChunkReader<'w> {
                 events.push(self.event(&e)?);
                 self.advance_event()?;
             }
+            let choices = self.next_choices(&profile.name, run)?;
             out.push(RunOutcome {
                 run,
                 values,
@@ -589,9 +739,46 @@ impl<'w> ChunkReader<'w> {
                 forecasts: Vec::new(),
                 decision_count: 0,
                 near_ties: 0,
+                choices,
             });
         }
         Ok(Some(out))
+    }
+
+    /// The choice digests of `profile` in `run`: the next row of the chunk's
+    /// choices file, which must be that one.
+    fn next_choices(&mut self, profile: &str, run: u64) -> Result<Vec<u64>, OutputError> {
+        let path = self.choices_path.clone();
+        let bad = |what: String| Self::corrupt(&path, what);
+        let mut record = csv::StringRecord::new();
+        if !self
+            .choices
+            .read_record(&mut record)
+            .map_err(|e| bad(e.to_string()))?
+        {
+            return Err(bad(format!("the file ends before run {run}")));
+        }
+        if record.len() != 3 || &record[0] != profile || record[1].parse::<u64>().ok() != Some(run)
+        {
+            return Err(bad(format!(
+                "expected run {run} of {profile}, found `{}`",
+                record.iter().collect::<Vec<_>>().join(",")
+            )));
+        }
+        let digests = record[2]
+            .split(' ')
+            .filter(|d| !d.is_empty())
+            .map(|d| u64::from_str_radix(d, 16))
+            .collect::<Result<Vec<u64>, _>>()
+            .map_err(|_| bad(format!("a bad digest in `{}`", &record[2])))?;
+        if digests.len() != self.states_len {
+            return Err(bad(format!(
+                "{} digests for {} states",
+                digests.len(),
+                self.states_len
+            )));
+        }
+        Ok(digests)
     }
 
     fn event(&self, e: &csv::StringRecord) -> Result<Event, OutputError> {

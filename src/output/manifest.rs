@@ -48,6 +48,9 @@ pub struct Manifest<'a> {
     pub merged_from: Vec<String>,
     pub profiles: Vec<&'a str>,
     pub timeseries: bool,
+    /// The runs traced into `decisions.csv` (`--trace`), as `0,5,10-12`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
     pub threads: usize,
     pub crates: serde_json::Map<String, serde_json::Value>,
     pub started: String,
@@ -93,6 +96,7 @@ impl<'a> Manifest<'a> {
             reference: None,
             profiles,
             timeseries,
+            trace: None,
             threads,
             crates: crate_versions()
                 .into_iter()

@@ -15,6 +15,7 @@ pub mod manifest;
 use crate::outcome::{Catalogue, RunOutcome};
 use crate::retrodiction::Scorer;
 use crate::stats::{Accumulator, Summary};
+use crate::verdict::{Tally, Verdict};
 use crate::world::{FactRole, Profile, World};
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -31,8 +32,15 @@ pub const RESULT_FILES: &[&str] = &[
     "retrodiction.csv",
     "retrodiction_pairs.csv",
     "draws.csv",
+    "decisions.csv",
+    "verdict.csv",
+    "report.html",
     "manifest.json",
 ];
+
+/// The folder of a report's figures (`statecraft report`), deleted with the
+/// results by `--force`.
+pub const REPORT_DIR: &str = "report";
 
 /// A failure to write results.
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +195,10 @@ pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), OutputError> {
         for p in existing {
             fs::remove_file(&p).map_err(|e| OutputError::io(&p, e))?;
         }
+        let figures = dir.join(REPORT_DIR);
+        if figures.is_dir() {
+            fs::remove_dir_all(&figures).map_err(|e| OutputError::io(&figures, e))?;
+        }
     }
     chunk::remove_retired(dir)?;
     fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))
@@ -335,6 +347,9 @@ pub struct Summariser<'w> {
     /// Discordant runs of every pair of profiles p < q, [fact (then the
     /// joint score)][pair]: (p matched and q did not, q matched and p did not).
     discordant: Vec<Vec<(u64, u64)>>,
+    /// The counts behind the verdict (with two or more profiles and an
+    /// evidence fact).
+    verdict: Option<Tally>,
     runs: u64,
 }
 
@@ -377,6 +392,24 @@ pub fn paired_ratio(both: u64, only_a: u64, only_b: u64) -> (f64, f64, f64) {
     let half = z * (((only_a + only_b + 2) as f64) / (n1 * n2)).sqrt();
     (ratio, ratio * (-half).exp(), ratio * half.exp())
 }
+/// The columns of `verdict.csv` (results/README.md).
+pub const VERDICT_COLUMNS: &[&str] = &[
+    "rank",
+    "profile",
+    "runs",
+    "evidence",
+    "facts",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "behind_best",
+    "behind_ci_low",
+    "behind_ci_high",
+    "joint_matched",
+    "joint_share",
+    "identical_to",
+    "doctrine_blind",
+];
 
 /// One row of `comparison.csv`: a profile's mean of a metric and its paired
 /// difference from the reference profile.
@@ -419,6 +452,7 @@ pub struct Written {
     pub comparison: Vec<ComparisonRow>,
     pub retrodiction: Vec<RetrodictionRow>,
     pub ratios: Vec<ShareRatio>,
+    pub verdict: Option<Verdict>,
 }
 
 /// 95% Wilson score interval for `k` successes in `n` trials.
@@ -471,6 +505,7 @@ impl<'w> Summariser<'w> {
                 scorer.len() + 1
             ],
             scorer,
+            verdict: Tally::new(world, profiles),
             runs: 0,
         }
     }
@@ -510,6 +545,9 @@ impl<'w> Summariser<'w> {
                     self.differences[p][slot].push(x - r);
                 }
             }
+        }
+        if let Some(tally) = &mut self.verdict {
+            tally.push(&|p, k| hits[p * (facts + 1) + k], outcomes);
         }
         let mut pair = 0;
         for p in 0..outcomes.len() {
@@ -616,11 +654,13 @@ impl<'w> Summariser<'w> {
         let comparison = self.write_comparison(dir, &rows)?;
         let retrodiction = self.write_retrodiction(dir)?;
         let ratios = self.write_ratios(dir)?;
+        let verdict = self.write_verdict(dir)?;
         Ok(Written {
             summaries: rows,
             comparison,
             retrodiction,
             ratios,
+            verdict,
         })
     }
 
@@ -742,6 +782,45 @@ impl<'w> Summariser<'w> {
         Ok(out)
     }
 
+    /// `verdict.csv`: the profiles ranked by the diagnostic evidence facts
+    /// they match per run ([`crate::verdict`]).
+    fn write_verdict(&self, dir: &Path) -> Result<Option<Verdict>, OutputError> {
+        let Some(tally) = &self.verdict else {
+            return Ok(None);
+        };
+        let diagnostic: Vec<Option<bool>> =
+            (0..self.scorer.len()).map(|k| self.diagnostic(k)).collect();
+        let verdict = tally.finish(self.world, self.profiles, &diagnostic, &self.matched_all);
+        let mut file = CsvFile::create(dir, "verdict.csv", VERDICT_COLUMNS)?;
+        let mut bufs: [String; 7] = Default::default();
+        let facts = verdict.diagnostic.len().to_string();
+        let blind = verdict.blind.join(" ");
+        let nan = f64::NAN;
+        for r in &verdict.ranking {
+            let [a, b, c, d, e, f, g] = &mut bufs;
+            let (behind, lo, hi) = r.behind.unwrap_or((nan, nan, nan));
+            file.row([
+                r.rank.to_string().as_str(),
+                r.profile.as_str(),
+                &verdict.runs.to_string(),
+                &verdict.evidence.to_string(),
+                facts.as_str(),
+                number(a, r.mean)?,
+                number(b, r.ci_low)?,
+                number(c, r.ci_high)?,
+                number(d, behind)?,
+                number(e, lo)?,
+                number(f, hi)?,
+                &r.joint_matched.to_string(),
+                number(g, r.joint_share)?,
+                &r.identical_to.join(" "),
+                blind.as_str(),
+            ])?;
+        }
+        file.finish()?;
+        Ok(Some(verdict))
+    }
+
     fn write_retrodiction(&mut self, dir: &Path) -> Result<Vec<RetrodictionRow>, OutputError> {
         if self.scorer.is_empty() {
             return Ok(Vec::new());
@@ -830,12 +909,13 @@ pub fn assemble(
     catalogue: &Catalogue,
     profiles: &[Profile],
     reference: usize,
-    timeseries: bool,
+    streams: chunk::Streams,
     fault: Option<Fault>,
 ) -> Result<Written, OutputError> {
     use sha2::{Digest, Sha256};
     use std::io::{Read, Write};
-    for (k, &stream) in chunk::Stream::all(timeseries).iter().enumerate() {
+    let finals = chunk::Stream::all(streams).iter().filter(|s| s.is_final());
+    for (k, &stream) in finals.enumerate() {
         if k == 1 {
             Fault::at(Fault::MidAssembly, fault)?;
         }
@@ -851,7 +931,7 @@ pub fn assemble(
             .map_err(fail)?;
         let mut buf = vec![0u8; 1 << 16];
         for (c, dir) in sources.iter().enumerate() {
-            let expected = chunk::recorded(dir, c as u64, stream, timeseries)?;
+            let expected = chunk::recorded(dir, c as u64, stream, streams)?;
             let chunk = chunk::chunk_path(dir, c as u64, stream);
             let mut reader = File::open(&chunk).map_err(|e| OutputError::read(&chunk, e))?;
             let mut hasher = Sha256::new();
@@ -885,6 +965,7 @@ pub fn assemble(
     }
     let mut summariser = Summariser::new(world, catalogue, profiles, reference);
     for (c, dir) in sources.iter().enumerate() {
+        chunk::verify(dir, c as u64, chunk::Stream::Choices, streams)?;
         let mut reader = chunk::ChunkReader::open(dir, c as u64, runs, world, catalogue, profiles)?;
         while let Some(run) = reader.next_run()? {
             summariser.push_run(&run);

@@ -237,6 +237,9 @@ fn load_checked(text: &str, file: &str, overrides: &[Override]) -> Result<World,
     })?;
     let root_span = root.span();
     let mut root = root.into_inner();
+    // The file's own values, before any --set: a prior must contain these
+    // (an override may leave a prior's range on purpose).
+    let file_values = root.clone();
     let parsed: Vec<(FieldPath, &Override)> = overrides
         .iter()
         .map(|o| (FieldPath::parse(&o.path), o))
@@ -256,7 +259,7 @@ fn load_checked(text: &str, file: &str, overrides: &[Override]) -> Result<World,
         }
         set_path(&mut root, &path.0, value).map_err(|message| ctx.error_at(path, None, message))?;
     }
-    let uncertain = priors::read(&root, &ctx)?;
+    let uncertain = priors::read(&root, &file_values, &ctx)?;
     let mut plain = root.clone();
     plain.remove("priors");
     let de = toml::de::Deserializer::from(Spanned::new(root_span, plain));

@@ -6,7 +6,7 @@
 //! is checked where it is written: the text must parse (the caret goes under
 //! the character at fault), the path must name a field the scenario has, the
 //! value the file gives that field (its default) must lie in the prior's
-//! support, a whole-number field takes only `choice` of whole numbers, and the
+//! support, a choice of whole numbers is written as whole numbers, and the
 //! scenario must still be valid with every prior at the lower end of its
 //! support and again with every prior at the upper end (so no draw can make
 //! a run's scenario invalid because one bound is out of a field's range).
@@ -32,9 +32,15 @@ pub fn set(u: &Uncertain, x: f64) -> Override {
     }
 }
 
-/// Read and check the `[priors]` table of `root` (with overrides applied).
+/// Read and check the `[priors]` table of `root` (with overrides applied);
 /// Bounds are checked by the caller with [`bounds`].
-pub(crate) fn read(root: &DeTable<'_>, ctx: &Context<'_>) -> Result<Vec<Uncertain>, ScenarioError> {
+/// `file` is the same tree before the command line's overrides, whose values
+/// are the scenario's own.
+pub(crate) fn read(
+    root: &DeTable<'_>,
+    file: &DeTable<'_>,
+    ctx: &Context<'_>,
+) -> Result<Vec<Uncertain>, ScenarioError> {
     let Some(table) = root.get("priors") else {
         return Ok(Vec::new());
     };
@@ -86,16 +92,13 @@ pub(crate) fn read(root: &DeTable<'_>, ctx: &Context<'_>) -> Result<Vec<Uncertai
         if let Some((_, message)) = undeclared(root, &path.0) {
             return Err(key_error(message));
         }
-        let existing = value_at(root, &path.0);
-        let (default, whole) = match existing.map(|v| v.get_ref()) {
-            None => (None, false),
-            Some(DeValue::Float(x)) => (x.as_str().parse::<f64>().ok(), false),
-            Some(DeValue::Integer(i)) => (
-                i64::from_str_radix(i.as_str(), i.radix())
-                    .ok()
-                    .map(|i| i as f64),
-                true,
-            ),
+        let existing = value_at(file, &path.0);
+        let default = match existing.map(|v| v.get_ref()) {
+            None => None,
+            Some(DeValue::Float(x)) => x.as_str().parse::<f64>().ok(),
+            Some(DeValue::Integer(i)) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|i| i as f64),
             Some(other) => {
                 return Err(key_error(format!(
                     "`{path_text}` is {} in the scenario; a prior can only make a number uncertain",
@@ -103,15 +106,6 @@ pub(crate) fn read(root: &DeTable<'_>, ctx: &Context<'_>) -> Result<Vec<Uncertai
                 )));
             }
         };
-        if whole && !prior.is_whole_choice() {
-            return Err(at(
-                field,
-                value.span(),
-                format!(
-                    "`{path_text}` is a whole number, so its prior must be a choice of whole numbers, e.g. choice([1, 2, 3]); got {prior}"
-                ),
-            ));
-        }
         if let Some(x) = default
             && !prior.contains(x)
         {
@@ -124,10 +118,15 @@ pub(crate) fn read(root: &DeTable<'_>, ctx: &Context<'_>) -> Result<Vec<Uncertai
                 ),
             ));
         }
+        let whole = prior.is_whole_choice();
         out.push(Uncertain {
             path: path_text,
             prior,
             default,
+            // A choice of whole numbers is written as whole numbers, which
+            // whole-number fields (years, counts) require and number fields
+            // accept; any other prior draws fractions, which a whole-number
+            // field refuses at the bounds check, with its own message.
             whole,
             span: value.span(),
         });

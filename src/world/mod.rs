@@ -232,7 +232,7 @@ pub struct Uncertain {
     pub path: String,
     pub prior: crate::prior::Prior,
     pub default: Option<f64>,
-    /// Whether the field holds a whole number (drawn values are written so).
+    /// Whether the prior draws whole numbers only (and values are written so).
     pub whole: bool,
     /// Where the prior is written in the scenario file (byte range).
     pub span: std::ops::Range<usize>,
