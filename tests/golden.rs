@@ -54,6 +54,15 @@ const JOBS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "cmp_eurasia",
+        &[
+            "compare",
+            "scenarios/eurasian_union_1994.toml",
+            "--runs",
+            "40",
+        ],
+    ),
+    (
         "cmp_classic",
         &[
             "compare",
@@ -108,6 +117,7 @@ const CHECKS: &[&str] = &[
     "scenarios/kazakhstan_wto_eaeu.toml",
     "scenarios/bri_eaeu_overlap.toml",
     "scenarios/classic_cooperation.toml",
+    "scenarios/eurasian_union_1994.toml",
 ];
 
 fn sha256(bytes: &[u8]) -> String {

@@ -130,52 +130,61 @@ const DEEP: &str = "\"supranational\", \"parliament\", \"currency\"";
 fn a_core_first_sequence_reaches_at_least_the_depth_of_all_in_one() {
     // Downs, Rocke & Barsoom (1998): with heterogeneous sovereignty costs —
     // S4 and S5 fear the great power inside — a deep union started by the
-    // willing core is at least as deep as the all-in-one proposal ends up.
+    // willing core is at least as deep as the all-in-one proposal ends up,
+    // and deeper where the reluctant would accept a shallower union (their
+    // setting: the inclusive agreement is as deep as its least willing
+    // member accepts, here one organ fewer at fear 0.6). Where they would
+    // accept no union at all (fear 0.9), the all-in-one proposer drops them
+    // and founds the same deep core a year later: equal depth.
     let dir = tempfile::tempdir().unwrap();
-    let fear = [("S4", -0.9), ("S5", -0.9)];
-    let all = world(
-        dir.path(),
-        &fear,
-        &union("U"),
-        &proposal(
-            "S1",
-            "U",
-            1994,
-            "\"S1\", \"S2\", \"S3\", \"S4\", \"S5\", \"GP\"",
-            DEEP,
-            "open",
-        ),
-        SIGMA,
-    );
-    let core = world(
-        dir.path(),
-        &fear,
-        &union("U"),
-        &proposal(
-            "S1",
-            "U",
-            1994,
-            "\"S1\", \"S2\", \"S3\", \"GP\"",
-            DEEP,
-            "open",
-        ),
-        SIGMA,
-    );
-    let (all, core) = (region(&all, "depth:U"), region(&core, "depth:U"));
-    // A union never founded has no depth: count it as 0.
-    let depth = |x: f64| if x.is_nan() { 0.0 } else { x };
-    let mut deeper = 0;
-    for (a, c) in all.iter().zip(&core) {
-        assert!(
-            depth(*c) >= depth(*a),
-            "core-first {c} shallower than all-in-one {a}"
+    for (fear, deeper_in_most) in [(-0.6, true), (-0.9, false)] {
+        let fear = [("S4", fear), ("S5", fear)];
+        let all = world(
+            dir.path(),
+            &fear,
+            &union("U"),
+            &proposal(
+                "S1",
+                "U",
+                1994,
+                "\"S1\", \"S2\", \"S3\", \"S4\", \"S5\", \"GP\"",
+                DEEP,
+                "open",
+            ),
+            SIGMA,
         );
-        deeper += usize::from(depth(*c) > depth(*a));
+        let core = world(
+            dir.path(),
+            &fear,
+            &union("U"),
+            &proposal(
+                "S1",
+                "U",
+                1994,
+                "\"S1\", \"S2\", \"S3\", \"GP\"",
+                DEEP,
+                "open",
+            ),
+            SIGMA,
+        );
+        let (all, core) = (region(&all, "depth:U"), region(&core, "depth:U"));
+        // A union never founded has no depth: count it as 0.
+        let depth = |x: f64| if x.is_nan() { 0.0 } else { x };
+        let mut deeper = 0;
+        for (a, c) in all.iter().zip(&core) {
+            assert!(
+                depth(*c) >= depth(*a),
+                "core-first {c} shallower than all-in-one {a}"
+            );
+            deeper += usize::from(depth(*c) > depth(*a));
+        }
+        if deeper_in_most {
+            assert!(
+                deeper as u64 > RUNS / 2,
+                "core-first deeper in only {deeper} of {RUNS} runs"
+            );
+        }
     }
-    assert!(
-        deeper as u64 > RUNS / 2,
-        "core-first deeper in only {deeper} of {RUNS} runs"
-    );
 }
 
 #[test]
@@ -375,4 +384,52 @@ fn bad_proposals_are_located() {
             "not at line {line}:\n{message}"
         );
     }
+}
+
+#[test]
+fn the_proposer_forecasts_an_invitees_answer_as_the_invitee_makes_it() {
+    // S2 gains from a union with S1 more than its sovereignty cost, but by
+    // less than twice that cost: tabled to it, it accepts. After the great
+    // power refuses the first draft (its authorship cost), S1 should expect
+    // S2 to accept the narrower draft without the great power, and table it
+    // in the next year rather than wait or table the failed draft again.
+    let dir = tempfile::tempdir().unwrap();
+    let model = "sovereignty_cost_percent = 2.6\nauthorship_percent = 5";
+    let pair = world(
+        dir.path(),
+        &[],
+        &union("U"),
+        &proposal("S1", "U", 1994, "\"S1\", \"S2\"", "", "open"),
+        model,
+    );
+    assert_eq!(refusals(&pair, "S2", 1994), 0, "S2 refuses the pair");
+    let w = world(
+        dir.path(),
+        &[],
+        &union("U"),
+        &proposal("S1", "U", 1994, "\"S1\", \"S2\", \"GP\"", "", "open"),
+        model,
+    );
+    let catalogue = Catalogue::new(&w);
+    let narrower = (0..RUNS)
+        .filter(|&r| {
+            let events = simulate(
+                &w,
+                &w.scenario_profile(),
+                &catalogue,
+                1,
+                r,
+                &RunOptions::default(),
+            )
+            .unwrap()
+            .events;
+            events
+                .iter()
+                .any(|e| e.kind == EventKind::Founding && e.year == 1995 && e.detail == "S1 S2")
+        })
+        .count();
+    assert!(
+        narrower as u64 > 3 * RUNS / 4,
+        "the narrower union founded in 1995 in only {narrower} of {RUNS} runs"
+    );
 }

@@ -246,8 +246,9 @@ fn adapt(rs: &mut RunState<'_>, p: usize) -> Result<Option<Draft>, SimError> {
                 break;
             }
             let cost = membership_cost(rs, s, &draft.charter, &draft.members, a);
+            // `join` already carries the yearly cost.
             let [join, stay] = join_or_not(rs, s, &base, &next, cost)?;
-            if material(&join, s) - cost <= material(&stay, s) {
+            if material(&join, s) <= material(&stay, s) {
                 all = false;
                 break;
             }
