@@ -85,6 +85,9 @@ pub trait Progress: Sync {
     /// shows it on standard error, even with `--quiet`), such as a damaged
     /// chunk that is computed again.
     fn notice(&self, _message: &str) {}
+    /// What the work in progress is, shown beside the count (a sweep names
+    /// the point it is on); empty to show nothing.
+    fn stage(&self, _label: &str) {}
 }
 
 /// No progress shown.
@@ -128,6 +131,10 @@ pub struct JobSpec {
     pub force: bool,
     pub resume: bool,
     pub timeseries: bool,
+    /// Write only the summaries (`summary.csv`, `retrodiction.csv`, …), not
+    /// the per-run files `outcomes.csv`, `events.csv`, `timeseries.csv`
+    /// (a sweep's `--summary-only`).
+    pub summary_only: bool,
     /// Draw each run's uncertain parameters from the scenario's `[priors]`.
     pub prior_predictive: bool,
     /// Stop on purpose at this point of the final assembly (tests of crash
@@ -301,7 +308,7 @@ pub enum JobError {
     /// A run's draw of the priors made the scenario invalid (the bounds are
     /// checked when the scenario loads, so only a combination can).
     #[error("run {run}'s draw from the priors makes the scenario invalid: {error}")]
-    Draw { run: u64, error: ScenarioError },
+    Draw { run: u64, error: Box<ScenarioError> },
     #[error(
         "interrupted after {done} of {total} chunks; the finished chunks are kept in {dir} — run the same command with --resume to finish"
     )]
@@ -539,11 +546,10 @@ pub fn run(
         // draw of the priors, the same for every profile.
         let drawn = if spec.prior_predictive {
             let values = draw(world, spec.seed, r);
-            Some(
-                loaded
-                    .with_draw(&values)
-                    .map_err(|error| JobError::Draw { run: r, error })?,
-            )
+            Some(loaded.with_draw(&values).map_err(|error| JobError::Draw {
+                run: r,
+                error: Box::new(error),
+            })?)
         } else {
             None
         };
@@ -600,6 +606,7 @@ pub fn run(
             &spec.profiles,
             spec.reference,
             spec.timeseries,
+            spec.summary_only,
             spec.fault,
         )?
     } else {
@@ -826,6 +833,7 @@ pub fn merge(
         &profiles,
         identity.reference,
         identity.timeseries,
+        false,
         fault,
     )?;
     if identity.prior_predictive {

@@ -212,6 +212,7 @@ fn run_job(
         force: args.force,
         resume: args.resume,
         timeseries: args.timeseries,
+        summary_only: false,
         prior_predictive: args.prior_predictive,
         fault: ctx.fault,
     };

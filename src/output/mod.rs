@@ -819,8 +819,10 @@ impl<'w> Summariser<'w> {
 /// Join the chunk files of a whole job, `sources[c]` being the directory that
 /// holds chunk c, into the final CSVs in `out`, and compute every summary by
 /// reading them back in run order. Every chunk file's bytes are checked, as
-/// they are copied, against the SHA-256 recorded when it was written. `fault`
-/// stops it half-way on purpose (tests of crash recovery).
+/// they are copied, against the SHA-256 recorded when it was written. With
+/// `summary_only` the per-run files are not written (the summaries are still
+/// read from the chunks). `fault` stops it half-way on purpose (tests of
+/// crash recovery).
 #[allow(clippy::too_many_arguments)]
 pub fn assemble(
     out: &Path,
@@ -831,11 +833,17 @@ pub fn assemble(
     profiles: &[Profile],
     reference: usize,
     timeseries: bool,
+    summary_only: bool,
     fault: Option<Fault>,
 ) -> Result<Written, OutputError> {
     use sha2::{Digest, Sha256};
     use std::io::{Read, Write};
-    for (k, &stream) in chunk::Stream::all(timeseries).iter().enumerate() {
+    let streams: &[chunk::Stream] = if summary_only {
+        &[]
+    } else {
+        chunk::Stream::all(timeseries)
+    };
+    for (k, &stream) in streams.iter().enumerate() {
         if k == 1 {
             Fault::at(Fault::MidAssembly, fault)?;
         }
