@@ -67,7 +67,11 @@ pub enum Command {
   statecraft sweep scenarios/classic_cooperation.toml \\
       --vary doctrines.neoliberal.discount=0.3:0.9:0.1 --runs 200
   statecraft sweep scenarios/kazakhstan_wto_eaeu.toml --design lhs --points 40 \\
-      --vary trade.elasticity=4:8 --vary institutions.WTO.monitoring=0.2:1"
+      --vary trade.elasticity=4:8 --vary institutions.WTO.monitoring=0.2:1
+  statecraft sweep scenarios/classic_cooperation.toml --design sobol \\
+      --base 16 --runs 50 --summary-only \\
+      --vary doctrines.neoliberal.discount=0.5:0.95 \\
+      --vary games.trade_dilemma.noise=0:0.05"
     )]
     Sweep(SweepArgs),
     /// Join the directories of a job's shards into the results of the whole job.
@@ -195,14 +199,37 @@ pub struct SweepArgs {
     /// A varied parameter, PATH=FROM:TO:STEP (repeatable) [default: the scenario's [sweep] table].
     #[arg(long, value_name = "PATH=FROM:TO:STEP")]
     pub vary: Vec<crate::design::Dimension>,
-    /// How points are chosen: factorial (every combination of the --vary grids)
-    /// or lhs (a Latin hypercube of --points points) [default: factorial, or the
-    /// scenario's [sweep] design when no --vary is given].
-    #[arg(long, value_name = "factorial|lhs")]
-    pub design: Option<crate::design::Design>,
+    /// How points are chosen: factorial (every combination of the --vary
+    /// grids), lhs (a Latin hypercube of --points points), csv:FILE (the points
+    /// in FILE, one column per path, e.g. from SALib), morris (--trajectories
+    /// over --levels) or sobol (Saltelli's design of --base points); morris
+    /// and sobol vary the scenario's [priors], or the --vary ranges uniformly
+    /// when given [default: factorial, or the scenario's [sweep] design when
+    /// no --vary is given].
+    #[arg(long, value_name = "DESIGN")]
+    pub design: Option<crate::design::DesignChoice>,
     /// Points of a Latin-hypercube design (--design lhs).
     #[arg(long)]
     pub points: Option<usize>,
+    /// Morris trajectories r (--design morris); each is one point more than
+    /// there are parameters.
+    #[arg(long, default_value_t = 10)]
+    pub trajectories: usize,
+    /// Levels p of the Morris grid, even (--design morris).
+    #[arg(long, default_value_t = 4)]
+    pub levels: usize,
+    /// Base points N of a Saltelli design, best a power of two (--design
+    /// sobol); N·(D + 2) points for D parameters.
+    #[arg(long, default_value_t = 64)]
+    pub base: usize,
+    /// Also the second-order Sobol' indices (--design sobol): N·(2D + 2)
+    /// points.
+    #[arg(long)]
+    pub second_order: bool,
+    /// Keep only each point's summary.csv and retrodiction.csv, not its
+    /// per-run outcomes.csv and events.csv.
+    #[arg(long, conflicts_with = "timeseries")]
+    pub summary_only: bool,
     /// Doctrine profile run at every point.
     #[arg(long, default_value = "scenario")]
     pub profile: String,

@@ -6,11 +6,20 @@
 //! the analysis of output from a computer code", *Technometrics* 21:239) takes
 //! N points with exactly one in each of N equal strata of every parameter,
 //! placed by a ChaCha8 stream reserved for the design ([`DESIGN_STREAM`] of
-//! the master seed), so the same seed gives the same sweep. Pure: no scenario,
-//! no files.
+//! the master seed), so the same seed gives the same sweep.
+//!
+//! For sensitivity analysis, [`sample`] builds a Morris or a Saltelli (Sobol')
+//! design ([`crate::sensitivity`]) in the unit cube and maps every coordinate
+//! through its parameter's prior quantile, keeping each row's block label; and
+//! [`read_csv`] takes the points of a design made by another program (SALib,
+//! pyabc, EMA Workbench) from a CSV file. Pure apart from that one read: no
+//! scenario.
 
+use crate::prior::Prior;
+use crate::sensitivity::{Morris, Saltelli};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// A scenario's own sweep (its `[sweep]` table, resolved): the design, the
@@ -143,6 +152,257 @@ impl FromStr for Design {
     }
 }
 
+/// `--design`: a grid design, points read from a file, or a sensitivity
+/// design over the priors (or the `--vary` ranges).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DesignChoice {
+    Grid(Design),
+    /// `csv:FILE`: one column per path, one row per point.
+    Csv(PathBuf),
+    Morris,
+    Sobol,
+}
+
+impl FromStr for DesignChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "morris" => Ok(DesignChoice::Morris),
+            "sobol" => Ok(DesignChoice::Sobol),
+            _ => match s.strip_prefix("csv:") {
+                Some("") => Err("--design csv:FILE needs a file name after `csv:`".into()),
+                Some(file) => Ok(DesignChoice::Csv(PathBuf::from(file))),
+                None => s.parse().map(DesignChoice::Grid).map_err(|_| {
+                    format!("unknown design `{s}`; use factorial, lhs, csv:FILE, morris or sobol")
+                }),
+            },
+        }
+    }
+}
+
+/// The reserved stream of the master seed for the bootstrap resamples of
+/// sensitivity indices (Morris trajectories are placed by [`DESIGN_STREAM`]).
+pub const BOOTSTRAP_STREAM: u64 = u64::MAX - 1;
+
+/// A sensitivity method and its settings, as `sweep.json` records them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Method {
+    /// Morris (1991): `trajectories` (r) on a grid of `levels` (p).
+    Morris { trajectories: usize, levels: usize },
+    /// Saltelli (2002) on a Sobol' sequence: `base` points (N).
+    Sobol { base: usize, second_order: bool },
+}
+
+/// A parameter of a sensitivity design: a dotted path and its prior.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    pub path: String,
+    pub prior: Prior,
+}
+
+/// A sensitivity design: the rows in the unit cube, the parameter values
+/// they map to, and each row's block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sampled {
+    pub unit: Vec<Vec<f64>>,
+    pub points: Vec<Vec<f64>>,
+    pub blocks: Vec<String>,
+}
+
+/// The block label of row `row` of a Morris design with `params`
+/// parameters: `T<t>.<k>`, trajectory t (from 1) and step k (0 its start,
+/// k its k-th move).
+pub fn morris_block(params: usize, row: usize) -> String {
+    format!("T{}.{}", row / (params + 1) + 1, row % (params + 1))
+}
+
+/// The rows of `method`'s design over `params`, each coordinate u mapped to
+/// its prior's quantile. Morris trajectories are placed by the design stream
+/// of `seed`; a Saltelli design starts its Sobol' sequence at the origin,
+/// as SALib does (`skip_values = 0`).
+pub fn sample(method: Method, params: &[Parameter], seed: u64) -> Result<Sampled, String> {
+    let d = params.len();
+    let unit: Vec<Vec<f64>> = match method {
+        Method::Morris {
+            trajectories,
+            levels,
+        } => {
+            let mut rng = crate::montecarlo::run_rng(seed, DESIGN_STREAM);
+            Morris::sample(d, trajectories, levels, &mut rng)
+                .map_err(|e| e.to_string())?
+                .rows()
+                .to_vec()
+        }
+        Method::Sobol { base, second_order } => Saltelli::new(base, d, second_order)
+            .and_then(|s| s.points(0))
+            .map_err(|e| e.to_string())?,
+    };
+    if unit.len() > 1_000_000 {
+        return Err(format!(
+            "the design has {} points; at most 1000000 are supported",
+            unit.len()
+        ));
+    }
+    if let Method::Sobol { base, second_order } = method {
+        // The first points of the unscrambled sequence can repeat a
+        // coordinate of A in B (for 4 parameters and 8 base points, the
+        // first): AB_j is then A, and parameter j's indices are 0 whatever
+        // the model does.
+        let per = Saltelli::new(base, d, second_order)
+            .expect("built above")
+            .per_base();
+        let blind: Vec<String> = (0..d)
+            .filter(|&j| (0..base).all(|i| unit[i * per][j] == unit[i * per + per - 1][j]))
+            .map(|j| format!("{} (parameter {})", params[j].path, j + 1))
+            .collect();
+        if !blind.is_empty() {
+            return Err(format!(
+                "with --base {base} the Sobol' sequence gives the matrices A and B the same values of {}, so its indices would be 0 whatever the model does; use a larger --base (a power of two, e.g. {})",
+                blind.join(", "),
+                (2 * base).next_power_of_two()
+            ));
+        }
+    }
+    let blocks = (0..unit.len())
+        .map(|row| match method {
+            Method::Morris { .. } => morris_block(d, row),
+            Method::Sobol {
+                base, second_order, ..
+            } => Saltelli::new(base, d, second_order)
+                .expect("built above")
+                .block(row)
+                .to_string(),
+        })
+        .collect();
+    let points = unit
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(params)
+                .map(|(&u, p)| p.prior.quantile(u))
+                .collect()
+        })
+        .collect();
+    Ok(Sampled {
+        unit,
+        points,
+        blocks,
+    })
+}
+
+/// The points of a design written by another program: `file` is
+/// comma-separated, its first line the dotted paths (one column each, as
+/// `--set` takes them), each further line one point; blank lines are
+/// skipped, a field may be wrapped in double quotes (but holds no comma).
+/// Errors say `FILE:LINE:COLUMN: what`, column counted in characters from 1.
+/// The dimensions' ranges are the smallest and largest value of each column.
+pub fn read_csv(file: &Path) -> Result<(Vec<Dimension>, Vec<Vec<f64>>), String> {
+    let name = file.display();
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        format!("{name}: cannot read the design file: {e} (--design csv:FILE wants a CSV file of points, one column per path)")
+    })?;
+    // Each field with the column (in characters, from 1) where it starts.
+    let fields = |line: &str| -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let mut at = 1;
+        for field in line.split(',') {
+            let lead = field.chars().take_while(|c| c.is_whitespace()).count();
+            let trimmed = field.trim();
+            let unquoted = trimmed
+                .strip_prefix('"')
+                .and_then(|f| f.strip_suffix('"'))
+                .unwrap_or(trimmed);
+            out.push((at + lead, unquoted.to_string()));
+            at += field.chars().count() + 1;
+        }
+        out
+    };
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((head_line, head)) = lines.next() else {
+        return Err(format!(
+            "{name}:1:1: the design file is empty; its first line must name the varied paths, comma-separated"
+        ));
+    };
+    let header = fields(head);
+    for (k, (col, path)) in header.iter().enumerate() {
+        if path.is_empty() {
+            return Err(format!(
+                "{name}:{head_line}:{col}: header column {} is empty; the first line names one dotted path per column, e.g. trade.elasticity",
+                k + 1
+            ));
+        }
+        if let Some(first) = header[..k].iter().position(|(_, p)| p == path) {
+            return Err(format!(
+                "{name}:{head_line}:{col}: `{path}` is column {} and again column {}; each path may be varied once",
+                first + 1,
+                k + 1
+            ));
+        }
+        if path.parse::<f64>().is_ok() {
+            return Err(format!(
+                "{name}:{head_line}:{col}: the first line must be a header of dotted paths, but column {} is the number {path}",
+                k + 1
+            ));
+        }
+    }
+    let mut points = Vec::new();
+    for (line, l) in lines {
+        let row = fields(l);
+        if row.len() != header.len() {
+            let col = row.get(header.len()).map_or(l.chars().count() + 1, |f| f.0);
+            return Err(format!(
+                "{name}:{line}:{col}: this point has {} values, but the header names {} paths",
+                row.len(),
+                header.len()
+            ));
+        }
+        let mut values = Vec::with_capacity(row.len());
+        for ((col, text), (_, path)) in row.iter().zip(&header) {
+            match text.parse::<f64>() {
+                Ok(x) if x.is_finite() => values.push(x),
+                _ => {
+                    return Err(format!(
+                        "{name}:{line}:{col}: column `{path}`: expected a finite number, got `{text}`"
+                    ));
+                }
+            }
+        }
+        points.push(values);
+    }
+    if points.is_empty() {
+        return Err(format!(
+            "{name}:{}:1: the design file has a header but no points; add one line of values per point",
+            head_line + 1
+        ));
+    }
+    if points.len() > 1_000_000 {
+        return Err(format!(
+            "{name}: the design has {} points; at most 1000000 are supported",
+            points.len()
+        ));
+    }
+    let dims = header
+        .iter()
+        .enumerate()
+        .map(|(k, (_, path))| {
+            let column = points.iter().map(|p| p[k]);
+            Dimension {
+                path: path.clone(),
+                from: column.clone().fold(f64::INFINITY, f64::min),
+                to: column.fold(f64::NEG_INFINITY, f64::max),
+                step: None,
+            }
+        })
+        .collect();
+    Ok((dims, points))
+}
+
 /// The points of a design: one value per dimension each.
 pub fn points(
     dims: &[Dimension],
@@ -255,6 +515,55 @@ mod tests {
         }
         assert_eq!(p, points(&dims, Design::Lhs, Some(n), 7).unwrap());
         assert_ne!(p, points(&dims, Design::Lhs, Some(n), 8).unwrap());
+    }
+
+    #[test]
+    fn sensitivity_designs_map_the_unit_cube_through_the_priors_and_label_their_blocks() {
+        let params = [
+            Parameter {
+                path: "a".into(),
+                prior: Prior::uniform(10.0, 20.0).unwrap(),
+            },
+            Parameter {
+                path: "b".into(),
+                prior: Prior::choice(&[1.0, 2.0]).unwrap(),
+            },
+        ];
+        let sobol = Method::Sobol {
+            base: 8,
+            second_order: false,
+        };
+        // Four base points give A and B the same second coordinate.
+        let four = Method::Sobol {
+            base: 4,
+            second_order: false,
+        };
+        let blind = sample(four, &[params[0].clone(), params[0].clone()], 1);
+        assert!(blind.unwrap_err().contains("a (parameter 2)"));
+        let s = sample(sobol, &params, 1).unwrap();
+        assert_eq!(s.points.len(), 8 * 4);
+        assert_eq!(s.blocks[..4], ["A", "AB_1", "AB_2", "B"]);
+        for (u, x) in s.unit.iter().zip(&s.points) {
+            assert_eq!(x[0], params[0].prior.quantile(u[0]));
+            assert!(x[1] == 1.0 || x[1] == 2.0);
+        }
+        let morris = Method::Morris {
+            trajectories: 3,
+            levels: 4,
+        };
+        let m = sample(morris, &params, 1).unwrap();
+        assert_eq!(
+            m.blocks,
+            [
+                "T1.0", "T1.1", "T1.2", "T2.0", "T2.1", "T2.2", "T3.0", "T3.1", "T3.2"
+            ]
+        );
+        assert_eq!(m, sample(morris, &params, 1).unwrap());
+        assert_eq!("csv:x.csv".parse(), Ok(DesignChoice::Csv("x.csv".into())));
+        assert_eq!("lhs".parse(), Ok(DesignChoice::Grid(Design::Lhs)));
+        assert_eq!("sobol".parse(), Ok(DesignChoice::Sobol));
+        assert!("csv:".parse::<DesignChoice>().is_err());
+        assert!("halton".parse::<DesignChoice>().is_err());
     }
 
     #[test]

@@ -181,6 +181,9 @@ pub trait Progress: Sync {
     /// shows it on standard error, even with `--quiet`), such as a damaged
     /// chunk that is computed again.
     fn notice(&self, _message: &str) {}
+    /// What the work in progress is, shown beside the count (a sweep names
+    /// the point it is on); empty to show nothing.
+    fn stage(&self, _label: &str) {}
 }
 
 /// No progress shown.
@@ -224,6 +227,10 @@ pub struct JobSpec {
     pub force: bool,
     pub resume: bool,
     pub timeseries: bool,
+    /// Write only the summaries (`summary.csv`, `retrodiction.csv`, …), not
+    /// the per-run files `outcomes.csv`, `events.csv`, `timeseries.csv`
+    /// (a sweep's `--summary-only`).
+    pub summary_only: bool,
     /// Draw each run's uncertain parameters from the scenario's `[priors]`.
     pub prior_predictive: bool,
     /// Runs whose decisions are written to `decisions.csv` (`--trace`).
@@ -729,6 +736,7 @@ pub fn run(
             &spec.profiles,
             spec.reference,
             spec.streams(),
+            spec.summary_only,
             spec.fault,
         )?
     } else {
@@ -958,6 +966,7 @@ pub fn merge(
         &profiles,
         identity.reference,
         identity.streams(),
+        false,
         fault,
     )?;
     if identity.prior_predictive {

@@ -100,9 +100,10 @@ impl Bar {
         let rate = |s: &ProgressState, w: &mut dyn std::fmt::Write| {
             let _ = write!(w, "{:.0} runs/s", s.per_sec());
         };
-        let style = ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {rate}  ETA {eta}")
-            .expect("a valid template")
-            .with_key("rate", rate);
+        let style =
+            ProgressStyle::with_template("{msg}{bar:40} {pos}/{len} runs  {rate}  ETA {eta}")
+                .expect("a valid template")
+                .with_key("rate", rate);
         let bar = ProgressBar::hidden().with_style(style);
         Bar { bar, shown }
     }
@@ -128,5 +129,14 @@ impl Progress for Bar {
 
     fn notice(&self, message: &str) {
         self.bar.suspend(|| eprintln!("{message}"));
+    }
+
+    fn stage(&self, label: &str) {
+        // A sweep names the point it is on: `point 3/40 AB_2 ▕bar▏ …`.
+        self.bar.set_message(if label.is_empty() {
+            String::new()
+        } else {
+            format!("{label}  ")
+        });
     }
 }

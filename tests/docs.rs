@@ -645,6 +645,23 @@ fn every_output_column_is_in_results_readme() {
             ],
         ),
         (
+            "sobol",
+            &[
+                "sweep",
+                "scenarios/classic_cooperation.toml",
+                "--runs",
+                "2",
+                "--design",
+                "sobol",
+                "--base",
+                "4",
+                "--second-order",
+                "--summary-only",
+                "--vary",
+                "doctrines.neoliberal.discount=0.5:0.9",
+            ],
+        ),
+        (
             "trade",
             &[
                 "trade",
@@ -728,6 +745,8 @@ fn every_output_column_is_in_results_readme() {
         "verdict.csv",
         "decisions.csv",
         "sweep.csv",
+        "sweep_retrodiction.csv",
+        "sensitivity.csv",
         "trade.csv",
         "trade_shares.csv",
     ] {

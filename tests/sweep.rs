@@ -35,7 +35,8 @@ fn series(out: &Path, state: &str, metric: &str) -> Vec<(usize, f64, f64)> {
         .map(|r| {
             (
                 r[0].parse().unwrap(),
-                r[1].parse().unwrap(),
+                // After the point and its block.
+                r[2].parse().unwrap(),
                 r[mean].parse().unwrap(),
             )
         })
@@ -99,7 +100,7 @@ fn two_factor_designs_and_latin_hypercubes_produce_the_expected_points() {
         .skip(1)
         .map(|l| {
             let r: Vec<&str> = l.split(',').collect();
-            (r[0].to_string(), r[1].to_string(), r[2].to_string())
+            (r[0].to_string(), r[2].to_string(), r[3].to_string())
         })
         .collect();
     points.dedup();

@@ -15,11 +15,13 @@ pub fn execute(args: &MergeArgs, ctx: &Context) -> Result<String, CommandError> 
         return Ok(if args.quiet {
             String::new()
         } else {
-            format!(
+            let mut s = format!(
                 "{} points merged → {}\n",
                 merged.points,
                 merged.out.display()
-            )
+            );
+            super::sweep::digest_table(&mut s, &merged.digest);
+            s
         });
     }
     // The shards record the scenario and overrides they ran.

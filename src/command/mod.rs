@@ -245,6 +245,7 @@ fn run_job(
         force: args.force,
         resume: args.resume,
         timeseries: args.timeseries,
+        summary_only: false,
         prior_predictive: args.prior_predictive,
         trace: trace.cloned(),
         fault: ctx.fault,

@@ -898,8 +898,10 @@ impl<'w> Summariser<'w> {
 /// Join the chunk files of a whole job, `sources[c]` being the directory that
 /// holds chunk c, into the final CSVs in `out`, and compute every summary by
 /// reading them back in run order. Every chunk file's bytes are checked, as
-/// they are copied, against the SHA-256 recorded when it was written. `fault`
-/// stops it half-way on purpose (tests of crash recovery).
+/// they are copied, against the SHA-256 recorded when it was written. With
+/// `summary_only` the per-run files are not written (the summaries are still
+/// read from the chunks). `fault` stops it half-way on purpose (tests of
+/// crash recovery).
 #[allow(clippy::too_many_arguments)]
 pub fn assemble(
     out: &Path,
@@ -910,11 +912,15 @@ pub fn assemble(
     profiles: &[Profile],
     reference: usize,
     streams: chunk::Streams,
+    summary_only: bool,
     fault: Option<Fault>,
 ) -> Result<Written, OutputError> {
     use sha2::{Digest, Sha256};
     use std::io::{Read, Write};
-    let finals = chunk::Stream::all(streams).iter().filter(|s| s.is_final());
+    // A sweep point with --summary-only keeps none of the per-run files.
+    let finals = chunk::Stream::all(streams)
+        .iter()
+        .filter(|s| s.is_final() && !summary_only);
     for (k, &stream) in finals.enumerate() {
         if k == 1 {
             Fault::at(Fault::MidAssembly, fault)?;

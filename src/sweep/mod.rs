@@ -9,12 +9,17 @@
 //! checked to be a valid scenario before anything is written, `sweep.json`
 //! ([`SweepState`]) records which sweep a directory holds, and each point is a
 //! [`crate::job`] of its own. [`merge`] joins the directories of a sweep's
-//! shards, each point from the one shard that holds it.
+//! shards, each point from the one shard that holds it. Once every point is
+//! finished, [`tables`] writes the sweep-level files.
 
-use crate::design::Dimension;
+pub mod tables;
+
+pub use tables::Digest;
+
+use crate::design::{Dimension, Method};
 use crate::job::{self, JobError, JobSpec, Progress, Shard, UnknownProfile};
 use crate::output::lock::{DirLock, LOCK_FILE};
-use crate::output::{CsvFile, OutputError, number};
+use crate::output::{OutputError, number};
 use crate::scenario::{self, Loaded, Override, ScenarioError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -38,6 +43,27 @@ pub struct SweepState {
     pub points: Vec<Vec<f64>>,
     /// Points this directory holds.
     pub held: Vec<usize>,
+    /// Each point's block: `A`, `AB_i`, `BA_i`, `B` (Saltelli) or `T<t>.<k>`
+    /// (Morris); empty for other designs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<String>,
+    /// The sensitivity design the points come from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityPlan>,
+    /// Points keep only their summaries (`--summary-only`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub summary_only: bool,
+}
+
+/// A Morris or Sobol' design as `sweep.json` records it: the method, each
+/// parameter's prior (in the order of `dimensions`) and the design's rows in
+/// the unit cube (each point's values are the priors' quantiles of its row).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityPlan {
+    #[serde(flatten)]
+    pub method: Method,
+    pub priors: Vec<String>,
+    pub unit: Vec<Vec<f64>>,
 }
 
 impl SweepState {
@@ -66,41 +92,6 @@ impl SweepState {
     }
 }
 
-/// `sweep.csv`: for every point, its parameter values and every row of the
-/// point's `summary.csv`, read from `points/pNNNN/` in point order.
-pub fn write_sweep_csv(
-    out: &Path,
-    dims: &[Dimension],
-    points: &[Vec<f64>],
-) -> Result<(), OutputError> {
-    let mut header: Vec<&str> = vec!["point"];
-    header.extend(dims.iter().map(|d| d.path.as_str()));
-    let summary_columns = [
-        "profile", "state", "metric", "n", "mean", "sd", "ci_low", "ci_high", "p05", "p50", "p95",
-    ];
-    header.extend(summary_columns);
-    let mut file = CsvFile::create(out, "sweep.csv", &header)?;
-    let mut buf = String::new();
-    for (k, values) in points.iter().enumerate() {
-        let path = point_dir(out, k).join("summary.csv");
-        let mut reader = csv::Reader::from_path(&path)
-            .map_err(|e| OutputError::read(&path, std::io::Error::other(e)))?;
-        for record in reader.records() {
-            let record = record.map_err(|e| OutputError::Corrupt {
-                path: path.clone(),
-                what: e.to_string(),
-            })?;
-            let mut row: Vec<String> = vec![k.to_string()];
-            for &x in values {
-                row.push(number(&mut buf, x)?.to_string());
-            }
-            row.extend(record.iter().map(str::to_string));
-            file.row(&row)?;
-        }
-    }
-    file.finish().map(|_| ())
-}
-
 /// A sweep to run: the points of a design, each a job of one profile.
 #[derive(Clone, Debug)]
 pub struct SweepSpec {
@@ -117,6 +108,12 @@ pub struct SweepSpec {
     pub force: bool,
     pub resume: bool,
     pub timeseries: bool,
+    /// Each point's block (empty, or one per point).
+    pub blocks: Vec<String>,
+    pub sensitivity: Option<SensitivityPlan>,
+    /// Points keep `summary.csv` and `retrodiction.csv` only, not the per-run
+    /// files.
+    pub summary_only: bool,
 }
 
 /// What a finished sweep (or merge of sweep shards) reports.
@@ -130,6 +127,8 @@ pub struct SweepReport {
     pub shard: Option<Shard>,
     /// Points found finished and kept (with --resume).
     pub kept: usize,
+    /// What the sweep-level files say (empty for a shard).
+    pub digest: Digest,
 }
 
 /// Why a sweep stopped.
@@ -207,6 +206,9 @@ pub fn run(
         dimensions: spec.dimensions.clone(),
         points: spec.points.clone(),
         held: mine.clone(),
+        blocks: spec.blocks.clone(),
+        sensitivity: spec.sensitivity.clone(),
+        summary_only: spec.summary_only,
     };
     let _lock = DirLock::acquire(out)?;
     let recorded = out.join("sweep.json");
@@ -229,7 +231,8 @@ pub fn run(
             }
             .into());
         }
-        for junk in [out.join("points"), out.join("sweep.csv"), recorded] {
+        let files = SWEEP_FILES.iter().map(|f| out.join(f));
+        for junk in [out.join("points"), recorded].into_iter().chain(files) {
             let _ = if junk.is_dir() {
                 std::fs::remove_dir_all(&junk)
             } else {
@@ -244,6 +247,7 @@ pub fn run(
     progress.start(total, kept as u64 * spec.runs);
     let mut done = kept as u64 * spec.runs;
     for &k in mine.iter().filter(|&&k| !point_done(out, k)) {
+        progress.stage(&point_label(k, spec.points.len(), &spec.blocks));
         let loaded = load(k)?;
         let point = JobSpec {
             prior_predictive: false,
@@ -258,6 +262,7 @@ pub fn run(
             resume: spec.resume,
             timeseries: spec.timeseries,
             trace: None,
+            summary_only: spec.summary_only,
             fault: None,
         };
         let within = Within {
@@ -268,16 +273,32 @@ pub fn run(
         job::run(&loaded, &point, &within, cancel)?;
         done += spec.runs;
     }
-    if spec.shard.is_none() {
-        write_sweep_csv(out, &spec.dimensions, &spec.points)?;
-    }
+    progress.stage("");
+    let digest = if spec.shard.is_none() {
+        tables::write(out, &state)?
+    } else {
+        Digest::default()
+    };
     Ok(SweepReport {
         out: out.clone(),
         points: mine.len(),
         runs: spec.runs,
         shard: spec.shard,
         kept,
+        digest,
     })
+}
+
+/// The sweep-level files, deleted by `--force`.
+const SWEEP_FILES: &[&str] = &["sweep.csv", "sweep_retrodiction.csv", "sensitivity.csv"];
+
+/// What the progress display says of point `k` of `n`: `point 3/40`, with
+/// its block when it has one (`point 3/40 AB_2`).
+fn point_label(k: usize, n: usize, blocks: &[String]) -> String {
+    match blocks.get(k) {
+        Some(b) => format!("point {}/{n} {b}", k + 1),
+        None => format!("point {}/{n}", k + 1),
+    }
 }
 
 /// The progress of one point's job, reported as progress of the whole sweep.
@@ -302,6 +323,10 @@ impl Progress for Within<'_> {
 
     fn notice(&self, message: &str) {
         self.sweep.notice(message);
+    }
+
+    fn stage(&self, label: &str) {
+        self.sweep.stage(label);
     }
 }
 
@@ -374,7 +399,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<SweepReport, O
         held: (0..first.points.len()).collect(),
         ..first.clone()
     };
-    write_sweep_csv(out, &first.dimensions, &first.points)?;
+    let digest = tables::write(out, &merged)?;
     merged.write(out)?;
     Ok(SweepReport {
         out: out.to_path_buf(),
@@ -382,6 +407,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<SweepReport, O
         runs: first.runs,
         shard: None,
         kept: 0,
+        digest,
     })
 }
 
