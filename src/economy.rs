@@ -153,8 +153,24 @@ impl Key<'_> {
         1 + self.tariff.len() + self.cost.len() + self.n
     }
 
+    /// Word by word, one slice at a time (no early exit inside a slice, so
+    /// the comparison vectorises; a hit compares every word anyway).
     fn equals(&self, stored: &[u64]) -> bool {
-        self.words().zip(stored).all(|(a, &b)| a == b)
+        let same = |xs: &[f64], ws: &[u64]| {
+            xs.iter()
+                .zip(ws)
+                .fold(true, |eq, (x, &w)| eq & (x.to_bits() == w))
+        };
+        let nn = self.tariff.len();
+        let (tariff, rest) = stored[1..].split_at(nn);
+        let (cost, endowment) = rest.split_at(nn);
+        stored[0] == self.id
+            && same(self.tariff, tariff)
+            && same(self.cost, cost)
+            && match self.endowment {
+                Some(l) => same(l, endowment),
+                None => endowment.iter().all(|&w| w == 1f64.to_bits()),
+            }
     }
 
     fn store(&self, into: &mut [u64]) {
@@ -233,7 +249,12 @@ impl<'w> Economy<'w> {
 
     /// ĝ for every state under `policy`.
     pub fn gains(&mut self, policy: &Policy) -> Result<Welfare, TradeError> {
-        policy.shock_into(self.world, &mut self.tariff, &mut self.cost, &mut self.scratch);
+        policy.shock_into(
+            self.world,
+            &mut self.tariff,
+            &mut self.cost,
+            &mut self.scratch,
+        );
         self.update_hash();
         let n = self.world.n_states();
         // Growth relative to the data year, where the scenario gives GDP by year.
@@ -269,7 +290,9 @@ impl<'w> Economy<'w> {
         self.solves += 1;
         Ok(CACHE.with_borrow_mut(|c| {
             let e = c.insert(hash, &key, n);
-            let gains = c.values[e].unique_mut().expect("a fresh or unshared buffer");
+            let gains = c.values[e]
+                .unique_mut()
+                .expect("a fresh or unshared buffer");
             for (g, w) in gains.iter_mut().zip(&solution.welfare) {
                 *g = 100.0 * (w - 1.0);
             }
@@ -280,7 +303,12 @@ impl<'w> Economy<'w> {
     /// Trade-weighted mean tariff (percent) each importer applies under
     /// `policy`, weighted by baseline import shares.
     pub fn mean_tariffs(&mut self, policy: &Policy) -> Vec<f64> {
-        policy.shock_into(self.world, &mut self.tariff, &mut self.cost, &mut self.scratch);
+        policy.shock_into(
+            self.world,
+            &mut self.tariff,
+            &mut self.cost,
+            &mut self.scratch,
+        );
         (0..self.world.n_states())
             .map(|n| {
                 let shares = self.model.baseline.shares.row(n);

@@ -395,20 +395,28 @@ impl Solver {
             // Backtracking: halve the step until the residual falls.
             self.trial.copy_from_slice(&self.x);
             let mut t = 1.0;
-            loop {
+            let stalled = loop {
                 for i in 0..n {
                     self.x[i] = self.trial[i] + t * self.step[i];
                 }
                 let next = self.evaluate(base, shock, world);
                 if next < (1.0 - 1e-4 * t) * norm || t < 1e-6 {
+                    let stalled = next >= norm;
                     norm = next;
-                    break;
+                    break stalled;
                 }
                 t *= 0.5;
-            }
+            };
             if norm < best {
                 best = norm;
                 self.best.copy_from_slice(&self.x);
+            }
+            // The Newton direction no longer lowers the residual at all:
+            // rounding has taken over the step (near autarky), so go
+            // straight to the fall-back rather than spend the budget.
+            if stalled && norm > self.tolerance {
+                converged = false;
+                break;
             }
         }
         if !converged {
