@@ -429,10 +429,29 @@ impl Policy {
     /// same as [`Policy::tariff`] for every pair, with memberships looked up
     /// once per state).
     pub fn shock(&self, world: &World, tariff: &mut Matrix, cost: &mut Matrix) {
+        self.shock_into(world, tariff, cost, &mut ShockScratch::default());
+    }
+
+    /// [`Policy::shock`] with reusable workspace: once `scratch` has grown
+    /// to the world's size, building the matrices allocates nothing (the
+    /// forecast hot path builds them for every option evaluated).
+    pub fn shock_into(
+        &self,
+        world: &World,
+        tariff: &mut Matrix,
+        cost: &mut Matrix,
+        scratch: &mut ShockScratch,
+    ) {
         let n_states = world.n_states();
-        let unions: Vec<Option<usize>> = (0..n_states).map(|s| self.union_of(world, s)).collect();
+        let ShockScratch {
+            unions,
+            applied,
+            members,
+            open,
+        } = scratch;
+        unions.clear();
+        unions.extend((0..n_states).map(|s| self.union_of(world, s)));
         // Tariff equivalents of the measures each importer applies, by target.
-        let mut applied: Vec<(usize, f64)> = Vec::new();
         for n in 0..n_states {
             let rate = self.stance_rate(world, n, self.stance[n]);
             applied.clear();
@@ -457,9 +476,9 @@ impl Policy {
                 cost.set(n, i, 1.0);
             }
         }
-        self.apply_regimes(world, cost);
-        self.apply_unions(world, cost);
-        self.apply_initiatives(world, cost);
+        self.apply_regimes(world, cost, members);
+        self.apply_unions(world, cost, members);
+        self.apply_initiatives(world, cost, open);
         self.apply_sanctions(world, cost);
         for (i, c) in self.coerced.iter().enumerate() {
             let Some(c) = c else { continue };
@@ -531,7 +550,7 @@ impl Policy {
     /// times as much, both ways, `cut` the model's `depth_trade_cut` — deeper
     /// integration (common rules, a common currency) removes barriers that
     /// tariffs do not measure.
-    fn apply_unions(&self, world: &World, cost: &mut Matrix) {
+    fn apply_unions(&self, world: &World, cost: &mut Matrix, members: &mut Vec<usize>) {
         let cut = world.model.depth_trade_cut;
         if cut == 0.0 {
             return;
@@ -542,8 +561,9 @@ impl Policy {
                 continue;
             }
             let factor = 1.0 - cut * self.charter[u].depth();
-            let members: Vec<usize> = (0..n).filter(|&s| self.active(world, s, u)).collect();
-            for &a in &members {
+            members.clear();
+            members.extend((0..n).filter(|&s| self.active(world, s, u)));
+            for &a in members.iter() {
                 for &b in members.iter().filter(|&&b| b != a) {
                     cost.set(a, b, cost.get(a, b) * factor);
                 }
@@ -553,15 +573,16 @@ impl Policy {
 
     /// Trade regimes: trade between two active members costs the regime's
     /// `member_cost_factor` times as much, both ways (bound-tariff certainty).
-    fn apply_regimes(&self, world: &World, cost: &mut Matrix) {
+    fn apply_regimes(&self, world: &World, cost: &mut Matrix, members: &mut Vec<usize>) {
         let n = world.n_states();
         for (r, inst) in world.institutions.iter().enumerate() {
             let Some(rules) = inst.regime() else { continue };
             if rules.member_cost_factor == 1.0 || !inst.in_force(self.year) {
                 continue;
             }
-            let members: Vec<usize> = (0..n).filter(|&s| self.active(world, s, r)).collect();
-            for &a in &members {
+            members.clear();
+            members.extend((0..n).filter(|&s| self.active(world, s, r)));
+            for &a in members.iter() {
                 for &b in members.iter().filter(|&&b| b != a) {
                     cost.set(a, b, cost.get(a, b) * rules.member_cost_factor);
                 }
@@ -588,7 +609,7 @@ impl Policy {
     /// corridor partner trades at 1 − x·(1 − `cost_cut`) times the cost, x the
     /// participant's intensity (deep participation gets the whole cut), in
     /// both directions, once however many participants share the corridor.
-    fn apply_initiatives(&self, world: &World, cost: &mut Matrix) {
+    fn apply_initiatives(&self, world: &World, cost: &mut Matrix, open: &mut Vec<f64>) {
         let n = world.n_states();
         for (u, inst) in world.institutions.iter().enumerate() {
             let Some(rules) = inst.initiative() else {
@@ -599,15 +620,14 @@ impl Policy {
             }
             // The depth of participation on each side of a pair whose other
             // side is a corridor partner; the deeper one sets the cut.
-            let open: Vec<f64> = (0..n)
-                .map(|s| {
-                    if self.corridor_open(world, s, u) {
-                        self.intensity(s, u)
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
+            open.clear();
+            open.extend((0..n).map(|s| {
+                if self.corridor_open(world, s, u) {
+                    self.intensity(s, u)
+                } else {
+                    0.0
+                }
+            }));
             for a in 0..n {
                 for b in (0..n).filter(|&b| b != a) {
                     let x = (if rules.corridor.contains(&b) {
@@ -792,6 +812,15 @@ impl Policy {
                 .map_or(0, |r| r.measures.len()))
                 .any(|m| self.is_breached(world, s, u, m) && self.measure_in_force(world, u, m))
     }
+}
+
+/// Workspace of [`Policy::shock_into`], kept between calls.
+#[derive(Debug, Default)]
+pub struct ShockScratch {
+    unions: Vec<Option<usize>>,
+    applied: Vec<(usize, f64)>,
+    members: Vec<usize>,
+    open: Vec<f64>,
 }
 
 /// Position of measure `m` of institution `u` among all unions' measures.

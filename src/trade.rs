@@ -16,9 +16,21 @@
 //!
 //! Solved by Newton's method on log wages with a backtracking line search (the
 //! mirror-data deficits are large, so plain fixed-point updates converge slowly),
-//! one market-clearing equation replaced by the numeraire (Walras' law). The
-//! solver owns all its workspace: after construction, solving allocates nothing.
-//! Failure to converge is an error, never a number.
+//! one market-clearing equation replaced by the numeraire (Walras' law).
+//!
+//! Near autarky (every international cost ×50 or more, embargoes) market
+//! clearing `ŵ_i Y_i = Σ_n λ′_ni E′_n/(1+t′_ni)` is a difference of two nearly
+//! equal numbers, and so is its Jacobian: the Newton step is lost to rounding
+//! and the search stalls. When the first method fails, the solve falls back,
+//! from the best point it reached, to Newton on the same equations written as
+//! trade balances — exports minus imports plus the deficit,
+//! `Σ_{n≠i} λ′_ni E′_n (1−τ′_ni) − E′_i Σ_{k≠i} λ′_ik (1−τ′_ik) + D′_i = 0`,
+//! algebraically identical (Σ_k λ′_ik = 1) but made of small terms only, with
+//! a Jacobian free of cancellation. Problems the first method solves never
+//! reach the fall-back, so their solutions do not change in the last bit.
+//! The solver owns all its workspace: after construction, solving allocates
+//! nothing (except to describe a failure). Failure to converge is an error,
+//! never a number.
 
 use crate::matrix::Matrix;
 
@@ -27,10 +39,18 @@ use crate::matrix::Matrix;
 pub enum TradeError {
     #[error("cannot calibrate the trade model: {0}")]
     Calibration(String),
+    /// Neither Newton's method on market clearing nor its fall-back on
+    /// trade balances (from the best point the first reached) found wages
+    /// that clear every market to the solver's tolerance.
     #[error(
-        "the trade equilibrium did not converge after {iterations} iterations (largest excess demand {residual:.3e} of output); the shock may be too large for the deficits held fixed"
+        "the trade equilibrium did not converge after {iterations} iterations: the largest excess demand left is {residual:.3e} of output, in the market of region {region} (in scenario order, from 0); the shock: {shock}"
     )]
-    NonConvergence { iterations: usize, residual: f64 },
+    NonConvergence {
+        iterations: usize,
+        residual: f64,
+        region: usize,
+        shock: String,
+    },
     /// A counterfactual with no equilibrium (deficits that do not sum to
     /// zero, or spending driven below zero): an error rather than a number
     /// that does not clear every market.
@@ -245,6 +265,11 @@ pub struct Solver {
     c: Vec<f64>,
     /// Output at baseline prices this solve: L̂_k·Y_k.
     output: Vec<f64>,
+    /// Per region: Σ_{k≠i} λ′_ik (1−τ′_ik), its import share at producer
+    /// prices (the trade-balance form).
+    imports: Vec<f64>,
+    /// The log wages with the smallest residual the first method reached.
+    best: Vec<f64>,
     solution: Solution,
 }
 
@@ -275,6 +300,8 @@ impl Solver {
             v: vec![0.0; n],
             c: vec![0.0; n],
             output: vec![0.0; n],
+            imports: vec![0.0; n],
+            best: vec![0.0; n],
             solution: Solution {
                 wage: vec![1.0; n],
                 price: vec![1.0; n],
@@ -348,12 +375,13 @@ impl Solver {
         }
         let mut norm = self.evaluate(base, shock, world);
         let mut iterations = 0;
+        self.best.copy_from_slice(&self.x);
+        let mut best = norm;
+        let mut converged = true;
         while norm > self.tolerance {
             if iterations == self.max_iterations || !norm.is_finite() {
-                return Err(TradeError::NonConvergence {
-                    iterations,
-                    residual: norm,
-                });
+                converged = false;
+                break;
             }
             iterations += 1;
             self.fill_jacobian(base, world);
@@ -361,25 +389,38 @@ impl Solver {
                 *s = -r;
             }
             if !lu_solve(&mut self.jacobian, &mut self.step, n) {
-                return Err(TradeError::NonConvergence {
-                    iterations,
-                    residual: norm,
-                });
+                converged = false;
+                break;
             }
             // Backtracking: halve the step until the residual falls.
             self.trial.copy_from_slice(&self.x);
             let mut t = 1.0;
-            loop {
+            let stalled = loop {
                 for i in 0..n {
                     self.x[i] = self.trial[i] + t * self.step[i];
                 }
                 let next = self.evaluate(base, shock, world);
                 if next < (1.0 - 1e-4 * t) * norm || t < 1e-6 {
+                    let stalled = next >= norm;
                     norm = next;
-                    break;
+                    break stalled;
                 }
                 t *= 0.5;
+            };
+            if norm < best {
+                best = norm;
+                self.best.copy_from_slice(&self.x);
             }
+            // The Newton direction no longer lowers the residual at all:
+            // rounding has taken over the step (near autarky), so go
+            // straight to the fall-back rather than spend the budget.
+            if stalled && norm > self.tolerance {
+                converged = false;
+                break;
+            }
+        }
+        if !converged {
+            iterations = self.balance_newton(base, shock, world, iterations)?;
         }
         let s = &mut self.solution;
         // E′ = (ŵY + D′)/(1 − τ̄) solves the equations for any D′, but a
@@ -426,6 +467,183 @@ impl Solver {
             }
         }
         Ok(&self.solution)
+    }
+
+    /// The fall-back: damped Newton on the trade-balance form of market
+    /// clearing from the best point the first method reached, with the same
+    /// backtracking line search; stops when the step no longer lowers the
+    /// residual. Returns the iterations used by both methods (`done` by the
+    /// first), or the failure.
+    fn balance_newton(
+        &mut self,
+        base: &Baseline,
+        shock: &Shock<'_>,
+        world: f64,
+        done: usize,
+    ) -> Result<usize, TradeError> {
+        let n = self.n;
+        self.x.copy_from_slice(&self.best);
+        let mut norm = self.evaluate_balance(base, shock, world);
+        let mut iterations = 0;
+        self.best.copy_from_slice(&self.x);
+        let mut best = norm;
+        let fail = |solver: &mut Solver, iterations: usize, best: f64| {
+            // Report the best point, not the last trial.
+            solver.x.copy_from_slice(&solver.best);
+            solver.evaluate_balance(base, shock, world);
+            let region = (0..n)
+                .max_by(|&a, &b| {
+                    let (ra, rb) = (solver.residual[a].abs(), solver.residual[b].abs());
+                    ra.total_cmp(&rb)
+                })
+                .unwrap_or(0);
+            TradeError::NonConvergence {
+                iterations,
+                residual: best,
+                region,
+                shock: describe(base, shock),
+            }
+        };
+        while norm > self.tolerance {
+            if iterations == self.max_iterations || !norm.is_finite() {
+                let used = done + iterations;
+                return Err(fail(self, used, best));
+            }
+            iterations += 1;
+            self.fill_balance_jacobian(base, world);
+            for (s, r) in self.step.iter_mut().zip(&self.residual) {
+                *s = -r;
+            }
+            if !lu_solve(&mut self.jacobian, &mut self.step, n) {
+                let used = done + iterations;
+                return Err(fail(self, used, best));
+            }
+            self.trial.copy_from_slice(&self.x);
+            let mut t = 1.0;
+            loop {
+                for i in 0..n {
+                    self.x[i] = self.trial[i] + t * self.step[i];
+                }
+                // Near autarky the step moves wages far for a small residual,
+                // and the numeraire (linearised) is then off at second order:
+                // rescale onto it, which market clearing barely feels (it is
+                // homogeneous of degree one in wages when trade is balanced).
+                let total: f64 = (0..n).map(|k| self.x[k].exp() * self.output[k]).sum();
+                let shift = (world / total).ln();
+                if shift.is_finite() {
+                    self.x.iter_mut().for_each(|x| *x += shift);
+                }
+                let next = self.evaluate_balance(base, shock, world);
+                if next < (1.0 - 1e-4 * t) * norm {
+                    norm = next;
+                    break;
+                }
+                if t < 1e-6 {
+                    // No descent along the Newton direction: a point of no
+                    // equilibrium (e.g. deficits without trade to pay them).
+                    let used = done + iterations;
+                    return Err(fail(self, used, best));
+                }
+                t *= 0.5;
+            }
+            if norm < best {
+                best = norm;
+                self.best.copy_from_slice(&self.x);
+            }
+        }
+        Ok(done + iterations)
+    }
+
+    /// [`Solver::evaluate`], with rows 0..n−1 of the residual replaced by the
+    /// trade-balance form (exports − imports + D′, over output).
+    fn evaluate_balance(&mut self, base: &Baseline, shock: &Shock<'_>, world: f64) -> f64 {
+        let n = self.n;
+        let clearing = self.evaluate(base, shock, world);
+        if !clearing.is_finite() {
+            return f64::INFINITY;
+        }
+        let s = &self.solution;
+        for i in 0..n {
+            let (row, tau) = (s.shares.row(i), &self.tau[i * n..(i + 1) * n]);
+            self.imports[i] = (0..n)
+                .filter(|&k| k != i)
+                .map(|k| row[k] * (1.0 - tau[k]))
+                .sum();
+        }
+        let mut norm: f64 = 0.0;
+        for i in 0..n - 1 {
+            let exports: f64 = (0..n)
+                .filter(|&m| m != i)
+                .map(|m| s.shares.data[m * n + i] * (1.0 - self.tau[m * n + i]) * s.spending[m])
+                .sum();
+            let r = (exports - s.spending[i] * self.imports[i] + shock.deficit[i]) / self.output[i];
+            self.residual[i] = r;
+            norm = norm.max(r.abs());
+        }
+        norm = norm.max(self.residual[n - 1].abs());
+        if norm.is_nan() { f64::INFINITY } else { norm }
+    }
+
+    /// The Jacobian of the trade-balance residual at the last evaluated
+    /// point. With v_m,k = ε E′_m λ′_mk + dE′_m/dx_k and c_mi = (1 − τ_mi) λ′_mi
+    /// as in [`Solver::fill_jacobian`], exports of i add Σ_{m≠i} c_mi (v_m −
+    /// δ_ik ε E′_m); imports subtract a_i dE′_i/dx_k + ε E′_i λ′_ik (a_i −
+    /// [k ≠ i](1 − τ_ik)), a_i = Σ_{j≠i} c_ij — every term small when trade is.
+    fn fill_balance_jacobian(&mut self, base: &Baseline, world: f64) {
+        let n = self.n;
+        let eps = base.epsilon;
+        self.jacobian.iter_mut().for_each(|j| *j = 0.0);
+        let s = &self.solution;
+        let (v, c) = (&mut self.v, &mut self.c);
+        for m in 0..n {
+            let shares = &s.shares.data[m * n..(m + 1) * n];
+            let tau = &self.tau[m * n..(m + 1) * n];
+            let (e, b, tau_bar) = (s.spending[m], self.b[m], self.tau_bar[m]);
+            for k in 0..n {
+                let own = if k == m {
+                    self.wage[m] * self.output[m] / b
+                } else {
+                    0.0
+                };
+                let de = own - e / b * eps * shares[k] * (tau[k] - tau_bar);
+                v[k] = eps * e * shares[k] + de;
+                c[k] = (1.0 - tau[k]) * shares[k];
+            }
+            for (i, row) in self.jacobian.chunks_exact_mut(n).enumerate() {
+                if i == m || i == n - 1 {
+                    continue;
+                }
+                let ci = c[i];
+                for (j, &vk) in row.iter_mut().zip(v.iter()) {
+                    *j += ci * vk;
+                }
+                row[i] -= ci * eps * e;
+            }
+            // Imports of m: −a_m dE′_m/dx_k − ε E′_m λ′_mk (a_m − [k≠m](1−τ_mk)).
+            if m < n - 1 {
+                let a = self.imports[m];
+                let row = &mut self.jacobian[m * n..(m + 1) * n];
+                for k in 0..n {
+                    let own = if k == m {
+                        self.wage[m] * self.output[m] / b
+                    } else {
+                        0.0
+                    };
+                    let de = own - e / b * eps * shares[k] * (tau[k] - tau_bar);
+                    let open = if k == m { 0.0 } else { 1.0 - tau[k] };
+                    row[k] -= a * de + eps * e * shares[k] * (a - open);
+                }
+            }
+        }
+        for i in 0..n - 1 {
+            let scale = self.output[i];
+            for k in 0..n {
+                self.jacobian[i * n + k] /= scale;
+            }
+        }
+        for k in 0..n {
+            self.jacobian[(n - 1) * n + k] = self.wage[k] * self.output[k] / world;
+        }
     }
 
     /// Shares, spending and the residual vector at the current log wages. Row
@@ -519,6 +737,45 @@ impl Solver {
             self.jacobian[(n - 1) * n + k] = self.wage[k] * self.output[k] / world;
         }
     }
+}
+
+/// A shock in a few words, for a failure message: how many pairs' trade
+/// costs and tariffs it changes and by how much, and its deficits.
+fn describe(base: &Baseline, shock: &Shock<'_>) -> String {
+    let n = base.n;
+    let (mut costs, mut prohibitive, mut largest) = (0, 0, 1.0f64);
+    let (mut tariffs, mut widest) = (0, 0.0f64);
+    for m in 0..n {
+        for i in (0..n).filter(|&i| i != m) {
+            let d = shock.cost.get(m, i) / base.cost.get(m, i);
+            if d != 1.0 {
+                costs += 1;
+                if d.is_infinite() {
+                    prohibitive += 1;
+                } else if (d.ln()).abs() > largest.ln().abs() {
+                    largest = d;
+                }
+            }
+            let dt = shock.tariff.get(m, i) - base.tariff.get(m, i);
+            if dt != 0.0 {
+                tariffs += 1;
+                if dt.abs() > widest.abs() {
+                    widest = dt;
+                }
+            }
+        }
+    }
+    let deficits = shock.deficit.iter().fold(0.0f64, |a, d| a.max(d.abs()));
+    let endowment = if shock.endowment.is_some() {
+        ", with endowment growth"
+    } else {
+        ""
+    };
+    format!(
+        "trade costs changed on {costs} of {} pairs ({prohibitive} prohibitive, the largest finite change ×{largest:.3}), tariffs on {tariffs} (the largest change {:+.1} points), the largest deficit |D′| {deficits:.1} US$ million{endowment}",
+        n * (n - 1),
+        100.0 * widest
+    )
 }
 
 /// Solve `a x = b` in place (Gaussian elimination with partial pivoting); `b`

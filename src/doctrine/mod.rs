@@ -28,6 +28,7 @@ pub mod params;
 pub use params::{Family, ParamOverrides, Params, Weights};
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A theory of international politics, used as a state's decision rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -164,17 +165,57 @@ impl Default for Consequences<'_> {
     }
 }
 
+/// ĝ of every state (percent of baseline real spending), in state order,
+/// shared rather than copied: the equilibrium cache hands the same buffer to
+/// every forecast that asks for it. Writing through it (`g[s] -= cost`)
+/// copies first when the buffer is shared, so a cached solution never changes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Welfare(Arc<[f64]>);
+
+impl Welfare {
+    /// The buffer to write into, if no one else holds it.
+    pub fn unique_mut(&mut self) -> Option<&mut [f64]> {
+        Arc::get_mut(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for Welfare {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Welfare {
+    fn deref_mut(&mut self) -> &mut [f64] {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl From<Vec<f64>> for Welfare {
+    fn from(v: Vec<f64>) -> Self {
+        Welfare(v.into())
+    }
+}
+
+impl FromIterator<f64> for Welfare {
+    fn from_iter<I: IntoIterator<Item = f64>>(iter: I) -> Self {
+        Welfare(iter.into_iter().collect())
+    }
+}
+
 /// What a state expects from one option, before valuation (the owned form
 /// of [`Consequences`] for the trade family): the same whatever its
 /// doctrine. Gains are ĝ of every state, in state order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Forecast {
-    /// ĝ of every state this year.
-    pub now: Box<[f64]>,
+    /// ĝ of every state this year (shared with the equilibrium cache, not
+    /// copied).
+    pub now: Welfare,
     /// ĝ of every state per year in the continuation.
-    pub cont: Box<[f64]>,
+    pub cont: Welfare,
     /// From year `.0` (≥ 1) on, ĝ per year becomes `.1`.
-    pub later: Option<(u32, Box<[f64]>)>,
+    pub later: Option<(u32, Welfare)>,
     pub retaliation: Vec<Expected>,
     pub coercion: Vec<Expected>,
     /// Expected change in the decider's security share.
@@ -189,7 +230,7 @@ pub struct Forecast {
 
 impl Forecast {
     /// A forecast in which the continuation repeats this year.
-    pub fn stationary(now: Box<[f64]>) -> Self {
+    pub fn stationary(now: Welfare) -> Self {
         Forecast {
             cont: now.clone(),
             now,

@@ -302,7 +302,7 @@ fn bargain(
 
 /// Probability-weighted mixture of two forecasts of one decider.
 fn mixture(deal: &Forecast, status: &Forecast, p: f64) -> Forecast {
-    let mix = |x: &[f64], y: &[f64]| -> Box<[f64]> {
+    let mix = |x: &[f64], y: &[f64]| -> crate::economy::Welfare {
         x.iter()
             .zip(y)
             .map(|(x, y)| p * x + (1.0 - p) * y)

@@ -249,7 +249,7 @@ fn participation(
             during.set_intensity(s, u, x.min(now_x));
             let during = rs.gains(&during)?;
             let cost = legitimacy(rs, u, x);
-            let minus = |mut g: Box<[f64]>| {
+            let minus = |mut g: crate::economy::Welfare| {
                 g[s] -= cost;
                 g
             };

@@ -1,0 +1,124 @@
+//! The forecast hot path allocates nothing in steady state: building an
+//! option's tariffs and trade costs, looking its equilibrium up in the cache
+//! and handing out the gains, and solving a new equilibrium. Checked with a
+//! counting global allocator, one test in this file so no other test's
+//! allocations are counted.
+
+use statecraft::economy::Economy;
+use statecraft::game::tariff;
+use statecraft::matrix::Matrix;
+use statecraft::policy::{Policy, ShockScratch};
+use statecraft::trade::{Shock, Solver};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_in(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    f();
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
+
+#[test]
+fn the_forecast_hot_path_allocates_nothing_in_steady_state() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/kazakhstan_wto_eaeu.toml");
+    let world = statecraft::scenario::load(&path, &[]).unwrap().world;
+    let model = world
+        .trade
+        .as_ref()
+        .expect("the flagship has a trade model");
+    let kaz = world.state_index("KAZ").expect("KAZ");
+    // Kazakhstan's tariff decision in 2016 (a WTO and EAEU member): every
+    // option's policy, and the continuation where partners answer in kind.
+    let base = Policy::initial(&world, 2016);
+    let mut policies = vec![base.clone()];
+    for c in tariff::options(&world, &base, kaz) {
+        let mut next = base.clone();
+        tariff::apply(&world, &mut next, kaz, &c);
+        let mut answered = next.clone();
+        for j in (0..world.n_states()).filter(|&j| j != kaz) {
+            let rise = next.tariff(&world, kaz, j) - base.tariff(&world, kaz, j);
+            if rise > 1e-12 {
+                let r = answered.retaliation.get(j, kaz) + rise;
+                answered.retaliation.set(j, kaz, r);
+            }
+        }
+        policies.extend([next, answered]);
+    }
+    assert!(policies.len() >= 5, "the decision has options");
+
+    // Shock building with reused workspace.
+    let n = world.n_states();
+    let (mut t, mut c) = (Matrix::new(n, n, 0.0), Matrix::new(n, n, 1.0));
+    let mut scratch = ShockScratch::default();
+    policies[1].shock_into(&world, &mut t, &mut c, &mut scratch);
+    let shocks = allocations_in(|| {
+        for p in &policies {
+            p.shock_into(&world, &mut t, &mut c, &mut scratch);
+        }
+    });
+    assert_eq!(shocks, 0, "building tariffs and costs allocated");
+
+    // Equilibria looked up and handed out: the first pass solves and fills
+    // the cache, every later pass only finds.
+    let mut economy = Economy::new(&world, model);
+    let first: Vec<_> = policies.iter().map(|p| economy.gains(p).unwrap()).collect();
+    let solved = economy.solves;
+    assert!(solved > 1, "the options have distinct equilibria");
+    let mut held = Vec::with_capacity(policies.len());
+    let lookups = allocations_in(|| {
+        for _ in 0..3 {
+            held.clear();
+            for p in &policies {
+                held.push(economy.gains(p).unwrap());
+            }
+        }
+    });
+    assert_eq!(lookups, 0, "cached gains were copied or the key allocated");
+    assert_eq!(economy.solves, solved);
+    assert_eq!(held, first, "the cache changes speed, never numbers");
+
+    // Solving new equilibria: the solver owns its workspace.
+    let mut solver = Solver::new(n);
+    let deficit = &model.baseline.deficit;
+    let solve = |solver: &mut Solver, p: &Policy, t: &mut Matrix, c: &mut Matrix, s: &mut _| {
+        p.shock_into(&world, t, c, s);
+        let shock = Shock {
+            tariff: t,
+            cost: c,
+            deficit,
+            endowment: None,
+        };
+        solver.solve(&model.baseline, &shock, None).unwrap().welfare[kaz]
+    };
+    solve(&mut solver, &policies[0], &mut t, &mut c, &mut scratch);
+    let solves = allocations_in(|| {
+        for p in &policies {
+            solve(&mut solver, p, &mut t, &mut c, &mut scratch);
+        }
+    });
+    assert_eq!(solves, 0, "solving an equilibrium allocated");
+}
