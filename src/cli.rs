@@ -85,16 +85,16 @@ pub enum Command {
     /// Fit the scenario's [priors] to its [[target]]s under one profile by
     /// ABC-SMC; write the particles, the posterior and its predictions.
     #[command(after_help = "Examples:
-  statecraft calibrate scenarios/classic_cooperation.toml --profile neoliberal \\
-      --particles 100 --generations 4 --runs 2
   statecraft calibrate scenarios/kazakhstan_wto_eaeu.toml --profile scenario \\
-      --particles 40 --generations 3 --runs 2 --resume")]
+      --particles 40 --generations 3 --runs 2
+  statecraft calibrate scenarios/kazakhstan_wto_eaeu.toml --profile scenario \\
+      --particles 40 --generations 4 --runs 2 --resume")]
     Calibrate(CalibrateArgs),
     /// Which profile explains the targets best? ABC model choice with Monte
     /// Carlo error, a held-out pattern and a model-recovery study.
     #[command(after_help = "Examples:
-  statecraft choose scenarios/classic_cooperation.toml \\
-      --profiles neorealist,neoliberal --particles 60 --runs 2 --recovery 1
+  statecraft choose scenarios/kazakhstan_wto_eaeu.toml \\
+      --profiles neorealist,neoliberal --particles 40 --runs 2 --recovery 1
   statecraft choose scenarios/kazakhstan_wto_eaeu.toml \\
       --profiles neorealist,neoliberal,constructivist --fit-pattern P1")]
     Choose(ChooseArgs),
