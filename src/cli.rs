@@ -99,6 +99,22 @@ pub enum Command {
     #[command(after_help = "Example:
   statecraft report results/kazakhstan_wto_eaeu/compare-2015")]
     Report(ReportArgs),
+    /// Fit the scenario's [priors] to its [[target]]s under one profile by
+    /// ABC-SMC; write the particles, the posterior and its predictions.
+    #[command(after_help = "Examples:
+  statecraft calibrate scenarios/kazakhstan_wto_eaeu.toml --profile scenario \\
+      --particles 40 --generations 3 --runs 2
+  statecraft calibrate scenarios/kazakhstan_wto_eaeu.toml --profile scenario \\
+      --particles 40 --generations 4 --runs 2 --resume")]
+    Calibrate(CalibrateArgs),
+    /// Which profile explains the targets best? ABC model choice with Monte
+    /// Carlo error, a held-out pattern and a model-recovery study.
+    #[command(after_help = "Examples:
+  statecraft choose scenarios/kazakhstan_wto_eaeu.toml \\
+      --profiles neorealist,neoliberal --particles 40 --runs 2 --recovery 1
+  statecraft choose scenarios/kazakhstan_wto_eaeu.toml \\
+      --profiles neorealist,neoliberal,constructivist --fit-pattern P1")]
+    Choose(ChooseArgs),
 }
 
 impl Command {
@@ -113,8 +129,26 @@ impl Command {
             | Command::Merge(_)
             | Command::Trade(_)
             | Command::Explain(_)
-            | Command::Report(_) => None,
+            | Command::Report(_)
+            | Command::Calibrate(_)
+            | Command::Choose(_) => None,
         }
+    }
+
+    /// The ABC flags of `calibrate` and `choose`; `None` for the others.
+    pub fn abc(&self) -> Option<&AbcArgs> {
+        match self {
+            Command::Calibrate(a) => Some(&a.abc),
+            Command::Choose(a) => Some(&a.abc),
+            _ => None,
+        }
+    }
+
+    /// Worker threads asked for, if any.
+    pub fn threads(&self) -> Option<usize> {
+        self.job()
+            .and_then(|j| j.threads)
+            .or_else(|| self.abc().and_then(|a| a.threads))
     }
 }
 
@@ -352,4 +386,126 @@ pub struct ReportArgs {
     /// are about, else the first].
     #[arg(long, value_delimiter = ',')]
     pub state: Vec<String>,
+}
+
+/// `--particles`: a whole number from 1 to 1000000.
+fn particles(s: &str) -> Result<usize, String> {
+    within(s, 1, 1_000_000).map(|n| n as usize)
+}
+
+/// `--generations`: a whole number from 1 to 1000.
+fn generations(s: &str) -> Result<u32, String> {
+    within(s, 1, 1000).map(|n| n as u32)
+}
+
+/// `--runs` per particle: a whole number from 1 to 100000.
+fn particle_runs(s: &str) -> Result<u64, String> {
+    within(s, 1, 100_000)
+}
+
+/// A finite number in [low, high].
+fn number_in(s: &str, low: f64, high: f64) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && (low..=high).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "must be a number between {low} and {high}, got `{s}`"
+        )),
+    }
+}
+
+fn min_epsilon(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, f64::MAX)
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, 1.0)
+}
+
+fn epsilon_quantile(s: &str) -> Result<f64, String> {
+    match number_in(s, 0.0, 1.0) {
+        Ok(x) if x > 0.0 => Ok(x),
+        _ => Err(format!("must be a number in (0, 1], got `{s}`")),
+    }
+}
+
+/// Flags shared by `calibrate` and `choose`.
+#[derive(Args, Clone, Debug)]
+pub struct AbcArgs {
+    /// The scenario file (TOML); it needs [priors] or several profiles, and [[target]]s.
+    pub scenario: PathBuf,
+    /// Particles per generation.
+    #[arg(long, default_value = "200", value_parser = particles)]
+    pub particles: usize,
+    /// Generations in all, the one drawn from the priors included.
+    #[arg(long, default_value = "5", value_parser = generations)]
+    pub generations: u32,
+    /// Monte Carlo runs of each particle's parameters; targets are statistics over them.
+    #[arg(long, default_value = "5", value_parser = particle_runs)]
+    pub runs: u64,
+    /// Stop once a generation ran at an ε this small (in target scales).
+    #[arg(long, default_value = "0", value_parser = min_epsilon)]
+    pub min_epsilon: f64,
+    /// Stop when a generation's acceptance rate would fall below this.
+    #[arg(long, default_value = "0.01", value_parser = fraction)]
+    pub min_acceptance: f64,
+    /// Most particle simulations in all (each is --runs runs); never exceeded.
+    #[arg(long)]
+    pub budget: Option<u64>,
+    /// Each generation's ε is this quantile of the previous distances.
+    #[arg(long, default_value = "0.5", value_parser = epsilon_quantile)]
+    pub quantile: f64,
+    /// Master seed [default: the scenario's run.seed].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Results directory [default: results/<scenario>/<command>-<profile(s)>-<seed>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads, at most 1024 [default: all cores]; results do not depend on it.
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Override a scenario field by its dotted path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Continue an interrupted calibration in --out from its last finished generation.
+    #[arg(long, conflicts_with = "force")]
+    pub resume: bool,
+    /// Replace a calibration already in the output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub abc: AbcArgs,
+    /// Doctrine profile fitted.
+    #[arg(long, default_value = "scenario")]
+    pub profile: String,
+    /// Fit only the targets of this pattern (e.g. P1) [default: every target not held out].
+    #[arg(long)]
+    pub pattern: Option<String>,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct ChooseArgs {
+    #[command(flatten)]
+    pub abc: AbcArgs,
+    /// Profiles to choose between, comma-separated (at least two).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub profiles: Vec<String>,
+    /// Repeats of the choice with seeds seed, seed+1, ... (for its Monte Carlo error).
+    #[arg(long, default_value = "3", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub repeats: u32,
+    /// Model-recovery data sets simulated per profile (0: no recovery study).
+    #[arg(long, default_value = "2", value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub recovery: u32,
+    /// The pattern the held-out check fits [default: the first pattern with targets].
+    #[arg(long)]
+    pub fit_pattern: Option<String>,
+    /// Skip the held-out check.
+    #[arg(long, conflicts_with = "fit_pattern")]
+    pub no_held_out: bool,
 }

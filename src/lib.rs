@@ -29,7 +29,7 @@
 //! | 3 run state | `policy`, `economy`, `security`, `sovereignty`, `outcome`, `state` | one run's mutable state: policies in force and the tariffs they imply, welfare by equilibrium, the security share, the sovereignty cost of membership, the metric catalogue, the state variables, tallies and the decision point |
 //! | 4 games | `game` | the choices states make each year: forecasts, then a doctrine's valuation, then logit choice |
 //! | 5 schedule | `simulation`, `observation` | one run's yearly schedule, and what is recorded of it |
-//! | 6 jobs and outputs | `scenario`, `retrodiction`, `verdict`, `output`, `job`, `sweep`, `whatif`, `report`, `explain`, `page` | loading scenarios, running and persisting jobs, scoring facts and ranking profiles, printed summaries, reading results back: one state's story, the offline report page |
+//! | 6 jobs and outputs | `scenario`, `retrodiction`, `verdict`, `output`, `job`, `sweep`, `whatif`, `calibrate`, `report`, `explain`, `page` | loading scenarios, running and persisting jobs, scoring facts and ranking profiles, calibration and model choice of a scenario (ABC-SMC, kept on disk by generation), printed summaries, reading results back: one state's story, the offline report page |
 //! | 7 commands | `cli`, `command` | the flags, and one module per `statecraft` command: build the job, run it, return the text to print |
 //!
 //! Architecture invariants, each checked by a test where it can be: lower
@@ -41,6 +41,7 @@
 //! the global thread pool and never uses an unseeded random generator.
 
 pub mod abc;
+pub mod calibrate;
 pub mod cli;
 pub mod command;
 pub mod design;

@@ -34,14 +34,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<String, CommandError> {
     let job = cli.command.job();
+    let abc = cli.command.abc();
     rayon::ThreadPoolBuilder::new()
-        .num_threads(job.and_then(|j| j.threads).unwrap_or(0)) // 0: one per core
+        .num_threads(cli.command.threads().unwrap_or(0)) // 0: one per core
         .build_global()
         .map_err(|e| CommandError::Runtime(format!("cannot start worker threads: {e}")))?;
-    if job.is_some() {
+    if job.is_some() || abc.is_some() {
         catch_ctrl_c();
     }
-    let bar = Bar::new(job.is_some_and(|j| !j.quiet) && std::io::stderr().is_terminal());
+    let quiet = job.map(|j| j.quiet).or(abc.map(|a| a.quiet));
+    let bar = Bar::new(quiet == Some(false) && std::io::stderr().is_terminal());
     let context = Context {
         progress: &bar,
         cancel: &STOP,

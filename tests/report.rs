@@ -795,19 +795,19 @@ fn the_report_draws_sensitivity_and_posterior_files_when_present() {
     let calib = dir.path().join("calibration");
     std::fs::create_dir(&calib).unwrap();
     let mut posterior =
-        String::from("generation,model,particle,weight,distance,discount,salience\n");
+        String::from("generation,profile,particle,weight,distance,discount,salience\n");
     for k in 0..40 {
         let x = f64::from(k) / 40.0;
-        posterior += &format!("0,0,{k},0.0125,0.9,{x},{x}\n");
-        posterior += &format!("1,0,{k},0.0125,0.3,{},{}\n", 0.5 + x / 4.0, x);
-        posterior += &format!("1,1,{k},0.0125,0.4,{},\n", 0.2 + x / 2.0);
+        posterior += &format!("0,neoliberal,{k},0.0125,0.9,{x},{x}\n");
+        posterior += &format!("1,neoliberal,{k},0.0125,0.3,{},{}\n", 0.5 + x / 4.0, x);
+        posterior += &format!("1,neorealist,{k},0.0125,0.4,{},\n", 0.2 + x / 2.0);
     }
-    std::fs::write(calib.join("posterior.csv"), posterior).unwrap();
+    std::fs::write(calib.join("particles.csv"), posterior).unwrap();
     let printed = check_report(&calib, 1);
     assert!(printed.contains("posterior.svg"), "{printed}");
     let svg = std::fs::read_to_string(calib.join("report/posterior.svg")).unwrap();
     assert!(svg.contains("generation 1"), "the last generation");
-    assert!(svg.contains("discount (model 1)") && !svg.contains("salience (model 1)"));
+    assert!(svg.contains("discount (neorealist)") && !svg.contains("salience (neorealist)"));
 
     // A file without a column the page needs: exit 2, the file and column.
     std::fs::write(

@@ -16,7 +16,9 @@
 //! working directory, `<scenario>` the scenario's name and the leaf chosen by
 //! each command so that different jobs do not collide ([`default_out`]).
 
+pub mod calibrate;
 pub mod check;
+pub mod choose;
 pub mod compare;
 pub mod explain;
 pub mod merge;
@@ -136,6 +138,18 @@ impl From<JobError> for CommandError {
     }
 }
 
+impl From<crate::calibrate::CalibrateError> for CommandError {
+    fn from(e: crate::calibrate::CalibrateError) -> Self {
+        use crate::calibrate::CalibrateError as E;
+        match e {
+            E::Input(m) => CommandError::Input(m),
+            E::Runtime(m) => CommandError::Runtime(m),
+            E::Output(o) => o.into(),
+            E::Interrupted(m) => CommandError::Interrupted(m),
+        }
+    }
+}
+
 impl From<SweepError> for CommandError {
     fn from(e: SweepError) -> Self {
         match e {
@@ -175,6 +189,8 @@ pub fn execute(command: &Command, ctx: &Context) -> Result<String, CommandError>
         Command::Trade(args) => trade::execute(args, ctx),
         Command::Explain(args) => explain::execute(args, ctx),
         Command::Report(args) => report::execute(args, ctx),
+        Command::Calibrate(args) => calibrate::execute(args, ctx),
+        Command::Choose(args) => choose::execute(args, ctx),
     }
 }
 

@@ -8,7 +8,7 @@
 //! (`manifest.json`: run, compare, merge, a sweep's point), a sweep
 //! directory (`sweep.json` and `sweep.csv`) or a trade what-if (`trade.csv`).
 //! Files of analyses still to come — `sensitivity.csv` (sensitivity indices)
-//! and `posterior.csv` (a calibration's weighted particles) — are drawn when
+//! and `particles.csv` (a calibration's weighted particles) — are drawn when
 //! present in any results directory, or in a directory that holds only them.
 //! Large files are streamed; per-year quantiles use the bounded
 //! [`crate::stats::Accumulator`], so memory does not grow with the runs.
@@ -346,11 +346,11 @@ pub fn build(dir: &Path, states: &[String]) -> Result<Written, PageError> {
     } else if dir.join("trade.csv").is_file() {
         title = "trade what-if".to_string();
         trade_page(&mut page, dir)?;
-    } else if dir.join("sensitivity.csv").is_file() || dir.join("posterior.csv").is_file() {
+    } else if dir.join("sensitivity.csv").is_file() || dir.join("particles.csv").is_file() {
         title = "sensitivity and calibration".to_string();
     } else {
         return Err(PageError::Input(format!(
-            "{} is not a results directory: it has no manifest.json (run, compare, merge), sweep.json (sweep), trade.csv (trade), sensitivity.csv or posterior.csv",
+            "{} is not a results directory: it has no manifest.json (run, compare, merge), sweep.json (sweep), trade.csv (trade), sensitivity.csv or particles.csv",
             dir.display()
         )));
     }
@@ -1083,7 +1083,7 @@ fn trade_page(page: &mut Page, dir: &Path) -> Result<(), PageError> {
 }
 
 /// Files other analyses add: `sensitivity.csv` (sensitivity indices) and
-/// `posterior.csv` (a calibration's weighted particles), drawn when present.
+/// `particles.csv` (a calibration's weighted particles), drawn when present.
 fn extras(page: &mut Page, dir: &Path) -> Result<(), PageError> {
     let path = dir.join("sensitivity.csv");
     if let Some(t) = Table::read(&path)? {
@@ -1143,25 +1143,23 @@ fn extras(page: &mut Page, dir: &Path) -> Result<(), PageError> {
     posterior(page, dir)
 }
 
-/// Columns of `posterior.csv` that are not parameters.
+/// Columns of `particles.csv` that are not parameters.
 const POSTERIOR_FIXED: [&str; 6] = [
     "generation",
-    "model",
+    "profile",
     "particle",
     "attempt",
     "weight",
     "distance",
 ];
 
-/// `posterior.csv`, a calibration's weighted particles: the histogram of each
-/// parameter, weights normalised within each model, in the last generation.
-/// The calibration command that will write it does not exist yet, so its
-/// columns are read leniently: `weight` is required; `generation` (only the
-/// last is drawn) and `model` (a panel per model and parameter) are
-/// optional; `particle`, `attempt` and `distance` are ignored; every other
-/// column is a parameter, left empty in the rows of models without it.
+/// `particles.csv`, a calibration's weighted particles (results/README.md,
+/// "Calibration"): the histogram of each parameter in the last generation,
+/// weights normalised within each profile, a panel per profile and
+/// parameter; every column but the fixed ones is a parameter, empty in the
+/// rows of profiles without it.
 fn posterior(page: &mut Page, dir: &Path) -> Result<(), PageError> {
-    let path = dir.join("posterior.csv");
+    let path = dir.join("particles.csv");
     let Some(t) = Table::read(&path)? else {
         return Ok(());
     };
@@ -1180,7 +1178,7 @@ fn posterior(page: &mut Page, dir: &Path) -> Result<(), PageError> {
             _ => true,
         })
         .collect();
-    let model = |r: &Vec<String>| t.col("model").map_or(String::new(), |m| r[m].clone());
+    let model = |r: &Vec<String>| t.col("profile").map_or(String::new(), |m| r[m].clone());
     let mut models: Vec<String> = Vec::new();
     for r in &rows {
         if !models.contains(&model(r)) {
@@ -1221,7 +1219,7 @@ fn posterior(page: &mut Page, dir: &Path) -> Result<(), PageError> {
                 title: if m.is_empty() {
                     t.header[k].clone()
                 } else {
-                    format!("{} (model {m})", t.header[k])
+                    format!("{} ({m})", t.header[k])
                 },
                 bands: vec![(0, band)],
                 ..Panel::default()
@@ -1229,13 +1227,13 @@ fn posterior(page: &mut Page, dir: &Path) -> Result<(), PageError> {
         }
     }
     if panels.is_empty() {
-        page.note("posterior.csv has no parameter column with weighted values to draw".to_string());
+        page.note("particles.csv has no parameter column with weighted values to draw".to_string());
         return Ok(());
     }
     page.heading("Posterior");
     if panels.len() > MOST_PANELS {
         page.note(format!(
-            "the first {MOST_PANELS} of {} posterior panels are drawn; the rest are in posterior.csv",
+            "the first {MOST_PANELS} of {} posterior panels are drawn; the rest are in particles.csv",
             panels.len()
         ));
         panels.truncate(MOST_PANELS);
@@ -1253,7 +1251,7 @@ fn posterior(page: &mut Page, dir: &Path) -> Result<(), PageError> {
     page.figure(
         "posterior".into(),
         "Posterior distributions".into(),
-        &["posterior.csv"],
+        &["particles.csv"],
         svg,
     );
     Ok(())

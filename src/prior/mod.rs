@@ -360,6 +360,40 @@ impl Prior {
         x.clamp(lo, hi)
     }
 
+    /// The natural logarithm of the normalised density at `x` (of the
+    /// probability of `x` for a choice), −∞ outside the support: what ABC
+    /// weights need (docs/model.md §8).
+    pub fn ln_density(&self, x: f64) -> f64 {
+        if !self.contains(x) {
+            return f64::NEG_INFINITY;
+        }
+        match &self.0 {
+            Kind::Uniform { lo, hi } => -(hi - lo).ln(),
+            Kind::LogUniform { lo, hi } => -x.ln() - (hi / lo).ln().ln(),
+            Kind::Beta { a, b, lo, hi } => {
+                let z = (x - lo) / (hi - lo);
+                (a - 1.0) * z.ln() + (b - 1.0) * (1.0 - z).ln() + ln_gamma(a + b)
+                    - ln_gamma(*a)
+                    - ln_gamma(*b)
+                    - (hi - lo).ln()
+            }
+            Kind::Normal { mu, sigma, lo, hi } => {
+                let z = (x - mu) / sigma;
+                let mass = truncated_mass((lo - mu) / sigma, (hi - mu) / sigma);
+                -0.5 * z * z - sigma.ln() - 0.5 * (2.0 * PI).ln() - mass.ln()
+            }
+            Kind::Choice(v) => -(v.len() as f64).ln(),
+        }
+    }
+
+    /// The values of a choice (ascending); `None` for a continuous prior.
+    pub fn values(&self) -> Option<&[f64]> {
+        match &self.0 {
+            Kind::Choice(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// One draw from the prior, using `rng` (see the module header for the
     /// algorithms).
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {

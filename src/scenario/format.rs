@@ -42,6 +42,9 @@ pub struct ScenarioFile {
     pub profiles: IndexMap<String, ProfileSpec>,
     #[serde(default)]
     pub expect: Vec<FactSpec>,
+    /// `[[target]]`: calibration targets.
+    #[serde(default)]
+    pub target: Vec<TargetSpec>,
     pub sweep: Option<SweepSpec>,
     #[serde(default)]
     pub sanctions: Vec<SanctionSpec>,
@@ -668,6 +671,44 @@ pub struct FactSpec {
     pub detail: Option<String>,
     pub by: Option<i32>,
     pub occurs: Option<bool>,
+}
+
+/// What a `[[target]]` measures over a parameter set's runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatisticSpec {
+    Mean,
+    Share,
+    Quantile,
+    Fact,
+}
+
+/// One `[[target]]` entry; which fields apply depends on `statistic`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    pub id: String,
+    #[serde(default)]
+    pub description: String,
+    /// The pattern the target belongs to (e.g. "P1"), for held-out checks.
+    #[serde(default)]
+    pub pattern: String,
+    pub statistic: TargetStatisticSpec,
+    pub state: Option<String>,
+    pub metric: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub q: Option<f64>,
+    /// For `mean` and `quantile`: the value a run counts with where the
+    /// metric is undefined (else such runs are left out).
+    pub undefined: Option<f64>,
+    /// For `fact`: the id of an `[[expect]]` fact.
+    pub fact: Option<String>,
+    pub observed: f64,
+    pub scale: f64,
+    pub source: String,
+    #[serde(default)]
+    pub held_out: bool,
 }
 
 /// Whole numbers whose type errors state the field's own range. serde's say

@@ -435,7 +435,7 @@ const KEYED: [(&str, &str); 5] = [
 ];
 
 /// Top-level arrays of tables: their entries are addressed by index.
-const LISTED: [&str; 2] = ["sanctions", "expect"];
+const LISTED: [&str; 3] = ["sanctions", "expect", "target"];
 
 /// If `path` reaches into an entry the scenario does not declare: the entry's
 /// path and what to say about it, listing the entries there are.

@@ -7,6 +7,7 @@
 mod fact;
 mod game;
 mod institution;
+mod target;
 
 pub use fact::{EventFact, Fact, FactDef, FactRole};
 pub use game::{Action, MatrixGame, Payoffs, Player, Strategy};
@@ -14,6 +15,7 @@ pub use institution::{
     AccessionIssue, CetRule, Charter, DecisionRule, InitiativeRules, Institution, InstitutionKind,
     Measure, RegimeRules, Rules, UnionRules, step_rate,
 };
+pub use target::{Statistic, Target};
 
 use crate::design::SweepPlan;
 use crate::doctrine::{Doctrine, ParamOverrides, Params};
@@ -263,6 +265,8 @@ pub struct World {
     pub institutions: Vec<Institution>,
     pub games: Vec<MatrixGame>,
     pub facts: Vec<FactDef>,
+    /// Calibration targets (`[[target]]`).
+    pub targets: Vec<Target>,
     /// Scenario-defined doctrine mixes.
     pub profiles: Vec<Profile>,
     pub model: ModelSettings,

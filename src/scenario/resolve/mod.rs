@@ -26,6 +26,7 @@ mod proposals;
 mod relations;
 mod sanctions;
 mod states;
+mod targets;
 mod trade;
 mod trade_regime;
 
@@ -336,6 +337,7 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
         institutions,
         games,
         facts: Vec::new(),
+        targets: Vec::new(),
         profiles,
         model: ModelSettings {
             distant_proximity: dp,
@@ -414,6 +416,16 @@ pub(super) fn resolve(spec: &ScenarioFile, at: &Located<'_>, dir: &Path) -> Resu
             );
         }
         world.facts.push(fact);
+    }
+    for (k, t) in spec.target.iter().enumerate() {
+        let target = targets::resolve(&r, &path("target").index(k), t, &world, &catalogue)?;
+        if world.targets.iter().any(|g| g.id == target.id) {
+            return r.err(
+                &path("target").index(k).key("id"),
+                format!("the id `{}` is used by another target", target.id),
+            );
+        }
+        world.targets.push(target);
     }
     Ok(world)
 }
