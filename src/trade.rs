@@ -260,9 +260,11 @@ pub struct Solver {
     phi: Vec<f64>,
     b: Vec<f64>,
     tau_bar: Vec<f64>,
-    /// Rank-one factors of one importer's Jacobian contribution.
+    /// Rank-one factors of one importer's Jacobian contribution, and the
+    /// derivative of its spending ([`Solver::importer_terms`]).
     v: Vec<f64>,
     c: Vec<f64>,
+    de: Vec<f64>,
     /// Output at baseline prices this solve: L̂_k·Y_k.
     output: Vec<f64>,
     /// Per region: Σ_{k≠i} λ′_ik (1−τ′_ik), its import share at producer
@@ -299,6 +301,7 @@ impl Solver {
             tau_bar: vec![0.0; n],
             v: vec![0.0; n],
             c: vec![0.0; n],
+            de: vec![0.0; n],
             output: vec![0.0; n],
             imports: vec![0.0; n],
             best: vec![0.0; n],
@@ -584,6 +587,27 @@ impl Solver {
         if norm.is_nan() { f64::INFINITY } else { norm }
     }
 
+    /// Importer m's terms of either Jacobian, at the last evaluated point:
+    /// de_k = dE′_m/dx_k = δ_mk ŵ_m Y_m / B_m − (E′_m/B_m)·ε λ′_mk (τ_mk − τ̄_m),
+    /// v_k = ε E′_m λ′_mk + de_k and c_k = (1 − τ_mk) λ′_mk.
+    fn importer_terms(&mut self, m: usize, eps: f64) {
+        let n = self.n;
+        let shares = &self.solution.shares.data[m * n..(m + 1) * n];
+        let tau = &self.tau[m * n..(m + 1) * n];
+        let (e, b, tau_bar) = (self.solution.spending[m], self.b[m], self.tau_bar[m]);
+        for k in 0..n {
+            let own = if k == m {
+                self.wage[m] * self.output[m] / b
+            } else {
+                0.0
+            };
+            let de = own - e / b * eps * shares[k] * (tau[k] - tau_bar);
+            self.de[k] = de;
+            self.v[k] = eps * e * shares[k] + de;
+            self.c[k] = (1.0 - tau[k]) * shares[k];
+        }
+    }
+
     /// The Jacobian of the trade-balance residual at the last evaluated
     /// point. With v_m,k = ε E′_m λ′_mk + dE′_m/dx_k and c_mi = (1 − τ_mi) λ′_mi
     /// as in [`Solver::fill_jacobian`], exports of i add Σ_{m≠i} c_mi (v_m −
@@ -593,22 +617,10 @@ impl Solver {
         let n = self.n;
         let eps = base.epsilon;
         self.jacobian.iter_mut().for_each(|j| *j = 0.0);
-        let s = &self.solution;
-        let (v, c) = (&mut self.v, &mut self.c);
         for m in 0..n {
-            let shares = &s.shares.data[m * n..(m + 1) * n];
-            let tau = &self.tau[m * n..(m + 1) * n];
-            let (e, b, tau_bar) = (s.spending[m], self.b[m], self.tau_bar[m]);
-            for k in 0..n {
-                let own = if k == m {
-                    self.wage[m] * self.output[m] / b
-                } else {
-                    0.0
-                };
-                let de = own - e / b * eps * shares[k] * (tau[k] - tau_bar);
-                v[k] = eps * e * shares[k] + de;
-                c[k] = (1.0 - tau[k]) * shares[k];
-            }
+            self.importer_terms(m, eps);
+            let (v, c) = (&self.v, &self.c);
+            let e = self.solution.spending[m];
             for (i, row) in self.jacobian.chunks_exact_mut(n).enumerate() {
                 if i == m || i == n - 1 {
                     continue;
@@ -622,16 +634,12 @@ impl Solver {
             // Imports of m: −a_m dE′_m/dx_k − ε E′_m λ′_mk (a_m − [k≠m](1−τ_mk)).
             if m < n - 1 {
                 let a = self.imports[m];
+                let shares = &self.solution.shares.data[m * n..(m + 1) * n];
+                let tau = &self.tau[m * n..(m + 1) * n];
                 let row = &mut self.jacobian[m * n..(m + 1) * n];
                 for k in 0..n {
-                    let own = if k == m {
-                        self.wage[m] * self.output[m] / b
-                    } else {
-                        0.0
-                    };
-                    let de = own - e / b * eps * shares[k] * (tau[k] - tau_bar);
                     let open = if k == m { 0.0 } else { 1.0 - tau[k] };
-                    row[k] -= a * de + eps * e * shares[k] * (a - open);
+                    row[k] -= a * self.de[k] + eps * e * shares[k] * (a - open);
                 }
             }
         }
@@ -700,22 +708,10 @@ impl Solver {
         let n = self.n;
         let eps = base.epsilon;
         self.jacobian.iter_mut().for_each(|j| *j = 0.0);
-        let s = &self.solution;
-        let (v, c) = (&mut self.v, &mut self.c);
         for m in 0..n {
-            let shares = &s.shares.data[m * n..(m + 1) * n];
-            let tau = &self.tau[m * n..(m + 1) * n];
-            let (e, b, tau_bar) = (s.spending[m], self.b[m], self.tau_bar[m]);
-            for k in 0..n {
-                let own = if k == m {
-                    self.wage[m] * self.output[m] / b
-                } else {
-                    0.0
-                };
-                let de = own - e / b * eps * shares[k] * (tau[k] - tau_bar);
-                v[k] = eps * e * shares[k] + de;
-                c[k] = (1.0 - tau[k]) * shares[k];
-            }
+            self.importer_terms(m, eps);
+            let (v, c) = (&self.v, &self.c);
+            let e = self.solution.spending[m];
             // Row i gains c_i·v (a rank-one update, contiguous in k), and its
             // diagonal loses c_i·ε·E′_m.
             for (i, row) in self.jacobian.chunks_exact_mut(n).enumerate() {

@@ -61,17 +61,13 @@ pub(super) fn resolve(
         ("by", f.by.is_some()),
         ("occurs", f.occurs.is_some()),
     ];
-    for (field, is_set) in present {
-        if is_set && !allowed.contains(&field) {
-            return r.err(
-                &at.key(field),
-                format!(
-                    "a fact of kind `{kind_name}` takes only: {}",
-                    allowed.join(", ")
-                ),
-            );
-        }
-    }
+    r.only_keys(
+        at,
+        &present,
+        allowed,
+        &format!("a fact of kind `{kind_name}`"),
+        "",
+    )?;
     let need = |field: &str, v: Option<&String>| -> Result<String> {
         v.cloned().map_or_else(
             || {

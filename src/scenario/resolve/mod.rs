@@ -118,6 +118,27 @@ impl Resolver<'_, '_> {
     }
 
     /// `at.name` must not be blank.
+    /// Refuse the first key of `present` (name, whether it is set) that is set
+    /// but not in `allowed`: a table whose kind decides which keys it takes
+    /// (a fact's `fact`, a target's `statistic`). `what` names the kind, as in
+    /// "a fact of kind `event`".
+    fn only_keys(
+        &self,
+        at: &FieldPath,
+        present: &[(&str, bool)],
+        allowed: &[&str],
+        what: &str,
+        besides: &str,
+    ) -> Result<()> {
+        match present.iter().find(|(k, set)| *set && !allowed.contains(k)) {
+            Some((field, _)) => self.err(
+                &at.key(field),
+                format!("{what} takes only: {}{besides}", allowed.join(", ")),
+            ),
+            None => Ok(()),
+        }
+    }
+
     fn require_name(&self, at: &FieldPath, name: &str) -> Result<()> {
         self.require(
             !name.trim().is_empty(),

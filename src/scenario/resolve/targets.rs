@@ -41,17 +41,13 @@ pub(super) fn resolve(
         ("undefined", t.undefined.is_some()),
         ("fact", t.fact.is_some()),
     ];
-    for (field, is_set) in present {
-        if is_set && !allowed.contains(&field) {
-            return r.err(
-                &at.key(field),
-                format!(
-                    "a target with statistic `{kind}` takes only: {} (besides id, description, pattern, observed, scale, source, held_out)",
-                    allowed.join(", ")
-                ),
-            );
-        }
-    }
+    r.only_keys(
+        at,
+        &present,
+        allowed,
+        &format!("a target with statistic `{kind}`"),
+        " (besides id, description, pattern, observed, scale, source, held_out)",
+    )?;
     r.require(
         !t.id.trim().is_empty(),
         &at.key("id"),
