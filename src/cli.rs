@@ -105,7 +105,9 @@ pub enum Command {
   statecraft calibrate scenarios/kazakhstan_wto_eaeu.toml --profile scenario \\
       --particles 40 --generations 3 --runs 2
   statecraft calibrate scenarios/kazakhstan_wto_eaeu.toml --profile scenario \\
-      --particles 40 --generations 4 --runs 2 --resume")]
+      --particles 40 --generations 4 --runs 2 --resume
+  statecraft calibrate scenarios/kazakhstan_wto_eaeu.toml --profile scenario \\
+      --particles 40 --generations 5 --runs 2 --shard 0/4")]
     Calibrate(CalibrateArgs),
     /// Which profile explains the targets best? ABC model choice with Monte
     /// Carlo error, a held-out pattern and a model-recovery study.
@@ -487,6 +489,10 @@ pub struct CalibrateArgs {
     /// Fit only the targets of this pattern (e.g. P1) [default: every target not held out].
     #[arg(long)]
     pub pattern: Option<String>,
+    /// Simulate only shard K of N of the next generation's attempts into --out (several
+    /// shards may share it); then `calibrate --resume` on --out finishes the generation.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["force", "resume"])]
+    pub shard: Option<Shard>,
 }
 
 #[derive(Args, Clone, Debug)]

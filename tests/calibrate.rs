@@ -230,6 +230,11 @@ fn files(dir: &Path) -> Vec<(String, String)> {
 }
 
 fn calibrate(path: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    calibrate_to(path, out, 6, extra)
+}
+
+/// `calibrate` with `generations` in all.
+fn calibrate_to(path: &Path, out: &Path, generations: u32, extra: &[&str]) -> std::process::Output {
     statecraft()
         .args([
             "calibrate",
@@ -237,7 +242,8 @@ fn calibrate(path: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
             "--profile",
             "neoliberal",
         ])
-        .args(["--particles", "60", "--generations", "6", "--runs", "3"])
+        .args(["--particles", "60", "--runs", "3"])
+        .args(["--generations", &generations.to_string()])
         .args(["--out", out.to_str().unwrap(), "-q"])
         .args(extra)
         .output()
@@ -400,4 +406,109 @@ fn bad_targets_exit_2_with_file_line_column_and_field() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("declares no [priors]"));
+}
+
+#[test]
+fn a_calibration_sharded_across_processes_equals_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = noisy(dir.path());
+    let whole = dir.path().join("whole");
+    assert!(calibrate(&path, &whole, &[]).status.success());
+    let sharded = dir.path().join("sharded");
+    let bin = assert_cmd::cargo::cargo_bin("statecraft");
+    for t in 1..=6u32 {
+        // Three shards at once in one directory, then two in another
+        // generation: how the attempts are shared out never matters.
+        let count = if t % 2 == 0 { 2 } else { 3 };
+        let children: Vec<_> = (0..count)
+            .map(|k| {
+                std::process::Command::new(&bin)
+                    .args(["calibrate", path.to_str().unwrap()])
+                    .args(["--profile", "neoliberal"])
+                    .args(["--particles", "60", "--generations", "6", "--runs", "3"])
+                    .args(["--out", sharded.to_str().unwrap(), "-q"])
+                    .args(["--shard", &format!("{k}/{count}")])
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut c in children {
+            assert!(c.wait().unwrap().success());
+        }
+        let shards = sharded
+            .join(".abc")
+            .join("shards")
+            .join(format!("generation-{:04}", t - 1));
+        if t == 1 {
+            // A shard run again continues from its file: here, done already.
+            let file = shards.join("shard-0-of-3").join("attempts.json");
+            let before = std::fs::read(&file).unwrap();
+            assert!(
+                calibrate(&path, &sharded, &["--shard", "0/3"])
+                    .status
+                    .success()
+            );
+            assert_eq!(before, std::fs::read(&file).unwrap());
+        }
+        if t == 3 {
+            // A damaged shard file is ignored, with a notice: its attempts
+            // are simulated by the step that joins the shards.
+            std::fs::write(
+                shards.join("shard-1-of-3").join("attempts.json"),
+                "{\"run\"",
+            )
+            .unwrap();
+        }
+        let joined = calibrate_to(&path, &sharded, t, &["--resume"]);
+        assert!(joined.status.success(), "{joined:?}");
+        let stderr = String::from_utf8_lossy(&joined.stderr);
+        assert_eq!(t == 3, stderr.contains("ignoring"), "{stderr}");
+        assert!(
+            !shards.exists(),
+            "a finished generation's shard files are removed"
+        );
+    }
+    assert_eq!(files(&whole), files(&sharded));
+    // A shard of a run that needs nothing more says so and changes nothing.
+    let again = calibrate(&path, &sharded, &["--shard", "0/2"]);
+    assert!(again.status.success());
+    assert_eq!(files(&whole), files(&sharded));
+    // Sharding another calibration's directory is refused.
+    let other = calibrate(&path, &sharded, &["--shard", "0/2", "--seed", "9"]);
+    assert_eq!(other.status.code(), Some(2));
+}
+
+#[test]
+fn an_attempt_a_shard_did_not_propose_from_the_population_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = noisy(dir.path());
+    let out = dir.path().join("out");
+    assert!(calibrate_to(&path, &out, 1, &[]).status.success());
+    assert!(calibrate(&path, &out, &["--shard", "0/1"]).status.success());
+    let file = out
+        .join(".abc/shards/generation-0001/shard-0-of-1")
+        .join("attempts.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    // Move one proposal and record a matching checksum: only the check
+    // against the plan can catch it.
+    json["attempts"][0]["params"][0] = serde_json::json!(0.123);
+    let body = serde_json::to_vec(&json["attempts"]).unwrap();
+    json["sha256"] = serde_json::json!(sha256(&body));
+    std::fs::write(&file, serde_json::to_vec(&json).unwrap()).unwrap();
+    let joined = calibrate_to(&path, &out, 2, &["--resume"]);
+    assert_eq!(joined.status.code(), Some(1), "{joined:?}");
+    let stderr = String::from_utf8_lossy(&joined.stderr);
+    assert!(
+        stderr.contains("was not proposed from this population"),
+        "{stderr}"
+    );
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -67,6 +67,11 @@ impl Plan {
         self.epsilon
     }
 
+    /// Whether an attempt at `distance` is accepted.
+    pub fn accepts(&self, distance: f64) -> bool {
+        self.epsilon.is_none_or(|e| distance <= e)
+    }
+
     /// Simulations after which the generation is abandoned unfinished.
     pub fn max_simulations(&self) -> u64 {
         self.limit.0

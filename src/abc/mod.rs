@@ -68,10 +68,12 @@
 //! from a saved [`State`] equals the uninterrupted one.
 //!
 //! **Sharding.** A generation is a [`Plan`] (built from the previous
-//! population), attempts evaluated by index range ([`Abc::evaluate`]) —
-//! anywhere, in any grouping — then gathered in order by a [`Collector`] and
-//! weighed by [`Abc::finish`]. [`Abc::step`] does exactly that on this
-//! machine.
+//! population), attempts evaluated by index ([`Abc::evaluate`],
+//! [`Abc::evaluate_at`]) — anywhere, in any grouping — then gathered in order
+//! by a [`Collector`] and weighed by [`Abc::finish`]. [`Abc::step`] does
+//! exactly that on this machine; [`Abc::shard_batch`] hands shard K of N the
+//! attempts K, K + N, … and [`Abc::step_with`] takes the shards' attempts,
+//! checked against the plan, and simulates only what they left out.
 
 mod config;
 mod error;
@@ -93,6 +95,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// What a step did: a new generation, or the reason there is none.
@@ -178,6 +181,25 @@ impl Abc {
         E: Send,
         F: Fn(usize, &[f64], &mut ChaCha8Rng) -> Result<f64, E> + Sync,
     {
+        self.step_with(state, simulate, &BTreeMap::new())
+    }
+
+    /// [`step`](Self::step), taking the attempts in `known` (evaluated
+    /// elsewhere, by shards) instead of simulating them again. Each is checked
+    /// against the proposal the plan makes at its index ([`check_attempt`]
+    /// (Self::check_attempt)), so an attempt of another population is an
+    /// error, never a silent change of the result; the attempts still needed
+    /// are simulated here.
+    pub fn step_with<E, F>(
+        &self,
+        state: Option<&State>,
+        simulate: F,
+        known: &BTreeMap<u64, Attempt>,
+    ) -> Result<Step, AbcError<E>>
+    where
+        E: Send,
+        F: Fn(usize, &[f64], &mut ChaCha8Rng) -> Result<f64, E> + Sync,
+    {
         if let Some(stop) = self.stop(state) {
             return Ok(Step::Stopped(stop));
         }
@@ -190,13 +212,88 @@ impl Abc {
                 Progress::Stopped(stop) => return Ok(Step::Stopped(stop)),
             }
             let start = collector.next();
-            let size = self.batch_size(&collector, state);
-            collector.add(self.evaluate(&plan, start..start + size, &simulate))?;
+            // Known attempts from `start` on are taken without simulating.
+            let run = known
+                .range(start..)
+                .zip(start..)
+                .take_while(|((i, _), j)| **i == *j);
+            let mut taken = Vec::new();
+            for ((_, a), _) in run {
+                self.check_attempt(&plan, a).map_err(AbcError::widen)?;
+                taken.push(Ok(a.clone()));
+            }
+            if taken.is_empty() {
+                let size = self.batch_size(&collector, state);
+                collector.add(self.evaluate(&plan, start..start + size, &simulate))?;
+            } else {
+                collector.add(taken)?;
+            }
         }
         let next = self
             .finish(&plan, state, collector)
             .map_err(AbcError::widen)?;
         Ok(Step::Next(next))
+    }
+
+    /// The attempts shard `shard` of `count` evaluates next in the generation
+    /// of `plan`, having evaluated `done` (its attempts so far, in order):
+    /// attempts K, K + N, K + 2N, … until it has accepted ⌈N_particles / N⌉
+    /// or reached the generation's limit; `None` when it is done. Together
+    /// the shards then cover nearly every attempt the generation needs, and
+    /// [`step_with`](Self::step_with) simulates the few still missing; the
+    /// batches change only the work, never the result.
+    pub fn shard_batch(
+        &self,
+        plan: &Plan,
+        state: Option<&State>,
+        shard: u64,
+        count: u64,
+        done: &[Attempt],
+    ) -> Option<Vec<u64>> {
+        let target = plan.particles.div_ceil(count as usize);
+        let accepted = done.iter().filter(|a| plan.accepts(a.distance)).count();
+        let next = done.last().map_or(shard, |a| a.index + count);
+        if accepted >= target || next >= plan.limit.0 {
+            return None;
+        }
+        let rate = if done.is_empty() {
+            state.map_or(1.0, |s| s.last().acceptance_rate * self.config.quantile)
+        } else {
+            (accepted as f64).max(0.5) / done.len() as f64
+        };
+        let floor = 4 * rayon::current_num_threads() as u64;
+        let size = (((target - accepted) as f64 / rate).ceil() as u64).clamp(floor, 1 << 16);
+        let last = plan
+            .limit
+            .0
+            .min(next.saturating_add(size.saturating_mul(count)));
+        Some((next..last).step_by(count as usize).collect())
+    }
+
+    /// Check that `attempt` is the one the plan proposes at its index, with a
+    /// valid distance: an attempt evaluated elsewhere (a shard) is trusted for
+    /// its distance only once its proposal is shown to be this plan's.
+    pub fn check_attempt(&self, plan: &Plan, attempt: &Attempt) -> Result<(), AbcError> {
+        let (model, params) = self.propose(plan, attempt.index)?;
+        let same = model == attempt.model
+            && params.len() == attempt.params.len()
+            && params
+                .iter()
+                .zip(&attempt.params)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+        if !same {
+            return Err(AbcError::State(format!(
+                "attempt {} of generation {} was not proposed from this population (it holds model {} at {:?}, the plan proposes model {model} at {params:?})",
+                attempt.index, plan.generation, attempt.model, attempt.params
+            )));
+        }
+        if !(attempt.distance.is_finite() && attempt.distance >= 0.0) {
+            return Err(AbcError::State(format!(
+                "attempt {} of generation {} has the distance {}",
+                attempt.index, plan.generation, attempt.distance
+            )));
+        }
+        Ok(())
     }
 
     /// The stopping rule that holds before the generation after `state`.
@@ -306,11 +403,25 @@ impl Abc {
             .collect()
     }
 
-    /// Attempt `index` of `plan`: propose, simulate, measure.
-    fn attempt<E, F>(&self, plan: &Plan, index: u64, simulate: &F) -> Result<Attempt, AbcError<E>>
+    /// [`evaluate`](Self::evaluate) at the attempts `indices` (a shard's).
+    pub fn evaluate_at<E, F>(
+        &self,
+        plan: &Plan,
+        indices: &[u64],
+        simulate: &F,
+    ) -> Vec<Result<Attempt, AbcError<E>>>
     where
-        F: Fn(usize, &[f64], &mut ChaCha8Rng) -> Result<f64, E> + ?Sized,
+        E: Send,
+        F: Fn(usize, &[f64], &mut ChaCha8Rng) -> Result<f64, E> + Sync + ?Sized,
     {
+        indices
+            .par_iter()
+            .map(|&i| self.attempt(plan, i, simulate))
+            .collect()
+    }
+
+    /// The proposal (model, parameters) of attempt `index` of `plan`.
+    pub fn propose(&self, plan: &Plan, index: u64) -> Result<(usize, Vec<f64>), AbcError> {
         let generation = plan.generation;
         if index >= MAX_ATTEMPTS {
             return Err(AbcError::State(format!(
@@ -319,22 +430,31 @@ impl Abc {
             )));
         }
         let mut rng = run_rng(self.config.seed, attempt_stream(generation, index, false));
-        let (model, params) = match &plan.proposal {
+        match &plan.proposal {
             None => {
                 let model = self.draw_model(rng.random());
                 let params = self.models[model]
                     .iter()
                     .map(|p| p.sample(&mut rng))
                     .collect();
-                (model, params)
+                Ok((model, params))
             }
             Some(proposal) => (0..MAX_TRIES)
                 .find_map(|_| proposal.propose(self, &mut rng))
                 .ok_or(AbcError::Support {
                     generation,
                     attempt: index,
-                })?,
-        };
+                }),
+        }
+    }
+
+    /// Attempt `index` of `plan`: propose, simulate, measure.
+    fn attempt<E, F>(&self, plan: &Plan, index: u64, simulate: &F) -> Result<Attempt, AbcError<E>>
+    where
+        F: Fn(usize, &[f64], &mut ChaCha8Rng) -> Result<f64, E> + ?Sized,
+    {
+        let generation = plan.generation;
+        let (model, params) = self.propose(plan, index).map_err(AbcError::widen)?;
         let mut sim_rng = self.simulation_rng(generation, index);
         let distance = match simulate(model, &params, &mut sim_rng) {
             Ok(d) => d,

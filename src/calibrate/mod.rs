@@ -34,6 +34,7 @@
 //! runs is averaged over the particles with their weights.
 
 pub mod choose;
+pub mod shard;
 mod write;
 
 pub use write::{
@@ -476,6 +477,14 @@ pub struct Identity {
     pub quantile: f64,
 }
 
+impl Identity {
+    /// Its record, as written to `identity.json`; shards name the run by its
+    /// SHA-256.
+    fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).expect("an identity serialises")
+    }
+}
+
 /// Where a run keeps its generations.
 pub const ABC_DIR: &str = ".abc";
 
@@ -494,6 +503,8 @@ pub struct Fitted {
 pub struct Mode {
     pub resume: bool,
     pub force: bool,
+    /// No notice of each generation (notices of damage are always given).
+    pub quiet: bool,
 }
 
 /// Run (or resume) the ABC-SMC fit of `problem` under `settings` in `dir`,
@@ -513,46 +524,10 @@ pub fn fit(
     let _lock = DirLock::acquire(dir)?;
     let store = dir.join(ABC_DIR);
     let identity = problem.identity(settings);
-    let mut generations = Vec::new();
     let exists = store.join("identity.json").exists();
-    if exists && mode.resume {
-        let text = std::fs::read(store.join("identity.json"))
-            .map_err(|e| OutputError::read(&store.join("identity.json"), e))?;
-        let recorded: Identity = serde_json::from_slice(&text).map_err(|e| {
-            CalibrateError::Input(format!(
-                "cannot resume {}: its record of the run is unreadable ({e}); pass --force to start again",
-                dir.display()
-            ))
-        })?;
-        if recorded != identity {
-            return Err(CalibrateError::Input(format!(
-                "cannot resume {}: it holds another calibration ({}); pass --force to start again",
-                dir.display(),
-                difference(&recorded, &identity)
-            )));
-        }
-        for t in 0.. {
-            let path = store.join(generation_file(t));
-            if !path.exists() {
-                break;
-            }
-            let text = std::fs::read(&path).map_err(|e| OutputError::read(&path, e))?;
-            let state: State = serde_json::from_slice(&text).map_err(|e| {
-                CalibrateError::Input(format!(
-                    "cannot resume {}: {} is damaged ({e}); pass --force to start again",
-                    dir.display(),
-                    path.display()
-                ))
-            })?;
-            if state.history.len() != t as usize + 1 {
-                return Err(CalibrateError::Input(format!(
-                    "cannot resume {}: {} does not hold generation {t}",
-                    dir.display(),
-                    path.display()
-                )));
-            }
-            generations.push(state);
-        }
+    let mut generations = if exists && mode.resume {
+        check_identity(&store, &identity, dir)?;
+        load_generations(&store, dir)?
     } else {
         let holds = exists || write::FILES.iter().any(|f| dir.join(f).exists());
         if holds && !mode.force {
@@ -570,10 +545,9 @@ pub fn fit(
                 std::fs::remove_file(&p).map_err(|e| OutputError::io(&p, e))?;
             }
         }
-        std::fs::create_dir_all(&store).map_err(|e| OutputError::io(&store, e))?;
-        let json = serde_json::to_vec_pretty(&identity).expect("an identity serialises");
-        output::write_atomic(&store, "identity.json", &json)?;
-    }
+        write_identity(&store, &identity)?;
+        Vec::new()
+    };
     let before = generations.len();
     progress.start(u64::from(settings.generations), before as u64);
     let simulate = |m: usize, p: &[f64], rng: &mut ChaCha8Rng| problem.simulate(m, p, rng);
@@ -586,24 +560,28 @@ pub fn fit(
                 dir.display()
             )));
         }
+        let known = shard::attempts(&store, &identity, generations.len() as u32, progress)?;
         match abc
-            .step(generations.last(), simulate)
+            .step_with(generations.last(), simulate, &known)
             .map_err(engine_error)?
         {
             Step::Next(state) => {
                 let t = state.generation();
                 let json = serde_json::to_vec(&state).expect("a state serialises");
                 output::write_atomic(&store, &generation_file(t), &json)?;
+                shard::remove(&store, t)?;
                 generations.push(state);
                 progress.set(generations.len() as u64);
                 let g = generations.last().expect("just pushed").last();
-                progress.notice(&format!(
-                    "generation {t}: ε {}, {} simulations, acceptance {:.3}, ESS {:.1}",
-                    g.epsilon.map_or("∞".to_string(), |e| format!("{e:.4}")),
-                    g.simulations,
-                    g.acceptance_rate,
-                    g.ess
-                ));
+                if !mode.quiet {
+                    progress.notice(&format!(
+                        "generation {t}: ε {}, {} simulations, acceptance {:.3}, ESS {:.1}",
+                        g.epsilon.map_or("∞".to_string(), |e| format!("{e:.4}")),
+                        g.simulations,
+                        g.acceptance_rate,
+                        g.ess
+                    ));
+                }
             }
             Step::Stopped(stop) => {
                 if generations.is_empty() {
@@ -626,6 +604,61 @@ pub fn fit(
 
 fn generation_file(t: u32) -> String {
     format!("generation-{t:04}.json")
+}
+
+/// Write a new run's identity into `store` (created).
+fn write_identity(store: &Path, identity: &Identity) -> Result<(), CalibrateError> {
+    std::fs::create_dir_all(store).map_err(|e| OutputError::io(store, e))?;
+    output::write_atomic(store, "identity.json", &identity.to_json())?;
+    Ok(())
+}
+
+/// Check that the run recorded in `store` is `identity`.
+fn check_identity(store: &Path, identity: &Identity, dir: &Path) -> Result<(), CalibrateError> {
+    let path = store.join("identity.json");
+    let text = std::fs::read(&path).map_err(|e| OutputError::read(&path, e))?;
+    let recorded: Identity = serde_json::from_slice(&text).map_err(|e| {
+        CalibrateError::Input(format!(
+            "cannot resume {}: its record of the run is unreadable ({e}); pass --force to start again",
+            dir.display()
+        ))
+    })?;
+    if &recorded != identity {
+        return Err(CalibrateError::Input(format!(
+            "cannot resume {}: it holds another calibration ({}); pass --force to start again",
+            dir.display(),
+            difference(&recorded, identity)
+        )));
+    }
+    Ok(())
+}
+
+/// The finished generations in `store`, in order.
+fn load_generations(store: &Path, dir: &Path) -> Result<Vec<State>, CalibrateError> {
+    let mut generations = Vec::new();
+    for t in 0.. {
+        let path = store.join(generation_file(t));
+        if !path.exists() {
+            break;
+        }
+        let text = std::fs::read(&path).map_err(|e| OutputError::read(&path, e))?;
+        let state: State = serde_json::from_slice(&text).map_err(|e| {
+            CalibrateError::Input(format!(
+                "cannot resume {}: {} is damaged ({e}); pass --force to start again",
+                dir.display(),
+                path.display()
+            ))
+        })?;
+        if state.history.len() != t as usize + 1 {
+            return Err(CalibrateError::Input(format!(
+                "cannot resume {}: {} does not hold generation {t}",
+                dir.display(),
+                path.display()
+            )));
+        }
+        generations.push(state);
+    }
+    Ok(generations)
 }
 
 fn engine_error(e: AbcError<CalibrateError>) -> CalibrateError {

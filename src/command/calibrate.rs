@@ -27,8 +27,26 @@ pub fn execute(args: &CalibrateArgs, ctx: &Context) -> Result<String, CommandErr
             &format!("calibrate-{}-{}", file_safe(&args.profile), settings.seed),
         )
     });
-    let progress = Quiet::wrap(ctx, a.quiet);
-    let fitted = calibrate::fit(&problem, &settings, &dir, mode(a), &progress, ctx.cancel)?;
+    let progress = ctx.progress;
+    if let Some(shard) = args.shard {
+        let done = calibrate::shard::run(&problem, &settings, &dir, shard, progress, ctx.cancel)?;
+        return Ok(if a.quiet {
+            String::new()
+        } else if let Some(t) = done.generation {
+            format!(
+                "Shard {shard} of generation {t}: {} attempts simulated, {} accepted → {}\nWhen every shard is done, run the same command with --resume instead of --shard to finish the generation.\n",
+                done.attempts,
+                done.accepted,
+                done.path.display()
+            )
+        } else {
+            format!(
+                "{} already holds every generation asked for; nothing to simulate. Run the same command with --resume instead of --shard to write the outputs.\n",
+                dir.display()
+            )
+        });
+    }
+    let fitted = calibrate::fit(&problem, &settings, &dir, mode(a), progress, ctx.cancel)?;
     calibrate::write_outputs(&problem, &fitted, &dir)?;
     let stats = calibrate::predict(&problem, &fitted)?;
     let rows = calibrate::predictive_rows(&problem, &fitted, &stats);
@@ -108,34 +126,6 @@ pub(super) fn mode(a: &AbcArgs) -> Mode {
     Mode {
         resume: a.resume,
         force: a.force,
-    }
-}
-
-/// The context's progress, its notices silenced with `--quiet`.
-pub(super) struct Quiet<'a> {
-    inner: &'a dyn job::Progress,
-    quiet: bool,
-}
-
-impl<'a> Quiet<'a> {
-    pub(super) fn wrap(ctx: &Context<'a>, quiet: bool) -> Quiet<'a> {
-        Quiet {
-            inner: ctx.progress,
-            quiet,
-        }
-    }
-}
-
-impl job::Progress for Quiet<'_> {
-    fn start(&self, total: u64, done: u64) {
-        self.inner.start(total, done);
-    }
-    fn set(&self, done: u64) {
-        self.inner.set(done);
-    }
-    fn notice(&self, message: &str) {
-        if !self.quiet {
-            self.inner.notice(message);
-        }
+        quiet: a.quiet,
     }
 }

@@ -3,7 +3,7 @@
 //! model-recovery study ([`crate::calibrate::choose`]). Its default directory
 //! is `results/<scenario>/choose-<seed>`.
 
-use super::calibrate::{Quiet, mode, settings};
+use super::calibrate::{mode, settings};
 use super::{CommandError, Context};
 use crate::calibrate::{self, choose::Spec};
 use crate::cli::ChooseArgs;
@@ -37,14 +37,14 @@ pub fn execute(args: &ChooseArgs, ctx: &Context) -> Result<String, CommandError>
     let dir = a.out.clone().unwrap_or_else(|| {
         calibrate::default_dir(world, &format!("choose-{}", spec.settings.seed))
     });
-    let progress = Quiet::wrap(ctx, a.quiet);
+    let progress = ctx.progress;
     let choice = calibrate::choose::choose(
         &loaded,
         profiles,
         &spec,
         &dir,
         mode(a),
-        &progress,
+        progress,
         ctx.cancel,
     )?;
     let title = if world.title.is_empty() {
