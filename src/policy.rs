@@ -55,7 +55,7 @@ impl Stance {
 }
 
 /// What every state does this round, as far as the economy is concerned.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Policy {
     pub year: i32,
     pub stance: Vec<Stance>,
@@ -109,6 +109,85 @@ pub struct Policy {
     /// Per sanctions regime: the target's union leader rewards the union
     /// members that join a counter-response.
     pub reward: Vec<bool>,
+}
+
+impl Clone for Policy {
+    fn clone(&self) -> Self {
+        Policy {
+            year: self.year,
+            stance: self.stance.clone(),
+            member: self.member.clone(),
+            institutions: self.institutions,
+            bound: self.bound.clone(),
+            adopted: self.adopted.clone(),
+            breached: self.breached.clone(),
+            cet_offset: self.cet_offset.clone(),
+            exempt: self.exempt.clone(),
+            retaliation: self.retaliation.clone(),
+            coerced: self.coerced.clone(),
+            intensity: self.intensity.clone(),
+            offer: self.offer.clone(),
+            objecting: self.objecting.clone(),
+            charter: self.charter.clone(),
+            decision: self.decision.clone(),
+            open: self.open.clone(),
+            since: self.since.clone(),
+            sanction: self.sanction.clone(),
+            secondary: self.secondary.clone(),
+            reward: self.reward.clone(),
+        }
+    }
+
+    /// Field by field into the existing buffers: copying a policy of the same
+    /// world allocates nothing, which keeps the forecast of an option free of
+    /// allocation (`RunState::copy_of`). The destructuring is exhaustive, so a
+    /// new field cannot be forgotten here.
+    fn clone_from(&mut self, source: &Self) {
+        let Policy {
+            year,
+            stance,
+            member,
+            institutions,
+            bound,
+            adopted,
+            breached,
+            cet_offset,
+            exempt,
+            retaliation,
+            coerced,
+            intensity,
+            offer,
+            objecting,
+            charter,
+            decision,
+            open,
+            since,
+            sanction,
+            secondary,
+            reward,
+        } = source;
+        self.year = *year;
+        self.stance.clone_from(stance);
+        self.member.clone_from(member);
+        self.institutions = *institutions;
+        self.bound.clone_from(bound);
+        self.adopted.clone_from(adopted);
+        self.breached.clone_from(breached);
+        self.cet_offset.clone_from(cet_offset);
+        self.exempt.clone_from(exempt);
+        self.retaliation.clone_from(retaliation);
+        self.coerced.clone_from(coerced);
+        self.intensity.clone_from(intensity);
+        self.offer.clone_from(offer);
+        self.objecting.clone_from(objecting);
+        self.charter.clone_from(charter);
+        self.decision.clone_from(decision);
+        self.open.clone_from(open);
+        self.since.clone_from(since);
+        self.sanction.clone_from(sanction);
+        self.secondary.clone_from(secondary);
+        self.reward.clone_from(reward);
+    }
 }
 
 /// The levels of participation in an investment initiative: none, some,

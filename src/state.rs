@@ -254,15 +254,22 @@ pub struct RunState<'w> {
     pub replay: Option<(usize, Vec<usize>)>,
     /// Reused buffer of a decision's utilities.
     scratch: Vec<f64>,
+    /// Buffers the forecasts reuse, so that forecasting an option allocates
+    /// nothing once a run is under way ([`RunState::copy_of`]).
+    pub(crate) spare: Spare,
+}
+
+/// Reused buffers of the forecasts: policies, forecasts, and the years until
+/// each member's retaliation (`game::forecast`).
+#[derive(Default)]
+pub(crate) struct Spare {
+    policies: Vec<Policy>,
+    forecasts: Vec<Forecast>,
+    pub(crate) due: Vec<Option<u32>>,
 }
 
 impl<'w> RunState<'w> {
-    pub(crate) fn new(
-        world: &'w World,
-        doctrines: &'w [Doctrine],
-        rng: ChaCha8Rng,
-        run: u64,
-    ) -> Self {
+    pub fn new(world: &'w World, doctrines: &'w [Doctrine], rng: ChaCha8Rng, run: u64) -> Self {
         let n = world.n_states();
         let k = world.institutions.len();
         let mut policy = Policy::initial(world, world.start);
@@ -367,7 +374,54 @@ impl<'w> RunState<'w> {
             observe: None,
             replay: None,
             scratch: Vec::new(),
+            spare: Spare::default(),
         }
+    }
+
+    /// A copy of `p` in a policy buffer given back earlier
+    /// ([`recycle`](Self::recycle)): no allocation once a few have been.
+    pub fn copy_of(&mut self, p: &Policy) -> Policy {
+        match self.spare.policies.pop() {
+            Some(mut q) => {
+                q.clone_from(p);
+                q
+            }
+            None => p.clone(),
+        }
+    }
+
+    /// Give a policy's buffers back for [`copy_of`](Self::copy_of).
+    pub fn recycle(&mut self, p: Policy) {
+        self.spare.policies.push(p);
+    }
+
+    /// An empty forecast of `now` and `cont`, in buffers given back earlier
+    /// ([`recycle_forecast`](Self::recycle_forecast)).
+    pub fn blank_forecast(&mut self, now: Welfare, cont: Welfare) -> Forecast {
+        match self.spare.forecasts.pop() {
+            Some(mut f) => {
+                f.now = now;
+                f.cont = cont;
+                f.later = None;
+                f.security = 0.0;
+                f.retaliation.clear();
+                f.coercion.clear();
+                f.dependence.clear();
+                f.violations.clear();
+                f.compliance.clear();
+                f
+            }
+            None => Forecast {
+                now,
+                cont,
+                ..Forecast::default()
+            },
+        }
+    }
+
+    /// Give a forecast's buffers back for [`blank_forecast`](Self::blank_forecast).
+    pub fn recycle_forecast(&mut self, f: Forecast) {
+        self.spare.forecasts.push(f);
     }
 
     /// State `me`'s point of view for a decision valued in `family`'s unit.

@@ -792,20 +792,27 @@ fn lu_solve(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
             b.swap(pivot, col);
         }
         let d = a[col * n + col];
-        for r in col + 1..n {
-            let f = a[r * n + col] / d;
+        // Rows below the pivot, each updated in the same order as an indexed
+        // loop would (slices only let the compiler drop the bounds checks).
+        let (top, below) = a.split_at_mut((col + 1) * n);
+        let pivot_row = &top[col * n + col..(col + 1) * n];
+        let (b_top, b_below) = b.split_at_mut(col + 1);
+        let b_col = b_top[col];
+        for (row, br) in below.chunks_exact_mut(n).zip(b_below.iter_mut()) {
+            let f = row[col] / d;
             if f != 0.0 {
-                for k in col..n {
-                    a[r * n + k] -= f * a[col * n + k];
+                for (x, &p) in row[col..].iter_mut().zip(pivot_row) {
+                    *x -= f * p;
                 }
-                b[r] -= f * b[col];
+                *br -= f * b_col;
             }
         }
     }
     for col in (0..n).rev() {
+        let row = &a[col * n + col + 1..(col + 1) * n];
         let mut v = b[col];
-        for k in col + 1..n {
-            v -= a[col * n + k] * b[k];
+        for (&x, &bk) in row.iter().zip(&b[col + 1..n]) {
+            v -= x * bk;
         }
         b[col] = v / a[col * n + col];
     }

@@ -1,13 +1,16 @@
 //! The forecast hot path allocates nothing in steady state: building an
 //! option's tariffs and trade costs, looking its equilibrium up in the cache
-//! and handing out the gains, and solving a new equilibrium. Checked with a
-//! counting global allocator, one test in this file so no other test's
-//! allocations are counted.
+//! and handing out the gains, solving a new equilibrium, and the whole
+//! forecast of every option of a tariff decision (its policies, answered
+//! continuation, expected retaliation and coercion). Checked with a counting
+//! global allocator, one test in this file so no other test's allocations are
+//! counted.
 
 use statecraft::economy::Economy;
-use statecraft::game::tariff;
+use statecraft::game::{forecast, tariff};
 use statecraft::matrix::Matrix;
 use statecraft::policy::{Policy, ShockScratch};
+use statecraft::state::RunState;
 use statecraft::trade::{Shock, Solver};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
@@ -121,4 +124,41 @@ fn the_forecast_hot_path_allocates_nothing_in_steady_state() {
         }
     });
     assert_eq!(solves, 0, "solving an equilibrium allocated");
+
+    // The whole forecast of each option, as the tariff game makes it: the
+    // option's policy and its continuations in reused buffers, the forecast's
+    // lists in a recycled forecast. One pass fills the cache and the spare
+    // buffers; the next allocates nothing.
+    let profile = statecraft::job::profile(&world, "scenario").unwrap();
+    let rng = statecraft::montecarlo::run_rng(world.run.seed, 0);
+    let mut rs = RunState::new(&world, &profile.doctrines, rng, 0);
+    rs.year = 2016;
+    rs.policy = base.clone();
+    let options = tariff::options(&world, &base, kaz);
+    let mut forecasts = Vec::with_capacity(options.len());
+    let pass = |rs: &mut RunState<'_>, forecasts: &mut Vec<_>| {
+        for c in &options {
+            let mut next = rs.copy_of(&base);
+            tariff::apply(&world, &mut next, kaz, c);
+            forecasts.push(forecast::forecast_change(rs, kaz, &base, &next).unwrap());
+            rs.recycle(next);
+        }
+        for f in forecasts.drain(..) {
+            rs.recycle_forecast(f);
+        }
+    };
+    pass(&mut rs, &mut forecasts);
+    let breaking = options.iter().any(|c| {
+        let mut next = base.clone();
+        tariff::apply(&world, &mut next, kaz, c);
+        let f = forecast::forecast_change(&mut rs, kaz, &base, &next).unwrap();
+        !f.violations.is_empty()
+    });
+    assert!(
+        breaking,
+        "some option breaks a rule, so retaliation is forecast"
+    );
+    pass(&mut rs, &mut forecasts);
+    let forecasting = allocations_in(|| pass(&mut rs, &mut forecasts));
+    assert_eq!(forecasting, 0, "forecasting a tariff decision allocated");
 }

@@ -181,7 +181,7 @@ impl Abc {
         E: Send,
         F: Fn(usize, &[f64], &mut ChaCha8Rng) -> Result<f64, E> + Sync,
     {
-        self.step_with(state, simulate, &BTreeMap::new())
+        self.step_with(state, simulate, &BTreeMap::new(), &|_, _| {})
     }
 
     /// [`step`](Self::step), taking the attempts in `known` (evaluated
@@ -189,12 +189,14 @@ impl Abc {
     /// against the proposal the plan makes at its index ([`check_attempt`]
     /// (Self::check_attempt)), so an attempt of another population is an
     /// error, never a silent change of the result; the attempts still needed
-    /// are simulated here.
+    /// are simulated here. `report` is told, after every batch, the particles
+    /// accepted and the attempts made so far in the generation.
     pub fn step_with<E, F>(
         &self,
         state: Option<&State>,
         simulate: F,
         known: &BTreeMap<u64, Attempt>,
+        report: &dyn Fn(usize, u64),
     ) -> Result<Step, AbcError<E>>
     where
         E: Send,
@@ -228,6 +230,7 @@ impl Abc {
             } else {
                 collector.add(taken)?;
             }
+            report(collector.accepted(), collector.next());
         }
         let next = self
             .finish(&plan, state, collector)

@@ -560,9 +560,16 @@ pub fn fit(
                 dir.display()
             )));
         }
-        let known = shard::attempts(&store, &identity, generations.len() as u32, progress)?;
+        let t = generations.len();
+        let known = shard::attempts(&store, &identity, t as u32, progress)?;
+        let report = |accepted: usize, attempts: u64| {
+            progress.stage(&format!(
+                "generation {t}: {accepted}/{} accepted of {attempts} simulated",
+                settings.particles
+            ));
+        };
         match abc
-            .step_with(generations.last(), simulate, &known)
+            .step_with(generations.last(), simulate, &known, &report)
             .map_err(engine_error)?
         {
             Step::Next(state) => {

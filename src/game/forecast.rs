@@ -66,7 +66,7 @@ pub fn forecast_change(
     // rules is answered through the regime instead — authorised retaliation,
     // below — since its members may not retaliate on their own (WTO DSU
     // Art. 23).
-    let mut answered = next.clone();
+    let mut answered = rs.copy_of(next);
     let mut raised = false;
     for j in (0..n).filter(|&j| j != s) {
         let rise = next.tariff(world, s, j) - base.tariff(world, s, j);
@@ -81,11 +81,8 @@ pub fn forecast_change(
     } else {
         now.clone()
     };
-    let mut f = Forecast {
-        now,
-        cont,
-        ..Forecast::default()
-    };
+    rs.recycle(answered);
+    let mut f = rs.blank_forecast(now, cont);
     for (k, inst) in world.institutions.iter().enumerate() {
         // An institution s is in, or one `next` makes it join: an applicant
         // weighing membership foresees the breaches membership would bring.
@@ -102,8 +99,9 @@ pub fn forecast_change(
                 // sure and when their case is due from members with an open
                 // case over the breach, by the regime's shared belief after a
                 // whole case from the others.
-                let open = open_cases(rs, k, s, next);
-                let (mut sure, mut believed) = (next.clone(), next.clone());
+                let mut open = std::mem::take(&mut rs.spare.due);
+                open_cases(rs, k, s, next, &mut open);
+                let (mut sure, mut believed) = (rs.copy_of(next), rs.copy_of(next));
                 let (mut any_sure, mut any_believed) = (false, false);
                 for (j, case) in open.iter().enumerate() {
                     let margin = next.violation(world, k, s, j);
@@ -141,6 +139,9 @@ pub fn forecast_change(
                         from: (rules.consultation_years + rules.panel_years) as u32,
                     });
                 }
+                rs.recycle(sure);
+                rs.recycle(believed);
+                rs.spare.due = open;
             }
         } else if inst.union().is_some() {
             let complies = next.active(world, s, k) && next.complies_with_union(world, k, s);
@@ -178,11 +179,12 @@ pub fn authorised_retaliation(rs: &RunState<'_>, k: usize, c: usize, r: usize, m
 /// or one stalled in an appeal, which brings no retaliation): the
 /// complainant has challenged the breach, so retaliation is no longer a
 /// matter of belief but of the case's remaining stages.
-fn open_cases(rs: &RunState<'_>, k: usize, s: usize, next: &Policy) -> Vec<Option<u32>> {
+fn open_cases(rs: &RunState<'_>, k: usize, s: usize, next: &Policy, due: &mut Vec<Option<u32>>) {
     let world = rs.world;
-    let mut due = vec![None; world.n_states()];
+    due.clear();
+    due.resize(world.n_states(), None);
     let Some(rules) = world.institutions[k].regime() else {
-        return due;
+        return;
     };
     for d in rs
         .disputes
@@ -203,7 +205,6 @@ fn open_cases(rs: &RunState<'_>, k: usize, s: usize, next: &Policy) -> Vec<Optio
         let slot: &mut Option<u32> = &mut due[d.complainant];
         *slot = Some(slot.map_or(years, |y| y.min(years)));
     }
-    due
 }
 
 /// Add to `f` what state `s` expects if the leader of union `u` coerces it
@@ -223,7 +224,7 @@ pub fn expect_coercion(
         return Ok(());
     };
     let p = rs.beliefs[u].mean();
-    let mut coerced = next.clone();
+    let mut coerced = rs.copy_of(next);
     coerced.coerced[s] = Some(Coercion {
         by: u,
         investment: rs.investment.get(s, leader),
@@ -237,6 +238,7 @@ pub fn expect_coercion(
     });
     let keep = security::share(world, next, &rs.alignment, s);
     let lose = security::share(world, &coerced, &rs.alignment, s);
+    rs.recycle(coerced);
     f.security += p * (lose - keep);
     Ok(())
 }

@@ -143,13 +143,17 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
         }
         let mut forecasts = Vec::with_capacity(opts.len());
         for c in &opts {
-            let mut next = base.clone();
+            let mut next = rs.copy_of(&base);
             apply(world, &mut next, s, c);
             forecasts.push(forecast_change(rs, s, &base, &next)?);
+            rs.recycle(next);
         }
         let k = decide(rs, s, "tariff", &forecasts, &|k| {
             label(world, &base, s, &opts[k])
         });
+        for f in forecasts {
+            rs.recycle_forecast(f);
+        }
         moves.push((s, opts[k].clone()));
     }
     let mut next = base;
