@@ -444,6 +444,10 @@ pub struct AbcArgs {
     /// Monte Carlo runs of each particle's parameters; targets are statistics over them.
     #[arg(long, default_value = "5", value_parser = particle_runs)]
     pub runs: u64,
+    /// Fit only these [priors] paths (comma-separated); the other priors keep the scenario's
+    /// values [default: every prior].
+    #[arg(long, value_delimiter = ',', value_name = "PATH,...")]
+    pub parameters: Vec<String>,
     /// Stop once a generation ran at an ε this small (in target scales).
     #[arg(long, default_value = "0", value_parser = min_epsilon)]
     pub min_epsilon: f64,

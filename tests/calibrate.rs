@@ -512,3 +512,32 @@ fn sha256(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+#[test]
+fn parameters_fits_only_the_priors_named_and_refuses_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = noisy(dir.path());
+    let out = dir.path().join("one");
+    let only = ["--parameters", "doctrines.neoliberal.discount"];
+    assert!(calibrate_to(&path, &out, 2, &only).status.success());
+    let particles = read(&out, "particles.csv");
+    let header = particles.lines().next().unwrap();
+    assert!(
+        header.ends_with(",doctrines.neoliberal.discount"),
+        "{header}"
+    );
+    assert!(!header.contains("games.g.noise"), "{header}");
+    let posterior = read(&out, "posterior.csv");
+    assert!(!posterior.contains("games.g.noise"), "{posterior}");
+    // Another set of parameters is another calibration.
+    let resumed = calibrate_to(&path, &out, 3, &["--resume"]);
+    assert_eq!(resumed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&resumed.stderr).contains("another calibration"));
+    let unknown = calibrate_to(&path, &out, 2, &["--parameters", "games.g.nois", "--force"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("games.g.nois") && stderr.contains("games.g.noise"),
+        "{stderr}"
+    );
+}

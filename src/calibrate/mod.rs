@@ -333,6 +333,39 @@ impl<'a> Problem<'a> {
     }
 }
 
+/// The scenario with only the `[priors]` named in `paths` left uncertain
+/// (every prior when `paths` is empty); the others keep the scenario's values.
+/// ABC-SMC's importance weights degenerate as parameters are added (docs/model.md
+/// §8), so a fit of the few parameters the targets depend on is often the
+/// only one whose weights mean anything.
+pub fn fitting<'a>(
+    loaded: &'a Loaded,
+    paths: &[String],
+) -> Result<Cow<'a, Loaded>, CalibrateError> {
+    if paths.is_empty() {
+        return Ok(Cow::Borrowed(loaded));
+    }
+    let priors = &loaded.world.priors;
+    for (k, p) in paths.iter().enumerate() {
+        if paths[..k].contains(p) {
+            return Err(CalibrateError::Input(format!(
+                "--parameters names `{p}` twice"
+            )));
+        }
+        if !priors.iter().any(|u| &u.path == p) {
+            let known: Vec<&str> = priors.iter().map(|u| u.path.as_str()).collect();
+            return Err(CalibrateError::Input(format!(
+                "--parameters names `{p}`, which is not one of {}'s [priors]; they are: {}",
+                loaded.path.display(),
+                known.join(", ")
+            )));
+        }
+    }
+    let mut kept = loaded.clone();
+    kept.world.priors.retain(|u| paths.contains(&u.path));
+    Ok(Cow::Owned(kept))
+}
+
 /// The patterns of a world's targets that have targets to fit, in order.
 pub fn patterns(world: &World) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

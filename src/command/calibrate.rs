@@ -11,6 +11,7 @@ use std::fmt::Write;
 pub fn execute(args: &CalibrateArgs, ctx: &Context) -> Result<String, CommandError> {
     let a = &args.abc;
     let loaded = scenario::load(&a.scenario, &a.set)?;
+    let loaded = calibrate::fitting(&loaded, &a.parameters)?;
     let world = &loaded.world;
     let profile = job::profile(world, &args.profile)?;
     if world.priors.is_empty() {

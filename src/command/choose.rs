@@ -12,6 +12,7 @@ use crate::{job, scenario};
 pub fn execute(args: &ChooseArgs, ctx: &Context) -> Result<String, CommandError> {
     let a = &args.abc;
     let loaded = scenario::load(&a.scenario, &a.set)?;
+    let loaded = calibrate::fitting(&loaded, &a.parameters)?;
     let world = &loaded.world;
     let mut profiles = Vec::new();
     for name in &args.profiles {
