@@ -72,6 +72,17 @@ impl Plan {
         self.epsilon.is_none_or(|e| distance <= e)
     }
 
+    /// How many of `attempts` are accepted.
+    pub fn accepted(&self, attempts: &[Attempt]) -> usize {
+        attempts.iter().filter(|a| self.accepts(a.distance)).count()
+    }
+
+    /// The acceptances one of `count` shards aims for: ⌈particles / count⌉.
+    pub fn shard_target(&self, count: u64) -> usize {
+        self.particles
+            .div_ceil(usize::try_from(count).unwrap_or(usize::MAX))
+    }
+
     /// Simulations after which the generation is abandoned unfinished.
     pub fn max_simulations(&self) -> u64 {
         self.limit.0

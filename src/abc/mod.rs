@@ -214,22 +214,23 @@ impl Abc {
                 Progress::Stopped(stop) => return Ok(Step::Stopped(stop)),
             }
             let start = collector.next();
-            // Known attempts from `start` on are taken without simulating.
-            let run = known
-                .range(start..)
-                .zip(start..)
-                .take_while(|((i, _), j)| **i == *j);
-            let mut taken = Vec::new();
-            for ((_, a), _) in run {
-                self.check_attempt(&plan, a).map_err(AbcError::widen)?;
-                taken.push(Ok(a.clone()));
-            }
-            if taken.is_empty() {
-                let size = self.batch_size(&collector, state);
-                collector.add(self.evaluate(&plan, start..start + size, &simulate))?;
-            } else {
-                collector.add(taken)?;
-            }
+            let size = self.batch_size(&collector, state);
+            // Simulate only the attempts of the batch no shard evaluated; the
+            // others are checked against the plan and taken in their place.
+            let fresh: Vec<u64> = (start..start + size)
+                .filter(|i| !known.contains_key(i))
+                .collect();
+            let mut simulated = self.evaluate_at(&plan, &fresh, &simulate).into_iter();
+            let batch = (start..start + size).map(|i| match known.get(&i) {
+                Some(a) => self
+                    .check_attempt(&plan, a)
+                    .map(|()| a.clone())
+                    .map_err(AbcError::widen),
+                None => simulated
+                    .next()
+                    .expect("one simulated attempt per fresh index"),
+            });
+            collector.add(batch)?;
             report(collector.accepted(), collector.next());
         }
         let next = self
@@ -253,19 +254,13 @@ impl Abc {
         count: u64,
         done: &[Attempt],
     ) -> Option<Vec<u64>> {
-        let target = plan.particles.div_ceil(count as usize);
-        let accepted = done.iter().filter(|a| plan.accepts(a.distance)).count();
+        let target = plan.shard_target(count);
+        let accepted = plan.accepted(done);
         let next = done.last().map_or(shard, |a| a.index + count);
         if accepted >= target || next >= plan.limit.0 {
             return None;
         }
-        let rate = if done.is_empty() {
-            state.map_or(1.0, |s| s.last().acceptance_rate * self.config.quantile)
-        } else {
-            (accepted as f64).max(0.5) / done.len() as f64
-        };
-        let floor = 4 * rayon::current_num_threads() as u64;
-        let size = (((target - accepted) as f64 / rate).ceil() as u64).clamp(floor, 1 << 16);
+        let size = self.batch_for(target - accepted, accepted, done.len() as u64, state);
         let last = plan
             .limit
             .0
@@ -581,16 +576,23 @@ impl Abc {
         if let Some(b) = self.config.batch {
             return b.min(remaining);
         }
-        let need = (self.config.particles - c.accepted()) as f64;
-        let rate = if c.next() > 0 {
+        let need = self.config.particles - c.accepted();
+        self.batch_for(need, c.accepted(), c.next(), state)
+            .min(remaining)
+    }
+
+    /// Attempts enough for `need` more acceptances at the rate seen so far
+    /// (`accepted` of `tried`; before any, the previous generation's rate
+    /// times the quantile), at least a few per thread and at most 2¹⁶.
+    fn batch_for(&self, need: usize, accepted: usize, tried: u64, state: Option<&State>) -> u64 {
+        let rate = if tried > 0 {
             // Half a success when none yet: the batch doubles.
-            (c.accepted() as f64).max(0.5) / c.next() as f64
+            (accepted as f64).max(0.5) / tried as f64
         } else {
             state.map_or(1.0, |s| s.last().acceptance_rate * self.config.quantile)
         };
         let floor = 4 * rayon::current_num_threads() as u64;
-        let size = ((need / rate).ceil() as u64).clamp(floor, 1 << 16);
-        size.min(remaining)
+        ((need as f64 / rate).ceil() as u64).clamp(floor, 1 << 16)
     }
 
     /// A state fits these models: particles on declared models, with the

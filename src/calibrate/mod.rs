@@ -559,7 +559,8 @@ pub fn fit(
     let identity = problem.identity(settings);
     let exists = store.join("identity.json").exists();
     let mut generations = if exists && mode.resume {
-        check_identity(&store, &identity, dir)?;
+        let what = ("cannot resume", "pass --force to start again");
+        check_identity(&store, &identity, dir, what)?;
         load_generations(&store, dir)?
     } else {
         let holds = exists || write::FILES.iter().any(|f| dir.join(f).exists());
@@ -594,7 +595,18 @@ pub fn fit(
             )));
         }
         let t = generations.len();
-        let known = shard::attempts(&store, &identity, t as u32, progress)?;
+        // The shards' attempts of this generation, each checked against the
+        // plan's proposal (the plan is built again by the step: it is the
+        // same plan, from the same population).
+        let known = if shard::exist(&store, t as u32) {
+            let plan = abc
+                .plan(generations.last())
+                .map_err(|e| engine_error(e.widen()))?;
+            let check = |a: &abc::Attempt| abc.check_attempt(&plan, a).is_ok();
+            shard::attempts(&store, &identity, t as u32, &check, progress)?
+        } else {
+            Default::default()
+        };
         let report = |accepted: usize, attempts: u64| {
             progress.stage(&format!(
                 "generation {t}: {accepted}/{} accepted of {attempts} simulated",
@@ -646,26 +658,34 @@ fn generation_file(t: u32) -> String {
     format!("generation-{t:04}.json")
 }
 
-/// Write a new run's identity into `store` (created).
+/// Write a new run's identity into `store` (created); shards starting at
+/// once may all write it, each the same bytes.
 fn write_identity(store: &Path, identity: &Identity) -> Result<(), CalibrateError> {
     std::fs::create_dir_all(store).map_err(|e| OutputError::io(store, e))?;
-    output::write_atomic(store, "identity.json", &identity.to_json())?;
+    output::write_atomic_shared(store, "identity.json", &identity.to_json())?;
     Ok(())
 }
 
-/// Check that the run recorded in `store` is `identity`.
-fn check_identity(store: &Path, identity: &Identity, dir: &Path) -> Result<(), CalibrateError> {
+/// Check that the run recorded in `store` is `identity`; `what` says what
+/// was refused and what to do instead.
+fn check_identity(
+    store: &Path,
+    identity: &Identity,
+    dir: &Path,
+    what: (&str, &str),
+) -> Result<(), CalibrateError> {
+    let (refused, instead) = what;
     let path = store.join("identity.json");
     let text = std::fs::read(&path).map_err(|e| OutputError::read(&path, e))?;
     let recorded: Identity = serde_json::from_slice(&text).map_err(|e| {
         CalibrateError::Input(format!(
-            "cannot resume {}: its record of the run is unreadable ({e}); pass --force to start again",
+            "{refused} {}: its record of the run is unreadable ({e}); {instead}",
             dir.display()
         ))
     })?;
     if &recorded != identity {
         return Err(CalibrateError::Input(format!(
-            "cannot resume {}: it holds another calibration ({}); pass --force to start again",
+            "{refused} {}: it holds another calibration ({}); {instead}",
             dir.display(),
             difference(&recorded, identity)
         )));

@@ -16,19 +16,23 @@
 //!    and a killed shard run again continues where it stopped.
 //! 2. **The step that joins them.** `calibrate --out DIR --resume` takes
 //!    every shard's attempts of the next generation, checks each against the
-//!    proposal the plan makes at its index (an attempt of another population
-//!    is an error, never a silent change), simulates the few attempts no
-//!    shard computed, and finishes the generation exactly as a run without
-//!    shards would ([`crate::abc::Abc::step_with`]); then it goes on to the
-//!    next generations itself, up to `--generations`.
+//!    proposal the plan makes at its index, simulates the attempts no shard
+//!    computed, and finishes the generation exactly as a run without shards
+//!    would ([`crate::abc::Abc::step_with`]); then it goes on to the next
+//!    generations itself, up to `--generations`.
 //!
 //! Between the two, the shards' files can be copied from machine to machine:
-//! they are checked, not trusted. A damaged file is ignored (its attempts are
-//! simulated again) with a notice.
+//! they are checked, not trusted. A file that is damaged, holds an attempt
+//! its population would not have proposed, or comes from another
+//! architecture or operating system is ignored with a notice, and its
+//! attempts are simulated again: a bad file costs time, never a changed
+//! result. A shard whose simulation fails stops at that attempt and leaves
+//! it to the joining step, which fails on it only if the generation needs
+//! it.
 
 use super::{CalibrateError, Identity, Problem, Settings, check_identity, engine_error};
 use super::{generation_file, load_generations, write_identity};
-use crate::abc::{Abc, Attempt};
+use crate::abc::{Abc, Attempt, MAX_ATTEMPTS};
 use crate::job::{Progress, Shard};
 use crate::output::chunk::sha256_hex;
 use crate::output::lock::{self, DirLock};
@@ -47,6 +51,8 @@ const ATTEMPTS: &str = "attempts.json";
 struct ShardFile {
     /// SHA-256 of the run's `identity.json`.
     run: String,
+    /// The machine's architecture and operating system ([`platform`]).
+    platform: String,
     generation: u32,
     shard: Shard,
     /// SHA-256 of the attempts' JSON.
@@ -73,6 +79,13 @@ fn identity_sha(identity: &Identity) -> String {
     sha256_hex(&identity.to_json())
 }
 
+/// Where a shard ran: distances are trusted from machines of the same
+/// architecture and system only, whose floating-point mathematics (the
+/// system's `exp`, `ln`, `powf`) is the one the joining step would use.
+fn platform() -> String {
+    format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS)
+}
+
 /// Simulate shard `shard`'s attempts of the generation after the last
 /// finished one in `dir` (see the module's description).
 pub fn run(
@@ -85,10 +98,19 @@ pub fn run(
 ) -> Result<ShardDone, CalibrateError> {
     let abc = Abc::new(problem.models(), settings.config(problem.profiles.len()))
         .map_err(|e| CalibrateError::Input(format!("cannot calibrate: {e}")))?;
+    if shard.count > MAX_ATTEMPTS {
+        return Err(CalibrateError::Input(format!(
+            "--shard {shard}: a generation has at most {MAX_ATTEMPTS} attempts, so at most that many shards"
+        )));
+    }
     let store = dir.join(super::ABC_DIR);
     let identity = problem.identity(settings);
     if store.join("identity.json").exists() {
-        check_identity(&store, &identity, dir)?;
+        let what = (
+            "cannot run a shard in",
+            "give the shard the flags of the calibration there, or another --out",
+        );
+        check_identity(&store, &identity, dir, what)?;
     } else {
         // Shards starting at once write the same bytes, each atomically.
         write_identity(&store, &identity)?;
@@ -142,9 +164,10 @@ pub fn run(
             Vec::new()
         }
     };
-    let target = plan.particles.div_ceil(shard.count as usize) as u64;
-    let accepted = |done: &[Attempt]| done.iter().filter(|a| plan.accepts(a.distance)).count();
-    progress.start(target, accepted(&done) as u64);
+    progress.start(
+        plan.shard_target(shard.count) as u64,
+        plan.accepted(&done) as u64,
+    );
     let simulate = |m: usize, p: &[f64], rng: &mut ChaCha8Rng| problem.simulate(m, p, rng);
     let finished_elsewhere = || store.join(generation_file(t)).exists();
     while let Some(batch) = abc.shard_batch(&plan, last, shard.index, shard.count, &done) {
@@ -170,14 +193,21 @@ pub fn run(
         }
         write(&own, &run_sha, t, shard, &done)?;
         if let Some(e) = failure {
-            return Err(e);
+            // The shard stops here: the attempt matters only if the
+            // generation needs it, and then the step that joins the shards
+            // meets the same failure and reports it, as a run without shards
+            // would.
+            progress.notice(&format!(
+                "shard {shard} stops at a failed attempt, left to the step that joins the shards: {e}"
+            ));
+            break;
         }
-        progress.set(accepted(&done) as u64);
+        progress.set(plan.accepted(&done) as u64);
     }
     Ok(ShardDone {
         generation: Some(t),
         attempts: done.len(),
-        accepted: accepted(&done),
+        accepted: plan.accepted(&done),
         path,
     })
 }
@@ -193,6 +223,7 @@ fn write(
     let body = serde_json::to_vec(attempts).expect("attempts serialise");
     let file = ShardFile {
         run: run.to_string(),
+        platform: platform(),
         generation,
         shard,
         sha256: sha256_hex(&body),
@@ -219,13 +250,16 @@ fn read(path: &Path) -> Result<Option<ShardFile>, String> {
 }
 
 /// Every shard's attempts of generation `t` of the run `identity` in
-/// `store`, by attempt index. Files of another run or generation, and
-/// damaged ones, are left out with a notice: their attempts are simulated
-/// again, which costs time, never a changed result.
+/// `store`, by attempt index. A file is used only if every attempt in it
+/// passes `check` (its proposal is the plan's); files of another run,
+/// generation or platform, damaged ones and ones that fail the check are
+/// left out with a notice: their attempts are simulated again, which costs
+/// time, never a changed result.
 pub(super) fn attempts(
     store: &Path,
     identity: &Identity,
     t: u32,
+    check: &dyn Fn(&Attempt) -> bool,
     progress: &dyn Progress,
 ) -> Result<BTreeMap<u64, Attempt>, CalibrateError> {
     let mut known = BTreeMap::new();
@@ -241,55 +275,82 @@ pub(super) fn attempts(
     let run = identity_sha(identity);
     for shard in shards {
         let path = shard.join(ATTEMPTS);
-        let file = match read(&path) {
-            Ok(Some(f)) if f.run == run && f.generation == t => f,
+        let why = match read(&path) {
             Ok(None) => continue,
-            Ok(Some(_)) => {
-                progress.notice(&format!(
-                    "ignoring {}: it holds attempts of another run or generation",
-                    path.display()
-                ));
-                continue;
+            Err(why) => why,
+            Ok(Some(f)) if f.run != run || f.generation != t => {
+                "it holds attempts of another run or generation".to_string()
             }
-            Err(why) => {
-                progress.notice(&format!(
-                    "ignoring {} ({why}): its attempts are simulated here",
-                    path.display()
-                ));
-                continue;
-            }
-        };
-        for a in file.attempts {
-            if let Some(other) = known.get(&a.index)
-                && other != &a
-            {
-                return Err(CalibrateError::Runtime(format!(
-                    "two shards of generation {t} disagree on attempt {} ({} is one of them); delete {} and run the shards again",
+            Ok(Some(f)) if f.platform != platform() => format!(
+                "it was computed on {}, not {}, whose floating-point results may differ",
+                f.platform,
+                platform()
+            ),
+            Ok(Some(f)) => match f.attempts.iter().find(|a| !check(a)) {
+                Some(a) => format!(
+                    "its attempt {} was not proposed from this population; delete {}",
                     a.index,
-                    path.display(),
                     dir.display()
-                )));
-            }
-            known.insert(a.index, a);
-        }
+                ),
+                None => {
+                    for a in f.attempts {
+                        if let Some(other) = known.get(&a.index)
+                            && other != &a
+                        {
+                            return Err(CalibrateError::Runtime(format!(
+                                "two shards of generation {t} disagree on attempt {} ({} is one of them); delete {} and run the shards again",
+                                a.index,
+                                path.display(),
+                                dir.display()
+                            )));
+                        }
+                        known.insert(a.index, a);
+                    }
+                    continue;
+                }
+            },
+        };
+        progress.notice(&format!(
+            "ignoring {} ({why}): its attempts are simulated here",
+            path.display()
+        ));
     }
     Ok(known)
 }
 
-/// Delete the shards' files of finished generation `t`, except those a
-/// shard still holds (it sees the generation finished and stops).
+/// Delete the shards' files of every generation up to finished generation
+/// `t`, except those a shard still holds (it sees the generation finished and
+/// stops; the next finished generation sweeps its directory).
 pub(super) fn remove(store: &Path, t: u32) -> Result<(), OutputError> {
-    let dir = generation_dir(store, t);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let root = store.join("shards");
+    let Ok(generations) = std::fs::read_dir(&root) else {
         return Ok(());
     };
-    for shard in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        if lock::in_use(&shard).is_none() {
-            std::fs::remove_dir_all(&shard).map_err(|e| OutputError::io(&shard, e))?;
+    for dir in generations.filter_map(|e| e.ok().map(|e| e.path())) {
+        let number = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("generation-"))
+            .and_then(|n| n.parse::<u32>().ok());
+        if number.is_none_or(|g| g > t) {
+            continue;
         }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for shard in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if lock::in_use(&shard).is_none() {
+                std::fs::remove_dir_all(&shard).map_err(|e| OutputError::io(&shard, e))?;
+            }
+        }
+        // Left in place if a shard still holds its directory.
+        let _ = std::fs::remove_dir(&dir);
     }
-    // Left in place if a shard still holds its directory.
-    let _ = std::fs::remove_dir(&dir);
-    let _ = std::fs::remove_dir(store.join("shards"));
+    let _ = std::fs::remove_dir(&root);
     Ok(())
+}
+
+/// Whether any shard has written attempts of generation `t`.
+pub(super) fn exist(store: &Path, t: u32) -> bool {
+    generation_dir(store, t).is_dir()
 }

@@ -35,10 +35,11 @@ pub fn execute(args: &CalibrateArgs, ctx: &Context) -> Result<String, CommandErr
             String::new()
         } else if let Some(t) = done.generation {
             format!(
-                "Shard {shard} of generation {t}: {} attempts simulated, {} accepted → {}\nWhen every shard is done, run the same command with --resume instead of --shard to finish the generation.\n",
+                "Shard {shard} of generation {t}: {} attempts simulated, {} accepted → {}\nWhen every shard is done, finish the generation with the same command, --resume instead of --shard and --generations {} (a larger --generations goes on without shards).\n",
                 done.attempts,
                 done.accepted,
-                done.path.display()
+                done.path.display(),
+                t + 1
             )
         } else {
             format!(

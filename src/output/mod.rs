@@ -283,8 +283,34 @@ impl CsvFile {
 
 /// Write `contents` to `dir/name` atomically (temp file + rename).
 pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf, OutputError> {
+    write_via(dir, name, &format!("{name}.partial"), contents)
+}
+
+/// [`write_atomic`] for a file that several processes may write at once with
+/// the same bytes (the identity of a calibration, by shards starting
+/// together): each writes its own temporary file, named by its process id,
+/// so that no process renames another's half-written one.
+pub fn write_atomic_shared(
+    dir: &Path,
+    name: &str,
+    contents: &[u8],
+) -> Result<PathBuf, OutputError> {
+    write_via(
+        dir,
+        name,
+        &format!("{name}.{}.partial", std::process::id()),
+        contents,
+    )
+}
+
+fn write_via(
+    dir: &Path,
+    name: &str,
+    temporary: &str,
+    contents: &[u8],
+) -> Result<PathBuf, OutputError> {
     let path = dir.join(name);
-    let partial = dir.join(format!("{name}.partial"));
+    let partial = dir.join(temporary);
     fs::write(&partial, contents).map_err(|e| OutputError::io(&partial, e))?;
     fs::rename(&partial, &path).map_err(|e| OutputError::io(&path, e))?;
     Ok(path)
