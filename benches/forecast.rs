@@ -10,7 +10,7 @@
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use statecraft::economy::Economy;
-use statecraft::game::tariff;
+use statecraft::game::{forecast, tariff};
 use statecraft::policy::Policy;
 use std::hint::black_box;
 use std::path::Path;
@@ -32,13 +32,7 @@ fn decision(c: &mut Criterion) {
         let mut next = base.clone();
         tariff::apply(&world, &mut next, kaz, &c);
         let mut answered = next.clone();
-        for j in (0..world.n_states()).filter(|&j| j != kaz) {
-            let rise = next.tariff(&world, kaz, j) - base.tariff(&world, kaz, j);
-            if rise > 1e-12 {
-                let r = answered.retaliation.get(j, kaz) + rise;
-                answered.retaliation.set(j, kaz, r);
-            }
-        }
+        forecast::answer_in_kind(&world, kaz, &base, &next, &mut answered);
         policies.extend([next, answered]);
     }
     let mut group = c.benchmark_group("forecast");

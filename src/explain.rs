@@ -10,24 +10,13 @@
 //! an option worse than the best, the story says so, and names the component
 //! that put the best alternative ahead.
 
+use crate::doctrine::Valuation;
 use crate::job::TraceRuns;
 use crate::output::chunk::DECISION_COLUMNS;
+use crate::output::manifest;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-/// The utility components of `decisions.csv`, in its column order.
-pub const COMPONENTS: [&str; 9] = [
-    "own_now",
-    "own_future",
-    "others",
-    "retaliation",
-    "coercion",
-    "reputation",
-    "security",
-    "norms",
-    "dependence",
-];
 
 /// Why a story cannot be told.
 #[derive(Debug, thiserror::Error)]
@@ -80,29 +69,13 @@ fn manifest(dir: &Path) -> Result<Job, ExplainError> {
         ))
     })?;
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| read_error(&path, e))?;
-    let strings = |v: &serde_json::Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let states = json["parameters"]["states"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s["code"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let states = manifest::state_codes(&json);
     let trace = match json["trace"].as_str() {
         Some(t) => Some(t.parse().map_err(|e| read_error(&path, e))?),
         None => None,
     };
     Ok(Job {
-        profiles: strings(&json["profiles"]),
+        profiles: manifest::strings(&json["profiles"]),
         states,
         trace,
     })
@@ -235,13 +208,18 @@ fn describe(d: &Decision) -> String {
         }
         format!(
             "{head}: decided by {} ({:+.3} of the {:+.3} utility lead)",
-            COMPONENTS[k], delta[k], diff
+            Valuation::COMPONENTS[k],
+            delta[k],
+            diff
         )
     } else {
         let k = pick(false);
         format!(
             "{head}: drawn against the odds — `{}` was ahead by {:.3}, most on {} ({:+.3})",
-            other.label, -diff, COMPONENTS[k], -delta[k]
+            other.label,
+            -diff,
+            Valuation::COMPONENTS[k],
+            -delta[k]
         )
     }
 }

@@ -288,16 +288,7 @@ impl Identity {
             overrides: loaded.overrides.iter().map(|o| o.to_string()).collect(),
             seed: spec.seed,
             runs: spec.runs,
-            profiles: spec
-                .profiles
-                .iter()
-                .map(|p| {
-                    (
-                        p.name.clone(),
-                        p.doctrines.iter().map(|d| d.as_str().to_string()).collect(),
-                    )
-                })
-                .collect(),
+            profiles: spec.profiles.iter().map(Profile::record).collect(),
             reference: spec.reference,
             timeseries: spec.timeseries,
             prior_predictive: spec.prior_predictive,

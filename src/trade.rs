@@ -608,6 +608,24 @@ impl Solver {
         }
     }
 
+    /// Add one importer's terms ([`Solver::importer_terms`]) to the Jacobian:
+    /// row i gains c_i·v (a rank-one update, contiguous in k) and its diagonal
+    /// loses c_i·ε·E′_m (`e` = E′_m), except on the rows `skip` names.
+    fn add_importer(&mut self, eps: f64, e: f64, skip: impl Fn(usize) -> bool) {
+        let n = self.n;
+        let (v, c) = (&self.v, &self.c);
+        for (i, row) in self.jacobian.chunks_exact_mut(n).enumerate() {
+            if skip(i) {
+                continue;
+            }
+            let ci = c[i];
+            for (j, &vk) in row.iter_mut().zip(v.iter()) {
+                *j += ci * vk;
+            }
+            row[i] -= ci * eps * e;
+        }
+    }
+
     /// The Jacobian of the trade-balance residual at the last evaluated
     /// point. With v_m,k = ε E′_m λ′_mk + dE′_m/dx_k and c_mi = (1 − τ_mi) λ′_mi
     /// as in [`Solver::fill_jacobian`], exports of i add Σ_{m≠i} c_mi (v_m −
@@ -619,18 +637,8 @@ impl Solver {
         self.jacobian.iter_mut().for_each(|j| *j = 0.0);
         for m in 0..n {
             self.importer_terms(m, eps);
-            let (v, c) = (&self.v, &self.c);
             let e = self.solution.spending[m];
-            for (i, row) in self.jacobian.chunks_exact_mut(n).enumerate() {
-                if i == m || i == n - 1 {
-                    continue;
-                }
-                let ci = c[i];
-                for (j, &vk) in row.iter_mut().zip(v.iter()) {
-                    *j += ci * vk;
-                }
-                row[i] -= ci * eps * e;
-            }
+            self.add_importer(eps, e, |i| i == m || i == n - 1);
             // Imports of m: −a_m dE′_m/dx_k − ε E′_m λ′_mk (a_m − [k≠m](1−τ_mk)).
             if m < n - 1 {
                 let a = self.imports[m];
@@ -710,17 +718,8 @@ impl Solver {
         self.jacobian.iter_mut().for_each(|j| *j = 0.0);
         for m in 0..n {
             self.importer_terms(m, eps);
-            let (v, c) = (&self.v, &self.c);
             let e = self.solution.spending[m];
-            // Row i gains c_i·v (a rank-one update, contiguous in k), and its
-            // diagonal loses c_i·ε·E′_m.
-            for (i, row) in self.jacobian.chunks_exact_mut(n).enumerate() {
-                let ci = c[i];
-                for (j, &vk) in row.iter_mut().zip(v.iter()) {
-                    *j += ci * vk;
-                }
-                row[i] -= ci * eps * e;
-            }
+            self.add_importer(eps, e, |_| false);
         }
         for i in 0..n - 1 {
             self.jacobian[i * n + i] -= self.wage[i] * self.output[i];

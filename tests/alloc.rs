@@ -62,13 +62,7 @@ fn the_forecast_hot_path_allocates_nothing_in_steady_state() {
         let mut next = base.clone();
         tariff::apply(&world, &mut next, kaz, &c);
         let mut answered = next.clone();
-        for j in (0..world.n_states()).filter(|&j| j != kaz) {
-            let rise = next.tariff(&world, kaz, j) - base.tariff(&world, kaz, j);
-            if rise > 1e-12 {
-                let r = answered.retaliation.get(j, kaz) + rise;
-                answered.retaliation.set(j, kaz, r);
-            }
-        }
+        forecast::answer_in_kind(&world, kaz, &base, &next, &mut answered);
         policies.extend([next, answered]);
     }
     assert!(policies.len() >= 5, "the decision has options");

@@ -236,18 +236,39 @@ fn calibrate(path: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 /// `calibrate` with `generations` in all.
 fn calibrate_to(path: &Path, out: &Path, generations: u32, extra: &[&str]) -> std::process::Output {
     statecraft()
-        .args([
-            "calibrate",
-            path.to_str().unwrap(),
-            "--profile",
-            "neoliberal",
-        ])
-        .args(["--particles", "60", "--runs", "3"])
-        .args(["--generations", &generations.to_string()])
-        .args(["--out", out.to_str().unwrap(), "-q"])
-        .args(extra)
+        .args(calibrate_args(path, out, generations, extra))
         .output()
         .unwrap()
+}
+
+/// `calibrate` of 6 generations started in the background.
+fn spawn_calibrate(path: &Path, out: &Path, extra: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("statecraft"))
+        .args(calibrate_args(path, out, 6, extra))
+        .spawn()
+        .unwrap()
+}
+
+/// The arguments of every calibration of these tests.
+fn calibrate_args(path: &Path, out: &Path, generations: u32, extra: &[&str]) -> Vec<String> {
+    let generations = generations.to_string();
+    let mut args = vec![
+        "calibrate",
+        path.to_str().unwrap(),
+        "--profile",
+        "neoliberal",
+        "--particles",
+        "60",
+        "--runs",
+        "3",
+        "--generations",
+        &generations,
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ];
+    args.extend(extra);
+    args.into_iter().map(str::to_string).collect()
 }
 
 #[test]
@@ -270,17 +291,7 @@ fn a_killed_calibration_resumes_to_the_same_bytes() {
     let whole = dir.path().join("whole");
     assert!(calibrate(&path, &whole, &[]).status.success());
     let killed = dir.path().join("killed");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("statecraft"))
-        .args([
-            "calibrate",
-            path.to_str().unwrap(),
-            "--profile",
-            "neoliberal",
-        ])
-        .args(["--particles", "60", "--generations", "6", "--runs", "3"])
-        .args(["--out", killed.to_str().unwrap(), "-q"])
-        .spawn()
-        .unwrap();
+    let mut child = spawn_calibrate(&path, &killed, &[]);
     let first = killed.join(".abc").join("generation-0001.json");
     let start = std::time::Instant::now();
     while !first.exists() && start.elapsed().as_secs() < 120 {
@@ -415,22 +426,12 @@ fn a_calibration_sharded_across_processes_equals_one_run() {
     let whole = dir.path().join("whole");
     assert!(calibrate(&path, &whole, &[]).status.success());
     let sharded = dir.path().join("sharded");
-    let bin = assert_cmd::cargo::cargo_bin("statecraft");
     for t in 1..=6u32 {
         // Three shards at once in one directory, then two in another
         // generation: how the attempts are shared out never matters.
         let count = if t % 2 == 0 { 2 } else { 3 };
         let children: Vec<_> = (0..count)
-            .map(|k| {
-                std::process::Command::new(&bin)
-                    .args(["calibrate", path.to_str().unwrap()])
-                    .args(["--profile", "neoliberal"])
-                    .args(["--particles", "60", "--generations", "6", "--runs", "3"])
-                    .args(["--out", sharded.to_str().unwrap(), "-q"])
-                    .args(["--shard", &format!("{k}/{count}")])
-                    .spawn()
-                    .unwrap()
-            })
+            .map(|k| spawn_calibrate(&path, &sharded, &["--shard", &format!("{k}/{count}")]))
             .collect();
         for mut c in children {
             assert!(c.wait().unwrap().success());

@@ -270,7 +270,7 @@ fn recombine(out: &Path, scenario: &Path) -> (BTreeSet<String>, usize) {
             .or_default()
             .push(r);
     }
-    let parts = statecraft::explain::COMPONENTS;
+    let parts = statecraft::doctrine::Valuation::COMPONENTS;
     let mut kinds = BTreeSet::new();
     for ((profile, _, _), options) in &decisions {
         let p = statecraft::job::profile(&world, profile).unwrap();

@@ -309,16 +309,7 @@ impl<'a> Problem<'a> {
                 .iter()
                 .map(|o| o.to_string())
                 .collect(),
-            profiles: self
-                .profiles
-                .iter()
-                .map(|p| {
-                    (
-                        p.name.clone(),
-                        p.doctrines.iter().map(|d| d.as_str().to_string()).collect(),
-                    )
-                })
-                .collect(),
+            profiles: self.profiles.iter().map(Profile::record).collect(),
             parameters: world.priors.iter().map(|u| u.path.clone()).collect(),
             runs: self.runs,
             fit: self

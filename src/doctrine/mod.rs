@@ -305,6 +305,35 @@ pub struct Valuation {
 }
 
 impl Valuation {
+    /// The components' names, in the order of [`components`](Self::components)
+    /// (the columns of `decisions.csv`).
+    pub const COMPONENTS: [&str; 9] = [
+        "own_now",
+        "own_future",
+        "others",
+        "retaliation",
+        "coercion",
+        "reputation",
+        "security",
+        "norms",
+        "dependence",
+    ];
+
+    /// The components' values, in the order of [`Self::COMPONENTS`].
+    pub fn components(&self) -> [f64; 9] {
+        [
+            self.own_now,
+            self.own_future,
+            self.others,
+            self.retaliation,
+            self.coercion,
+            self.reputation,
+            self.security,
+            self.norms,
+            self.dependence,
+        ]
+    }
+
     pub fn total(&self) -> f64 {
         self.own_now
             + self.own_future

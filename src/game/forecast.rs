@@ -17,6 +17,7 @@ use crate::doctrine::{self, Expected, Family, Valuation};
 use crate::policy::{Coercion, Policy};
 use crate::security;
 use crate::state::{RunState, SimError, Stage};
+use crate::world::World;
 
 /// The utility state `s` assigns to a forecast of the trade family, by its
 /// doctrine, with its components.
@@ -58,24 +59,9 @@ pub fn forecast_change(
     next: &Policy,
 ) -> Result<Forecast, SimError> {
     let world = rs.world;
-    let n = world.n_states();
     let now = rs.gains(next)?;
-    // Partners answer defection with defection, in kind: a tariff rise over the
-    // status quo is met by an equal rise on s's goods (grim and tit-for-tat
-    // beliefs agree on this stationary outcome). A breach of a trade regime's
-    // rules is answered through the regime instead — authorised retaliation,
-    // below — since its members may not retaliate on their own (WTO DSU
-    // Art. 23).
     let mut answered = rs.copy_of(next);
-    let mut raised = false;
-    for j in (0..n).filter(|&j| j != s) {
-        let rise = next.tariff(world, s, j) - base.tariff(world, s, j);
-        if rise > 1e-12 {
-            let r = answered.retaliation.get(j, s) + rise;
-            answered.retaliation.set(j, s, r);
-            raised = true;
-        }
-    }
+    let raised = answer_in_kind(world, s, base, next, &mut answered);
     let cont = if raised {
         rs.gains(&answered)?
     } else {
@@ -153,6 +139,32 @@ pub fn forecast_change(
         }
     }
     Ok(f)
+}
+
+/// The continuation partners answer `next` with, written into `answered` (a
+/// copy of `next`): defection with defection, in kind — a tariff rise of `s`
+/// over the status quo `base` is met by an equal rise on `s`'s goods (grim and
+/// tit-for-tat beliefs agree on this stationary outcome). A breach of a trade
+/// regime's rules is answered through the regime instead — authorised
+/// retaliation, in [`forecast_change`] — since its members may not retaliate
+/// on their own (WTO DSU Art. 23). Whether any partner answers.
+pub fn answer_in_kind(
+    world: &World,
+    s: usize,
+    base: &Policy,
+    next: &Policy,
+    answered: &mut Policy,
+) -> bool {
+    let mut raised = false;
+    for j in (0..world.n_states()).filter(|&j| j != s) {
+        let rise = next.tariff(world, s, j) - base.tariff(world, s, j);
+        if rise > 1e-12 {
+            let r = answered.retaliation.get(j, s) + rise;
+            answered.retaliation.set(j, s, r);
+            raised = true;
+        }
+    }
+    raised
 }
 
 /// The retaliation tariff complainant `c` may be authorised to apply to

@@ -40,7 +40,9 @@ pub enum Stream {
     Choices,
 }
 
-/// The columns of `decisions.csv` (results/README.md).
+/// The columns of `decisions.csv` (results/README.md); columns 8 to 16 are
+/// [`Valuation::COMPONENTS`](crate::doctrine::Valuation::COMPONENTS), which a
+/// test below holds them to.
 pub const DECISION_COLUMNS: &[&str] = &[
     "profile",
     "run",
@@ -477,19 +479,8 @@ impl<'w> ChunkRows<'w> {
                                 ]
                                 .map(str::to_string)
                                 .to_vec();
-                                for x in [
-                                    v.own_now,
-                                    v.own_future,
-                                    v.others,
-                                    v.retaliation,
-                                    v.coercion,
-                                    v.reputation,
-                                    v.security,
-                                    v.norms,
-                                    v.dependence,
-                                    v.total(),
-                                    o.probability,
-                                ] {
+                                let parts = v.components();
+                                for x in parts.into_iter().chain([v.total(), o.probability]) {
                                     // + 0.0 writes a negative zero (no retaliation
                                     // expected, say) as 0.
                                     row.push(number(num, x + 0.0)?.to_string());
@@ -795,5 +786,17 @@ impl<'w> ChunkReader<'w> {
         event.institution = self.institutions.get(&e[6]).copied();
         event.detail = e[7].to_string();
         Ok(event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DECISION_COLUMNS;
+    use crate::doctrine::Valuation;
+
+    #[test]
+    fn decisions_csv_names_the_valuation_components_in_their_order() {
+        assert_eq!(DECISION_COLUMNS[8..17], Valuation::COMPONENTS);
+        assert_eq!(DECISION_COLUMNS[17], "total");
     }
 }

@@ -17,6 +17,30 @@ pub fn crate_versions() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// The strings of a JSON array read back from a manifest (none if it is not
+/// an array).
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The state codes a manifest's `parameters.states` lists, in order.
+pub fn state_codes(json: &serde_json::Value) -> Vec<String> {
+    json["parameters"]["states"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s["code"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[derive(Serialize)]
 pub struct ScenarioRef<'a> {
     pub name: &'a str,

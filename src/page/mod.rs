@@ -15,7 +15,7 @@
 
 mod plot;
 
-use crate::output::{OutputError, REPORT_DIR, write_atomic};
+use crate::output::{OutputError, REPORT_DIR, manifest, write_atomic};
 use crate::stats::Accumulator;
 use plot::{Panel, Point};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -229,24 +229,8 @@ fn read_json(path: &Path) -> Result<serde_json::Value, PageError> {
 impl Job {
     fn read(path: &Path) -> Result<Job, PageError> {
         let json = read_json(path)?;
-        let strings = |v: &serde_json::Value| -> Vec<String> {
-            v.as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
         let p = &json["parameters"];
-        let states = p["states"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s["code"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let states = manifest::state_codes(&json);
         // A fact is about its `state`, else the target of an event, else its actor.
         let fact_states = p["facts"]
             .as_array()
@@ -271,7 +255,7 @@ impl Job {
             title: p["title"].as_str().unwrap_or("").to_string(),
             runs: json["runs"].as_u64().unwrap_or(0),
             seed: json["seed"].as_u64().unwrap_or(0),
-            profiles: strings(&json["profiles"]),
+            profiles: manifest::strings(&json["profiles"]),
             states,
             fact_states,
             timeseries: json["timeseries"].as_bool().unwrap_or(false),

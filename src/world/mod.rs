@@ -226,6 +226,20 @@ pub struct Profile {
     pub doctrines: Vec<Doctrine>,
 }
 
+impl Profile {
+    /// Its name and every state's doctrine, as the records of a job or a
+    /// calibration identify it.
+    pub fn record(&self) -> (String, Vec<String>) {
+        (
+            self.name.clone(),
+            self.doctrines
+                .iter()
+                .map(|d| d.as_str().to_string())
+                .collect(),
+        )
+    }
+}
+
 /// One uncertain parameter of `[priors]`: its `--set` path, its prior and the
 /// value the scenario gives it (`None` when the file leaves it at its
 /// built-in default).
