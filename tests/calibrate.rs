@@ -514,6 +514,34 @@ fn an_attempt_a_shard_did_not_propose_from_the_population_is_never_used() {
     assert_eq!(files(&whole), files(&out));
 }
 
+#[test]
+fn a_shard_file_from_another_platform_is_never_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = noisy(dir.path());
+    let out = dir.path().join("out");
+    assert!(calibrate_to(&path, &out, 1, &[]).status.success());
+    assert!(calibrate(&path, &out, &["--shard", "0/1"]).status.success());
+    let file = out
+        .join(".abc/shards/generation-0001/shard-0-of-1")
+        .join("attempts.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    // Another system's `exp` and `powf` may round differently, so its
+    // distances are not this machine's.
+    json["platform"] = serde_json::json!("riscv64-plan9");
+    std::fs::write(&file, serde_json::to_vec(&json).unwrap()).unwrap();
+    let joined = calibrate_to(&path, &out, 2, &["--resume"]);
+    assert!(joined.status.success(), "{joined:?}");
+    let stderr = String::from_utf8_lossy(&joined.stderr);
+    assert!(
+        stderr.contains("computed on riscv64-plan9") && stderr.contains("ignoring"),
+        "{stderr}"
+    );
+    let whole = dir.path().join("whole");
+    assert!(calibrate_to(&path, &whole, 2, &[]).status.success());
+    assert_eq!(files(&whole), files(&out));
+}
+
 fn sha256(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(bytes)
