@@ -167,7 +167,7 @@ fn timeline_events(rs: &mut RunState<'_>) {
 fn observe_economy(rs: &mut RunState<'_>) -> Result<(), SimError> {
     let n = rs.world.n_states();
     if rs.economy.is_some() {
-        let gains = rs.gains(&rs.policy.clone())?;
+        let gains = rs.status_quo_gains()?;
         rs.record.economy_rounds += 1;
         let tariffs = rs
             .economy

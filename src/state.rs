@@ -390,6 +390,18 @@ impl<'w> RunState<'w> {
         }
     }
 
+    /// A copy of the status quo, like [`copy_of`](Self::copy_of) — a game
+    /// compares its options with it while it changes `self`.
+    pub fn status_quo(&mut self) -> Policy {
+        match self.spare.policies.pop() {
+            Some(mut q) => {
+                q.clone_from(&self.policy);
+                q
+            }
+            None => self.policy.clone(),
+        }
+    }
+
     /// Give a policy's buffers back for [`copy_of`](Self::copy_of).
     pub fn recycle(&mut self, p: Policy) {
         self.spare.policies.push(p);
@@ -422,6 +434,12 @@ impl<'w> RunState<'w> {
     /// Give a forecast's buffers back for [`blank_forecast`](Self::blank_forecast).
     pub fn recycle_forecast(&mut self, f: Forecast) {
         self.spare.forecasts.push(f);
+    }
+
+    /// [`recycle_forecast`](Self::recycle_forecast) each of a decision's
+    /// forecasts once it is decided.
+    pub fn recycle_forecasts(&mut self, fs: impl IntoIterator<Item = Forecast>) {
+        self.spare.forecasts.extend(fs);
     }
 
     /// State `me`'s point of view for a decision valued in `family`'s unit.
@@ -538,13 +556,18 @@ impl<'w> RunState<'w> {
 
     /// ĝ of every state under `policy` (zeros when the world has no trade model).
     pub fn gains(&mut self, policy: &Policy) -> Result<Welfare, SimError> {
-        let (run, year) = (self.run, self.year);
-        match &mut self.economy {
-            Some(e) => e
-                .gains(policy)
-                .map_err(|source| SimError { run, year, source }),
-            None => Ok(vec![0.0; self.world.n_states()].into()),
-        }
+        gains_in(&mut self.economy, self.world, self.run, self.year, policy)
+    }
+
+    /// ĝ for every state under the status quo.
+    pub fn status_quo_gains(&mut self) -> Result<Welfare, SimError> {
+        gains_in(
+            &mut self.economy,
+            self.world,
+            self.run,
+            self.year,
+            &self.policy,
+        )
     }
 
     /// Equilibria solved so far in this run.
@@ -585,4 +608,21 @@ fn fold_choice(digest: u64, year: i32, decision: &str, options: usize, chosen: u
         h = (h ^ u64::from(b)).wrapping_mul(PRIME);
     }
     h
+}
+
+/// ĝ of every state under `policy` in `economy` (zeros without a trade
+/// model); a failure names the run and year.
+fn gains_in(
+    economy: &mut Option<Economy<'_>>,
+    world: &World,
+    run: u64,
+    year: i32,
+    policy: &Policy,
+) -> Result<Welfare, SimError> {
+    match economy {
+        Some(e) => e
+            .gains(policy)
+            .map_err(|source| SimError { run, year, source }),
+        None => Ok(vec![0.0; world.n_states()].into()),
+    }
 }

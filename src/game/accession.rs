@@ -41,9 +41,9 @@ const GRID: f64 = 0.0025;
 /// The world with the applicant a member at bound `b`, applying what it
 /// must: the CET if it is in a customs union (whatever that does to its new
 /// bound), else its bound. Every side forecasts this same world.
-fn membership(rs: &RunState<'_>, regime: usize, a: usize, b: f64) -> Policy {
+fn membership(rs: &mut RunState<'_>, regime: usize, a: usize, b: f64) -> Policy {
     let world = rs.world;
-    let mut p = rs.policy.clone();
+    let mut p = rs.status_quo();
     p.set_member(a, regime, true);
     p.bound.set(a, regime, b);
     p.stance[a] = if p.union_of(world, a).is_some() {
@@ -75,14 +75,23 @@ fn reform_cost(rs: &RunState<'_>, regime: usize) -> f64 {
 /// applicant of `regime`, a member in `p`, with the yearly reform costs of the
 /// issues raised.
 fn view(rs: &mut RunState<'_>, s: usize, p: &Policy, regime: usize) -> Result<Forecast, SimError> {
-    let base = rs.policy.clone();
+    let base = rs.status_quo();
     let mut f = forecast_change(rs, s, &base, p)?;
     if p.is_member(s, regime) && !base.is_member(s, regime) {
         let cost = reform_cost(rs, regime);
         f.now[s] -= cost;
         f.cont[s] -= cost;
     }
+    rs.recycle(base);
     Ok(f)
+}
+
+/// State `s`'s forecast of keeping the status quo ([`view`]).
+fn view_status_quo(rs: &mut RunState<'_>, s: usize, regime: usize) -> Result<Forecast, SimError> {
+    let status_quo = rs.status_quo();
+    let f = view(rs, s, &status_quo, regime);
+    rs.recycle(status_quo);
+    f
 }
 
 /// The strictest bound agreed so far (None: no deal yet).
@@ -198,9 +207,12 @@ fn reconsider(
         return Ok(());
     };
     let keep = membership(rs, r, a, bound);
-    let options = [view(rs, a, &keep, r)?, view(rs, a, &rs.policy.clone(), r)?];
+    let options = [view(rs, a, &keep, r)?, view_status_quo(rs, a, r)?];
+    rs.recycle(keep);
     let label = |k: usize| ["keep_deals", "reopen"][k].into();
-    if decide(rs, a, "accession deals", &options, &label) == 0 {
+    let reopens = decide(rs, a, "accession deals", &options, &label) == 1;
+    rs.recycle_forecasts(options);
+    if !reopens {
         return Ok(());
     }
     rs.event(
@@ -243,7 +255,7 @@ fn bargain(
         .collect();
     // Each demand's forecast: accepted with the member's belief's probability
     // (the share of its belief at or below the demand), else the status quo.
-    let status = view(rs, m, &rs.policy.clone(), r)?;
+    let status = view_status_quo(rs, m, r)?;
     let others = agreed_bound(&rs.talks[k]);
     let mut forecasts = Vec::with_capacity(demands.len() + 1);
     for &b in &demands {
@@ -254,7 +266,9 @@ fn bargain(
         };
         let world = membership(rs, r, a, others.map_or(b, |o| o.min(b)));
         let deal = view(rs, m, &world, r)?;
+        rs.recycle(world);
         forecasts.push(mixture(&deal, &status, p));
+        rs.recycle_forecast(deal);
     }
     forecasts.push(status);
     let label = |i: usize| {
@@ -263,6 +277,7 @@ fn bargain(
             .map_or("wait".into(), |b| format!("demand:{:.2}%", 100.0 * b))
     };
     let pick = decide(rs, m, "accession demand", &forecasts, &label);
+    rs.recycle_forecasts(forecasts);
     let Some(&demand) = demands.get(pick) else {
         return Ok(()); // the member waits: the track stays open
     };
@@ -275,9 +290,11 @@ fn bargain(
     );
     let package = others.map_or(demand, |o| o.min(demand));
     let join = membership(rs, r, a, package);
-    let options = [view(rs, a, &join, r)?, view(rs, a, &rs.policy.clone(), r)?];
+    let options = [view(rs, a, &join, r)?, view_status_quo(rs, a, r)?];
+    rs.recycle(join);
     let label = |k: usize| ["accept", "reject"][k].into();
     let accepts = decide(rs, a, "accession offer", &options, &label) == 0;
+    rs.recycle_forecasts(options);
     let kind = if accepts {
         EventKind::Agreement
     } else {
@@ -334,10 +351,7 @@ fn conclude(rs: &mut RunState<'_>, k: usize, r: usize, a: usize) -> Result<(), S
         && !rs.policy.active(world, leader, r)
         && world.states[leader].acts
     {
-        let options = [
-            view(rs, leader, &rs.policy.clone(), r)?,
-            view(rs, leader, &join, r)?,
-        ];
+        let options = [view_status_quo(rs, leader, r)?, view(rs, leader, &join, r)?];
         let label = |k: usize| ["link", "let_go"][k].into();
         if decide(rs, leader, "accession linkage", &options, &label) == 0 {
             rs.event(
@@ -354,11 +368,13 @@ fn conclude(rs: &mut RunState<'_>, k: usize, r: usize, a: usize) -> Result<(), S
         .collect();
     let mut vetoed = false;
     for m in members {
-        let (with, mut without) = (view(rs, m, &join, r)?, view(rs, m, &rs.policy.clone(), r)?);
+        let (with, mut without) = (view(rs, m, &join, r)?, view_status_quo(rs, m, r)?);
         // Blocking a consensus has a diplomatic price, paid once.
         without.now[m] -= rules.veto_cost;
         let label = |k: usize| ["yes", "veto"][k].into();
-        let yes = decide(rs, m, "accession vote", &[with, without], &label) == 0;
+        let options = [with, without];
+        let yes = decide(rs, m, "accession vote", &options, &label) == 0;
+        rs.recycle_forecasts(options);
         rs.event(
             Event::new(EventKind::Vote, m)
                 .target(a)
@@ -370,7 +386,8 @@ fn conclude(rs: &mut RunState<'_>, k: usize, r: usize, a: usize) -> Result<(), S
     if vetoed {
         return Ok(());
     }
-    rs.policy = join;
+    let old = std::mem::replace(&mut rs.policy, join);
+    rs.recycle(old);
     rs.reform_cost[a] += reform_cost(rs, r);
     rs.record.joined[a * world.institutions.len() + r] = rs.year as f64;
     rs.event(

@@ -93,7 +93,7 @@ fn pursue(
     years: i32,
     cost: f64,
 ) -> Result<[Forecast; 2], SimError> {
-    let base = rs.gains(&rs.policy.clone())?;
+    let base = rs.status_quo_gains()?;
     let outcome = expected_outcome(rs, d)?;
     let later = rs.gains(&outcome)?;
     let mut now = base.clone();

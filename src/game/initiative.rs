@@ -398,7 +398,7 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
                 cont: rs.gains(&back)?,
                 ..Forecast::default()
             };
-            let wait = Forecast::stationary(rs.gains(&rs.policy.clone())?);
+            let wait = Forecast::stationary(rs.status_quo_gains()?);
             let label = |i: usize| ["coerce", "wait"][i].into();
             let coerces = decide(rs, sponsor, "initiative coercion", &[act, wait], &label) == 0;
             rs.beliefs[u].observe(coerces);

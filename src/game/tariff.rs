@@ -134,7 +134,7 @@ pub fn apply(world: &World, p: &mut Policy, s: usize, c: &Choice) {
 /// Every state with a real choice moves, simultaneously, on the status quo.
 pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError> {
     let world = rs.world;
-    let base = rs.policy.clone();
+    let base = rs.status_quo();
     let mut moves: Vec<(usize, Choice)> = Vec::new();
     for &s in order.iter().filter(|&&s| world.states[s].acts) {
         let opts = options(world, &base, s);
@@ -151,9 +151,7 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
         let k = decide(rs, s, "tariff", &forecasts, &|k| {
             label(world, &base, s, &opts[k])
         });
-        for f in forecasts {
-            rs.recycle_forecast(f);
-        }
+        rs.recycle_forecasts(forecasts);
         moves.push((s, opts[k].clone()));
     }
     let mut next = base;
@@ -164,6 +162,7 @@ pub fn play_round(rs: &mut RunState<'_>, order: &[usize]) -> Result<(), SimError
         }
         apply(world, &mut next, *s, c);
     }
-    rs.policy = next;
+    let old = std::mem::replace(&mut rs.policy, next);
+    rs.recycle(old);
     Ok(())
 }

@@ -338,7 +338,7 @@ pub fn coerce(rs: &mut RunState<'_>) -> Result<(), SimError> {
                 cont,
                 ..Forecast::default()
             };
-            let wait = Forecast::stationary(rs.gains(&rs.policy.clone())?);
+            let wait = Forecast::stationary(rs.status_quo_gains()?);
             let label = |k: usize| ["coerce", "wait"][k].into();
             let coerces = decide(rs, leader, "coercion", &[act, wait], &label) == 0;
             rs.beliefs[u].observe(coerces);
