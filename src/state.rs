@@ -268,6 +268,19 @@ pub(crate) struct Spare {
     pub(crate) due: Vec<Option<u32>>,
 }
 
+impl Spare {
+    /// `p` copied into a policy buffer given back earlier, if there is one.
+    fn copy_of(&mut self, p: &Policy) -> Policy {
+        match self.policies.pop() {
+            Some(mut q) => {
+                q.clone_from(p);
+                q
+            }
+            None => p.clone(),
+        }
+    }
+}
+
 impl<'w> RunState<'w> {
     pub fn new(world: &'w World, doctrines: &'w [Doctrine], rng: ChaCha8Rng, run: u64) -> Self {
         let n = world.n_states();
@@ -381,25 +394,13 @@ impl<'w> RunState<'w> {
     /// A copy of `p` in a policy buffer given back earlier
     /// ([`recycle`](Self::recycle)): no allocation once a few have been.
     pub fn copy_of(&mut self, p: &Policy) -> Policy {
-        match self.spare.policies.pop() {
-            Some(mut q) => {
-                q.clone_from(p);
-                q
-            }
-            None => p.clone(),
-        }
+        self.spare.copy_of(p)
     }
 
     /// A copy of the status quo, like [`copy_of`](Self::copy_of) — a game
     /// compares its options with it while it changes `self`.
     pub fn status_quo(&mut self) -> Policy {
-        match self.spare.policies.pop() {
-            Some(mut q) => {
-                q.clone_from(&self.policy);
-                q
-            }
-            None => self.policy.clone(),
-        }
+        self.spare.copy_of(&self.policy)
     }
 
     /// Give a policy's buffers back for [`copy_of`](Self::copy_of).
