@@ -651,6 +651,14 @@ impl Solver {
                 }
             }
         }
+        self.scale_rows_and_numeraire(world);
+    }
+
+    /// The last steps of either Jacobian: rows 0..n−1 (market clearing, or
+    /// trade balance) divided by output, as their residuals are; row n−1
+    /// the numeraire's, d(world output)/dx_k / world.
+    fn scale_rows_and_numeraire(&mut self, world: f64) {
+        let n = self.n;
         for i in 0..n - 1 {
             let scale = self.output[i];
             for k in 0..n {
@@ -723,14 +731,8 @@ impl Solver {
         }
         for i in 0..n - 1 {
             self.jacobian[i * n + i] -= self.wage[i] * self.output[i];
-            let scale = self.output[i];
-            for k in 0..n {
-                self.jacobian[i * n + k] /= scale;
-            }
         }
-        for k in 0..n {
-            self.jacobian[(n - 1) * n + k] = self.wage[k] * self.output[k] / world;
-        }
+        self.scale_rows_and_numeraire(world);
     }
 }
 

@@ -86,10 +86,11 @@ fn view(rs: &mut RunState<'_>, s: usize, p: &Policy, regime: usize) -> Result<Fo
     Ok(f)
 }
 
-/// State `s`'s forecast of keeping the status quo ([`view`]).
-fn view_status_quo(rs: &mut RunState<'_>, s: usize, regime: usize) -> Result<Forecast, SimError> {
+/// State `s`'s forecast of keeping the status quo: [`view`] of a policy
+/// that changes nothing, so no reform cost.
+fn view_status_quo(rs: &mut RunState<'_>, s: usize) -> Result<Forecast, SimError> {
     let status_quo = rs.status_quo();
-    let f = view(rs, s, &status_quo, regime);
+    let f = forecast_change(rs, s, &status_quo, &status_quo);
     rs.recycle(status_quo);
     f
 }
@@ -207,7 +208,7 @@ fn reconsider(
         return Ok(());
     };
     let keep = membership(rs, r, a, bound);
-    let options = [view(rs, a, &keep, r)?, view_status_quo(rs, a, r)?];
+    let options = [view(rs, a, &keep, r)?, view_status_quo(rs, a)?];
     rs.recycle(keep);
     let label = |k: usize| ["keep_deals", "reopen"][k].into();
     let reopens = decide(rs, a, "accession deals", &options, &label) == 1;
@@ -255,7 +256,7 @@ fn bargain(
         .collect();
     // Each demand's forecast: accepted with the member's belief's probability
     // (the share of its belief at or below the demand), else the status quo.
-    let status = view_status_quo(rs, m, r)?;
+    let status = view_status_quo(rs, m)?;
     let others = agreed_bound(&rs.talks[k]);
     let mut forecasts = Vec::with_capacity(demands.len() + 1);
     for &b in &demands {
@@ -290,7 +291,7 @@ fn bargain(
     );
     let package = others.map_or(demand, |o| o.min(demand));
     let join = membership(rs, r, a, package);
-    let options = [view(rs, a, &join, r)?, view_status_quo(rs, a, r)?];
+    let options = [view(rs, a, &join, r)?, view_status_quo(rs, a)?];
     rs.recycle(join);
     let label = |k: usize| ["accept", "reject"][k].into();
     let accepts = decide(rs, a, "accession offer", &options, &label) == 0;
@@ -351,7 +352,7 @@ fn conclude(rs: &mut RunState<'_>, k: usize, r: usize, a: usize) -> Result<(), S
         && !rs.policy.active(world, leader, r)
         && world.states[leader].acts
     {
-        let options = [view_status_quo(rs, leader, r)?, view(rs, leader, &join, r)?];
+        let options = [view_status_quo(rs, leader)?, view(rs, leader, &join, r)?];
         let label = |k: usize| ["link", "let_go"][k].into();
         if decide(rs, leader, "accession linkage", &options, &label) == 0 {
             rs.event(
@@ -368,7 +369,7 @@ fn conclude(rs: &mut RunState<'_>, k: usize, r: usize, a: usize) -> Result<(), S
         .collect();
     let mut vetoed = false;
     for m in members {
-        let (with, mut without) = (view(rs, m, &join, r)?, view_status_quo(rs, m, r)?);
+        let (with, mut without) = (view(rs, m, &join, r)?, view_status_quo(rs, m)?);
         // Blocking a consensus has a diplomatic price, paid once.
         without.now[m] -= rules.veto_cost;
         let label = |k: usize| ["yes", "veto"][k].into();
